@@ -1,0 +1,52 @@
+// Where notices go until a real channel exists: an append-only JSON-lines file. Delivery is idempotent
+// by key, because Temporal may run an activity more than once.
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface Delivery {
+  key: string;
+  to: string;
+  subject: string;
+}
+
+export interface NotificationSink {
+  deliver(delivery: Delivery): Promise<void>;
+}
+
+export class FileNotificationSink implements NotificationSink {
+  private delivered: Promise<Set<string>> | undefined;
+
+  constructor(readonly path: string) {}
+
+  async deliver(delivery: Delivery): Promise<void> {
+    const delivered = await this.load();
+    if (delivered.has(delivery.key)) return;
+    // Claim the key before the write so a concurrent retry of the same delivery does not append twice.
+    delivered.add(delivery.key);
+    try {
+      await appendFile(this.path, JSON.stringify({ ...delivery, at: new Date().toISOString() }) + '\n');
+    } catch (err) {
+      delivered.delete(delivery.key);
+      throw err;
+    }
+  }
+
+  /** Every delivery recorded so far, oldest first. */
+  async read(): Promise<(Delivery & { at: string })[]> {
+    const text = await readFile(this.path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Delivery & { at: string });
+  }
+
+  private load(): Promise<Set<string>> {
+    this.delivered ??= mkdir(dirname(this.path), { recursive: true })
+      .then(() => this.read())
+      .then((all) => new Set(all.map((d) => d.key)));
+    return this.delivered;
+  }
+}

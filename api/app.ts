@@ -1,0 +1,49 @@
+// Builds the HTTP app; api/main.ts listens. Tests use the app in-process against real servers.
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Principals } from '../config/principals';
+import { authenticate } from './auth';
+import { HttpError, errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { projectsRouter } from './projects';
+
+export interface AppDeps {
+  client: Client;
+  taskQueue: string;
+  principals: Principals;
+  logger: Logger;
+}
+
+export function createApp({ client, taskQueue, principals, logger }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Tokens never reach the log.
+  app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
+  app.use(express.json({ limit: '256kb' }));
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await client.workflowService.getSystemInfo({});
+      res.json({ status: 'ok', temporal: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'degraded', temporal: 'unreachable' });
+    }
+  });
+
+  const document = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
+
+  app.use('/api', authenticate(principals));
+  app.use('/api/projects', projectsRouter({ client, taskQueue }));
+  app.use((req) => {
+    throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler);
+  return app;
+}

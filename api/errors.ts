@@ -1,0 +1,46 @@
+// Every error answer has one shape: { error, message, issues? }. User mistakes become 4xx naming the
+// field or the reason; only a fault of our own is a 500, and its details go to the log, not the caller.
+import type { ErrorRequestHandler } from 'express';
+import type { z } from 'zod';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export type Location = 'body' | 'query' | 'params';
+
+/** Parses a request part, or answers 400 naming each failing field as `body.applicant.uscc`. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: Location): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  throw new HttpError(400, 'invalid-request', `invalid ${issues.map((i) => i.path).join(', ')}`, issues);
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof HttpError) {
+    res.status(err.status).json({ error: err.code, message: err.message, ...(err.issues && { issues: err.issues }) });
+    return;
+  }
+  // express.json() failures: malformed JSON, a body too large, a wrong charset are the caller's doing.
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const code = err.type === 'entity.parse.failed' ? 'malformed-json' : 'bad-request';
+    res.status(status).json({ error: code, message: err.expose ? String(err.message) : 'bad request' });
+    return;
+  }
+  req.log.error({ err }, 'request failed');
+  res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
+};

@@ -1,0 +1,31 @@
+// The API process: `npm run api`. Closes the HTTP server and the Temporal connection on SIGINT/SIGTERM.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../config/logger';
+import { loadPrincipals } from '../config/principals';
+import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { createApp } from './app';
+import { listen } from './listen';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'api');
+  const target = temporalTarget(config);
+  const connection = await Connection.connect(connectionOptions(target));
+  const client = new Client({ connection, namespace: target.namespace });
+  const app = createApp({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, principals: loadPrincipals(config), logger });
+  const server = await listen(app, config.PORT, config.API_HOST);
+  logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api listening');
+  const stop = async () => {
+    await server.close();
+    await connection.close();
+    logger.info('api stopped');
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error('api failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+// The OpenAPI document, generated from the same zod schemas the routes parse with.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import {
+  applicationBody,
+  listQuery,
+  projectParams,
+  registrationBody,
+  signOffBody,
+  stageParams,
+  supplementBody,
+  withdrawalBody,
+} from '../domain/schemas';
+import { z } from '../domain/zod';
+
+const errorBody = z
+  .object({
+    error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · internal'),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: each failing field'),
+  })
+  .openapi('Error');
+
+const projectBody = z
+  .looseObject({})
+  .describe('The project: registration data, status, every stage with its attempts, sign-offs, corrections, and the audit trail (who did what, when)')
+  .openapi('Project');
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const errors = {
+  400: json(errorBody, 'Invalid request: `issues` names every failing field'),
+  401: json(errorBody, 'Missing or unknown bearer token'),
+  403: json(errorBody, "The caller's role or party does not allow this"),
+  404: json(errorBody, 'No such project'),
+  409: json(errorBody, 'Refused by the project workflow, with the reason (wrong stage, party not required, duplicate, closed project)'),
+};
+
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const security = [{ [bearer.name]: [] }];
+  const idempotency = z.object({
+    'idempotency-key': z.string().optional().describe('Repeat a request with the same key and it applies once'),
+  });
+  const action = (path: string, summary: string, params: z.ZodObject, body: z.ZodType, who: string) =>
+    registry.registerPath({
+      method: 'post',
+      path,
+      summary,
+      description: `Allowed: ${who}. The validator of the project's workflow refuses a wrong action with 409, leaving no trace.`,
+      security,
+      request: { params, headers: idempotency, body: { content: { 'application/json': { schema: body } } } },
+      responses: { 200: json(projectBody, 'The project after the action'), ...errors },
+    });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/projects',
+    summary: 'Register a project (一口受理)',
+    description: 'Allowed: window, admin.',
+    security,
+    request: { body: { content: { 'application/json': { schema: registry.register('Registration', registrationBody) } } } },
+    responses: {
+      201: json(z.object({ id: z.uuid(), workflowId: z.string(), plan: z.looseObject({}), exemptions: z.array(z.string()) }), 'Registered'),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/projects',
+    summary: 'List projects by stage, status, locality, category, major',
+    security,
+    request: { query: listQuery },
+    responses: { 200: json(z.object({ projects: z.array(z.looseObject({})) }), 'Matching projects, newest first'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/projects/{id}',
+    summary: 'The live state of a project',
+    security,
+    request: { params: projectParams },
+    responses: { 200: json(projectBody, 'The project'), ...errors },
+  });
+  const stagePath = '/api/projects/{id}/stages/{stage}';
+  action(`${stagePath}/application`, 'Submit the stage application (opens the stage; again after a rejection)', stageParams, applicationBody, 'window, admin');
+  action(`${stagePath}/sign-offs`, 'Sign off a party’s part: approve, reject, or correction with every missing item', stageParams, signOffBody, 'reviewer of that department, utility of that company, admin');
+  action(`${stagePath}/supplements`, 'Record the supplement that answers the open corrections (the clock resumes)', stageParams, supplementBody, 'window, admin');
+  action('/api/projects/{id}/withdrawal', 'Withdraw the project (ends it)', projectParams, withdrawalBody, 'window, admin');
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'one-window 一口受理', version: '0.1.0', description: 'Single-window approval of construction projects' },
+    servers: [{ url: '/' }],
+  });
+}

@@ -1,0 +1,193 @@
+// /api/projects: registration, reading, listing, and the human actions, each sent to the project's
+// workflow as an Update (the workflow's validator is the authority; a refusal becomes 409).
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import { exemptionsFor, planFor } from '../domain/process';
+import { projectView, type ProjectInfo, type ProjectState } from '../domain/project';
+import {
+  applicationBody,
+  listQuery,
+  projectParams,
+  registrationBody,
+  signOffBody,
+  stageParams,
+  supplementBody,
+  withdrawalBody,
+  type ListQuery,
+} from '../domain/schemas';
+import {
+  REFUSED,
+  WORKFLOW_TYPE,
+  recordSupplement,
+  signOff,
+  stateQuery,
+  submitApplication,
+  withdraw,
+  workflowIdFor,
+} from '../workflows/messages';
+import type { ProjectApprovalInput } from '../workflows/project-approval';
+import {
+  ProjectCategory,
+  ProjectLocality,
+  ProjectMajor,
+  ProjectStage,
+  ProjectStatus,
+} from '../workflows/search-attributes';
+import { authorize } from './auth';
+import { HttpError, parse } from './errors';
+
+export interface ProjectsDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
+}
+
+export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
+  const router = Router();
+
+  /** 404 for a project that never existed; 409 for one whose workflow has closed. */
+  async function explainMissing(id: string, err: unknown): Promise<never> {
+    if (!isNotFound(err)) throw err;
+    const description = await client.workflow
+      .getHandle(workflowIdFor(id))
+      .describe()
+      .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    if (!description) throw new HttpError(404, 'not-found', `no project ${id}`);
+    const status = description.typedSearchAttributes.get(ProjectStatus) ?? description.status.name.toLowerCase();
+    throw new HttpError(409, 'refused', `project ${id} is ${status}; no further action is possible`);
+  }
+
+  async function readState(id: string): Promise<ProjectState> {
+    try {
+      return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
+    } catch (err) {
+      if (isNotFound(err)) throw new HttpError(404, 'not-found', `no project ${id}`);
+      throw err;
+    }
+  }
+
+  /** Sends one human action; an Idempotency-Key header makes a retried request apply once. */
+  async function act<A>(req: Request, id: string, update: UpdateDefinition<ProjectState, [A]>, input: A) {
+    const updateId = req.get('idempotency-key');
+    try {
+      const state = await client.workflow
+        .getHandle(workflowIdFor(id))
+        .executeUpdate(update, { args: [input], ...(updateId && { updateId }) });
+      return projectView(state);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === REFUSED) {
+        throw new HttpError(409, 'refused', err.cause.message);
+      }
+      return explainMissing(id, err);
+    }
+  }
+
+  router.post('/', async (req, res) => {
+    const by = authorize(req, 'register');
+    const body = parse(registrationBody, req.body, 'body');
+    const id = randomUUID();
+    const project: ProjectInfo = {
+      id,
+      ...body,
+      exemptions: exemptionsFor(body.category),
+      registeredBy: by,
+      registeredAt: new Date().toISOString(),
+    };
+    const input: ProjectApprovalInput = { project, plan: planFor(body) };
+    await client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: workflowIdFor(id),
+      taskQueue,
+      args: [input],
+      memo: { name: body.name },
+      typedSearchAttributes: [
+        { key: ProjectStage, value: 'design' },
+        { key: ProjectStatus, value: 'awaiting-application' },
+        { key: ProjectLocality, value: body.locality },
+        { key: ProjectCategory, value: body.category },
+        { key: ProjectMajor, value: body.major },
+      ],
+    });
+    res.status(201).location(`/api/projects/${id}`).json({ id, workflowId: workflowIdFor(id), plan: input.plan, exemptions: project.exemptions });
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parse(listQuery, req.query, 'query');
+    const projects = [];
+    for await (const info of client.workflow.list({ query: visibilityQuery(query) })) {
+      projects.push(summary(info));
+      if (projects.length >= query.limit) break;
+    }
+    res.json({ projects });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    res.json(projectView(await readState(id)));
+  });
+
+  router.post('/:id/stages/:stage/application', async (req, res) => {
+    const { id, stage } = parse(stageParams, req.params, 'params');
+    const by = authorize(req, 'apply');
+    const body = parse(applicationBody, req.body, 'body');
+    res.json(await act(req, id, submitApplication, { stage, by, ...body }));
+  });
+
+  router.post('/:id/stages/:stage/sign-offs', async (req, res) => {
+    const { id, stage } = parse(stageParams, req.params, 'params');
+    const body = parse(signOffBody, req.body, 'body');
+    const by = authorize(req, 'sign-off', body.party);
+    res.json(await act(req, id, signOff, { stage, by, ...body }));
+  });
+
+  router.post('/:id/stages/:stage/supplements', async (req, res) => {
+    const { id, stage } = parse(stageParams, req.params, 'params');
+    const by = authorize(req, 'supplement');
+    const body = parse(supplementBody, req.body, 'body');
+    res.json(await act(req, id, recordSupplement, { stage, by, ...body }));
+  });
+
+  router.post('/:id/withdrawal', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const by = authorize(req, 'withdraw');
+    const body = parse(withdrawalBody, req.body, 'body');
+    res.json(await act(req, id, withdraw, { by, ...body }));
+  });
+
+  return router;
+}
+
+/** Values are enum-checked by the schema before they reach this string, so nothing can be injected. */
+function visibilityQuery(q: ListQuery): string {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+  if (q.stage) clauses.push(`${ProjectStage.name} = '${q.stage}'`);
+  if (q.status) clauses.push(`${ProjectStatus.name} = '${q.status}'`);
+  if (q.locality) clauses.push(`${ProjectLocality.name} = '${q.locality}'`);
+  if (q.category) clauses.push(`${ProjectCategory.name} = '${q.category}'`);
+  if (q.major !== undefined) clauses.push(`${ProjectMajor.name} = ${q.major}`);
+  return clauses.join(' AND ');
+}
+
+function summary(info: WorkflowExecutionInfo) {
+  const sa = info.typedSearchAttributes;
+  return {
+    id: info.workflowId.replace(/^project-/, ''),
+    name: info.memo?.name,
+    stage: sa.get(ProjectStage),
+    status: sa.get(ProjectStatus),
+    locality: sa.get(ProjectLocality),
+    category: sa.get(ProjectCategory),
+    major: sa.get(ProjectMajor),
+    registeredAt: info.startTime.toISOString(),
+    ...(info.closeTime && { closedAt: info.closeTime.toISOString() }),
+  };
+}

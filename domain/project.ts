@@ -1,0 +1,350 @@
+// The state of one project and the rules of every human action on it, as pure functions.
+// The workflow holds this state and calls `check*` in update validators and `apply*` in update handlers;
+// keeping the rules here makes them readable in one place and testable without a server.
+import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
+import type { ProjectPlan } from './process';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  party?: Party;
+  name?: string;
+}
+
+export interface Applicant {
+  name: string;
+  /** 统一社会信用代码 */
+  uscc: string;
+}
+
+export interface ProjectInfo {
+  id: string;
+  name: string;
+  applicant: Applicant;
+  category: Category;
+  major: boolean;
+  locality: Locality;
+  utilities: Utility[];
+  /** What the category exempts the project from, recorded for the public record. */
+  exemptions: string[];
+  registeredBy: Actor;
+  registeredAt: string;
+}
+
+export interface SignOff {
+  party: Party;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  by: Actor;
+  at: string;
+}
+
+export interface Correction {
+  party: Party;
+  /** 一次性告知: every missing item at once. */
+  items: string[];
+  comment?: string;
+  requestedBy: Actor;
+  requestedAt: string;
+  supplementedBy?: Actor;
+  supplementedAt?: string;
+  supplementNote?: string;
+}
+
+export interface Attempt {
+  number: number;
+  submittedBy: Actor;
+  submittedAt: string;
+  note?: string;
+  outcome: 'open' | 'approved' | 'rejected';
+  decidedAt?: string;
+  signOffs: SignOff[];
+  corrections: Correction[];
+}
+
+export interface StageRecord {
+  stage: Stage;
+  lead: Party;
+  parties: Party[];
+  attempts: Attempt[];
+}
+
+export type ProjectStatus = 'active' | 'completed' | 'withdrawn';
+
+export type StageStatus = 'not-open' | 'awaiting-application' | 'under-review' | 'correction' | 'rejected' | 'approved';
+
+export type Action = 'registration' | 'application' | 'sign-off' | 'supplement' | 'withdrawal';
+
+/** One accepted human action: who, what, when. Append-only. */
+export interface TrailEntry {
+  seq: number;
+  at: string;
+  by: Actor;
+  action: Action;
+  stage?: Stage;
+  party?: Party;
+  detail?: string;
+}
+
+export interface ProjectState {
+  project: ProjectInfo;
+  status: ProjectStatus;
+  /** The stage the project is at; null once completed. */
+  currentStage: Stage | null;
+  stages: StageRecord[];
+  withdrawal?: { by: Actor; at: string; reason: string };
+  completedAt?: string;
+  trail: TrailEntry[];
+}
+
+/** A message for someone outside the workflow (the notification sink delivers it). */
+export interface Notice {
+  to: string;
+  subject: string;
+}
+
+// ---- inputs of the human actions (the update arguments) ----
+
+export interface ApplicationInput {
+  stage: Stage;
+  by: Actor;
+  note?: string;
+}
+
+export interface SignOffInput {
+  stage: Stage;
+  party: Party;
+  decision: 'approve' | 'reject' | 'correction';
+  comment?: string;
+  items?: string[];
+  by: Actor;
+}
+
+export interface SupplementInput {
+  stage: Stage;
+  by: Actor;
+  note?: string;
+}
+
+export interface WithdrawalInput {
+  by: Actor;
+  reason: string;
+}
+
+// ---- derived views ----
+
+export function stageRecord(state: ProjectState, stage: Stage): StageRecord {
+  const record = state.stages.find((s) => s.stage === stage);
+  if (!record) throw new Error(`no stage ${stage}`);
+  return record;
+}
+
+export function currentAttempt(record: StageRecord): Attempt | undefined {
+  return record.attempts[record.attempts.length - 1];
+}
+
+export function openCorrections(attempt: Attempt | undefined): Correction[] {
+  return attempt ? attempt.corrections.filter((c) => c.supplementedAt === undefined) : [];
+}
+
+export function stageStatus(state: ProjectState, stage: Stage): StageStatus {
+  const record = stageRecord(state, stage);
+  const attempt = currentAttempt(record);
+  if (!attempt) return state.currentStage === stage ? 'awaiting-application' : 'not-open';
+  if (attempt.outcome === 'approved') return 'approved';
+  if (attempt.outcome === 'rejected') return 'rejected';
+  return openCorrections(attempt).length > 0 ? 'correction' : 'under-review';
+}
+
+/** Parties of the current attempt that have not yet decided. */
+export function pendingParties(record: StageRecord): Party[] {
+  const attempt = currentAttempt(record);
+  if (!attempt || attempt.outcome !== 'open') return [];
+  return record.parties.filter((p) => !attempt.signOffs.some((s) => s.party === p));
+}
+
+/** One word for lists and search: the current stage's status, or how the project ended. */
+export function overallStatus(state: ProjectState): StageStatus | 'completed' | 'withdrawn' {
+  if (state.status !== 'active') return state.status;
+  return stageStatus(state, state.currentStage as Stage);
+}
+
+// ---- construction ----
+
+export function newProjectState(project: ProjectInfo, plan: ProjectPlan): ProjectState {
+  return {
+    project,
+    status: 'active',
+    currentStage: STAGES[0],
+    stages: STAGES.map((stage) => ({ stage, lead: plan[stage].lead, parties: [...plan[stage].parties], attempts: [] })),
+    trail: [{ seq: 1, at: project.registeredAt, by: project.registeredBy, action: 'registration' }],
+  };
+}
+
+// ---- rules: each check returns why the action is refused, or null when it may proceed ----
+
+function closedReason(state: ProjectState): string | null {
+  if (state.status === 'completed') return `project ${state.project.id} is completed; no further action is possible`;
+  if (state.status === 'withdrawn') return `project ${state.project.id} was withdrawn; no further action is possible`;
+  return null;
+}
+
+function wrongStageReason(state: ProjectState, stage: Stage): string | null {
+  if (state.currentStage === stage) return null;
+  const status = stageStatus(state, stage);
+  return `project is at stage ${state.currentStage}, not ${stage} (${stage} is ${status})`;
+}
+
+export function checkApplication(state: ProjectState, input: ApplicationInput): string | null {
+  const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
+  if (refused) return refused;
+  const status = stageStatus(state, input.stage);
+  if (status === 'awaiting-application' || status === 'rejected') return null;
+  return `stage ${input.stage} already has an application under review (attempt ${currentAttempt(stageRecord(state, input.stage))?.number})`;
+}
+
+export function checkSignOff(state: ProjectState, input: SignOffInput): string | null {
+  const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
+  if (refused) return refused;
+  const record = stageRecord(state, input.stage);
+  const attempt = currentAttempt(record);
+  const status = stageStatus(state, input.stage);
+  if (!attempt || status === 'awaiting-application') return `stage ${input.stage} has no application to review`;
+  if (status === 'rejected') return `stage ${input.stage} attempt ${attempt.number} was rejected; the window must submit again`;
+  if (!record.parties.includes(input.party)) {
+    return `${input.party} is not a required party of stage ${input.stage} (required: ${record.parties.join(', ')})`;
+  }
+  const decided = attempt.signOffs.find((s) => s.party === input.party);
+  if (decided) {
+    return `${input.party} already signed off stage ${input.stage} attempt ${attempt.number} (${decided.decision}, by ${decided.by.id})`;
+  }
+  if (input.decision === 'correction') {
+    if (!input.items || input.items.length === 0 || input.items.some((i) => i.trim() === '')) {
+      return 'a correction must list every missing item (一次性告知); the list is empty';
+    }
+    if (attempt.corrections.some((c) => c.party === input.party)) {
+      return `${input.party} already requested a correction in attempt ${attempt.number}; all missing items are listed at once (一次性告知)`;
+    }
+    return null;
+  }
+  if (status === 'correction') {
+    const waiting = openCorrections(attempt).map((c) => c.party).join(', ');
+    return `stage ${input.stage} is paused for correction (requested by ${waiting}); record the supplement first`;
+  }
+  return null;
+}
+
+export function checkSupplement(state: ProjectState, input: SupplementInput): string | null {
+  const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
+  if (refused) return refused;
+  if (stageStatus(state, input.stage) !== 'correction') return `stage ${input.stage} has no correction awaiting a supplement`;
+  return null;
+}
+
+export function checkWithdrawal(state: ProjectState, input: WithdrawalInput): string | null {
+  if (input.reason.trim() === '') return 'a withdrawal needs a reason';
+  return closedReason(state);
+}
+
+// ---- transitions: called only after the matching check passed; they return what to tell whom ----
+
+function record(state: ProjectState, entry: Omit<TrailEntry, 'seq'>): void {
+  state.trail.push({ seq: state.trail.length + 1, ...entry });
+}
+
+export function applyApplication(state: ProjectState, input: ApplicationInput, at: string): Notice[] {
+  const stage = stageRecord(state, input.stage);
+  const number = stage.attempts.length + 1;
+  stage.attempts.push({
+    number,
+    submittedBy: input.by,
+    submittedAt: at,
+    ...(input.note !== undefined && { note: input.note }),
+    outcome: 'open',
+    signOffs: [],
+    corrections: [],
+  });
+  record(state, { at, by: input.by, action: 'application', stage: input.stage, detail: `attempt ${number}` });
+  return stage.parties.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: ${input.stage} attempt ${number} awaits your sign-off` }));
+}
+
+export function applySignOff(state: ProjectState, input: SignOffInput, at: string): Notice[] {
+  const stage = stageRecord(state, input.stage);
+  const attempt = currentAttempt(stage) as Attempt;
+  const id = state.project.id;
+  const comment = input.comment !== undefined ? { comment: input.comment } : {};
+  record(state, { at, by: input.by, action: 'sign-off', stage: input.stage, party: input.party, detail: input.decision });
+
+  if (input.decision === 'correction') {
+    attempt.corrections.push({ party: input.party, items: [...(input.items ?? [])], ...comment, requestedBy: input.by, requestedAt: at });
+    return [{ to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` }];
+  }
+
+  attempt.signOffs.push({ party: input.party, decision: input.decision, ...comment, by: input.by, at });
+  if (input.decision === 'reject') {
+    attempt.outcome = 'rejected';
+    attempt.decidedAt = at;
+    return [{ to: 'window', subject: `${id}: ${input.stage} attempt ${attempt.number} rejected by ${input.party}` }];
+  }
+  if (pendingParties(stage).length > 0) return [];
+
+  attempt.outcome = 'approved';
+  attempt.decidedAt = at;
+  const next = STAGES[STAGES.indexOf(input.stage) + 1];
+  if (next) {
+    state.currentStage = next;
+    return [{ to: 'window', subject: `${id}: ${input.stage} approved; ${next} may be applied for` }];
+  }
+  state.currentStage = null;
+  state.status = 'completed';
+  state.completedAt = at;
+  return [{ to: 'window', subject: `${id}: all stages approved; project completed` }];
+}
+
+export function applySupplement(state: ProjectState, input: SupplementInput, at: string): Notice[] {
+  const stage = stageRecord(state, input.stage);
+  const open = openCorrections(currentAttempt(stage));
+  for (const correction of open) {
+    correction.supplementedBy = input.by;
+    correction.supplementedAt = at;
+    if (input.note !== undefined) correction.supplementNote = input.note;
+  }
+  record(state, { at, by: input.by, action: 'supplement', stage: input.stage });
+  return open.map((c) => ({ to: `party:${c.party}`, subject: `${state.project.id}: supplement for ${input.stage} received; review resumes` }));
+}
+
+export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at: string): Notice[] {
+  state.status = 'withdrawn';
+  state.withdrawal = { by: input.by, at, reason: input.reason };
+  record(state, { at, by: input.by, action: 'withdrawal', ...(state.currentStage && { stage: state.currentStage }), detail: input.reason });
+  const waiting = state.currentStage ? pendingParties(stageRecord(state, state.currentStage)) : [];
+  state.currentStage = null;
+  return [{ to: 'window', subject: `${state.project.id}: withdrawn` }, ...waiting.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed` }))];
+}
+
+// ---- what people see ----
+
+export interface StageView extends StageRecord {
+  status: StageStatus;
+  pendingParties: Party[];
+  openCorrections: Correction[];
+}
+
+export interface ProjectView extends Omit<ProjectState, 'stages'> {
+  overallStatus: ReturnType<typeof overallStatus>;
+  stages: StageView[];
+}
+
+/** The state with what a reader needs derived: each stage's status, who is still to sign, what is missing. */
+export function projectView(state: ProjectState): ProjectView {
+  return {
+    ...state,
+    overallStatus: overallStatus(state),
+    stages: state.stages.map((record) => ({
+      ...record,
+      status: stageStatus(state, record.stage),
+      pendingParties: pendingParties(record),
+      openCorrections: openCorrections(currentAttempt(record)),
+    })),
+  };
+}

@@ -1,0 +1,102 @@
+// zod schemas of what people send to the API; the API parses every request with these and the OpenAPI
+// document is generated from them. Workflow code does not import this file (it needs no zod).
+import { z } from './zod';
+import { CATEGORIES, DECISIONS, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES, isDepartment, isUtility } from './codes';
+import { usccProblem } from './uscc';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const stageCode = z.enum(STAGES);
+export const partyCode = z.enum(PARTIES);
+
+export const uscc = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((value, ctx) => {
+    const problem = usccProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid unified social credit code: ${problem}` });
+  })
+  .describe('统一社会信用代码, 18 characters, check character verified (GB 32100-2015)');
+
+export const registrationBody = z
+  .object({
+    name: text(200).describe('项目名称'),
+    applicant: z.object({ name: text(200).describe('建设单位'), uscc }).strict(),
+    category: z.enum(CATEGORIES).describe('general 社会投资房屋建筑工程 · industrial 工业项目 · small 小型项目'),
+    major: z.boolean().default(false).describe('重大项目: green channel'),
+    locality: z.enum(LOCALITIES).describe('属地'),
+    utilities: z
+      .array(z.enum(UTILITIES))
+      .min(1, 'at least one utility connection must be requested')
+      .refine((list) => new Set(list).size === list.length, 'each utility company at most once')
+      .describe('市政接入: the utility companies the project asks for at intake'),
+  })
+  .strict();
+export type RegistrationBody = z.infer<typeof registrationBody>;
+
+export const applicationBody = z.object({ note: text(2000).optional() }).strict();
+
+export const signOffBody = z
+  .object({
+    party: partyCode,
+    decision: z.enum(DECISIONS),
+    comment: text(2000).optional(),
+    items: z.array(text(500)).optional().describe('correction only: every missing item at once (一次性告知)'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.decision === 'correction' && (!body.items || body.items.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'a correction must list every missing item at once (一次性告知)' });
+    }
+    if (body.decision !== 'correction' && body.items !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'items belong to a correction only' });
+    }
+    if (body.decision === 'reject' && body.comment === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection must state its reason' });
+    }
+  });
+export type SignOffBody = z.infer<typeof signOffBody>;
+
+export const supplementBody = z.object({ note: text(2000).optional() }).strict();
+
+export const withdrawalBody = z.object({ reason: text(2000) }).strict();
+
+export const projectParams = z.object({ id: z.uuid('must be a project id (UUID)') });
+export const stageParams = projectParams.extend({ stage: stageCode });
+
+const booleanString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listQuery = z
+  .object({
+    stage: stageCode.optional(),
+    status: z
+      .enum(['awaiting-application', 'under-review', 'correction', 'rejected', 'completed', 'withdrawn'])
+      .optional(),
+    locality: z.enum(LOCALITIES).optional(),
+    category: z.enum(CATEGORIES).optional(),
+    major: booleanString.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type ListQuery = z.infer<typeof listQuery>;
+
+export const principal = z
+  .object({
+    id: text(100),
+    name: text(200).optional(),
+    role: z.enum(ROLES),
+    party: partyCode.optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const needsParty = p.role === 'reviewer' || p.role === 'utility';
+    if (needsParty && !p.party) ctx.addIssue({ code: 'custom', path: ['party'], message: `a ${p.role} needs a party` });
+    if (!needsParty && p.party) ctx.addIssue({ code: 'custom', path: ['party'], message: `a ${p.role} has no party` });
+    if (p.role === 'reviewer' && p.party && !isDepartment(p.party)) {
+      ctx.addIssue({ code: 'custom', path: ['party'], message: 'a reviewer belongs to a department' });
+    }
+    if (p.role === 'utility' && p.party && !isUtility(p.party)) {
+      ctx.addIssue({ code: 'custom', path: ['party'], message: 'a utility principal belongs to a utility company' });
+    }
+  });

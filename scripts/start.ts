@@ -1,0 +1,99 @@
+// `npm start`: the whole service on one machine. Starts the Temporal dev server (unless TEMPORAL_ADDRESS
+// names a cluster), the worker and the API, prints where to go, and stops everything on Ctrl-C.
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { FileNotificationSink } from '../activities/notification-sink';
+import { createApp } from '../api/app';
+import { listen } from '../api/listen';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../config/logger';
+import { loadPrincipals } from '../config/principals';
+import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { connectWorker, createWorker, installRuntimeLogging } from '../worker/worker';
+
+// What has been started, stopped in reverse order on Ctrl-C or when a later step fails.
+const started: { name: string; stop: () => Promise<unknown> }[] = [];
+let stopping: Promise<void> | undefined;
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    for (const { name, stop } of started.reverse()) {
+      await stop().catch((err: unknown) => console.error(`stopping ${name} failed:`, err));
+    }
+  })();
+  return stopping;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'one-window');
+  installRuntimeLogging(logger);
+  const principals = loadPrincipals(config);
+  process.on('SIGINT', () => void stopAll().then(() => logger.info('stopped')));
+  process.on('SIGTERM', () => void stopAll().then(() => logger.info('stopped')));
+
+  let devServer: DevServer | undefined;
+  if (config.TEMPORAL_ADDRESS === undefined) {
+    logger.info('starting the Temporal dev server');
+    devServer = await startDevServer({
+      dbFile: join(config.dataDir, 'temporal.db'),
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    started.push({ name: 'Temporal dev server', stop: devServer.stop });
+  }
+  const target = temporalTarget(config);
+  const connection = await Connection.connect(connectionOptions(target));
+  started.push({ name: 'Temporal client', stop: () => connection.close() });
+  if (!devServer) await ensureSearchAttributes(connection, target.namespace);
+  const client = new Client({ connection, namespace: target.namespace });
+
+  const workerConnection = await connectWorker(target);
+  started.push({ name: 'worker connection', stop: () => workerConnection.close() });
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: target.namespace,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    sink: new FileNotificationSink(config.notificationsFile),
+  });
+  // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
+  const workerDone = worker.run();
+  started.push({
+    name: 'worker',
+    stop: () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      return workerDone;
+    },
+  });
+  workerDone.catch((err: unknown) => {
+    logger.error({ err }, 'worker failed');
+    process.exitCode = 1;
+    void stopAll();
+  });
+
+  const app = createApp({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, principals, logger });
+  const server = await listen(app, config.PORT, config.API_HOST);
+  started.push({ name: 'API', stop: server.close });
+  const base = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${server.port}`;
+  console.log(
+    [
+      '',
+      'one-window is running',
+      `  API          ${base}/api`,
+      `  API docs     ${base}/api/docs`,
+      `  health       ${base}/health`,
+      `  Temporal UI  ${devServer?.uiUrl ?? `(cluster at ${target.address})`}`,
+      `  notices      ${config.notificationsFile}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (err) => {
+  console.error('one-window failed to start:', err);
+  await stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+// How every process reaches Temporal: one place turns configuration into connection options, so the API,
+// the worker and the scripts connect to a cluster the same way (namespace, TLS, API key).
+import { readFileSync } from 'node:fs';
+import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import type { Config } from '../config/env';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+}
+
+export function clusterTarget(config: Config): TemporalTarget | undefined {
+  if (config.TEMPORAL_ADDRESS === undefined) return undefined;
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
+  const crt = read(config.TEMPORAL_TLS_CERT_PATH);
+  const key = read(config.TEMPORAL_TLS_KEY_PATH);
+  const ca = read(config.TEMPORAL_TLS_CA_PATH);
+  const tlsWanted = config.TEMPORAL_TLS || crt !== undefined || ca !== undefined || config.TEMPORAL_API_KEY !== undefined;
+  const tls: TLSConfig = {
+    ...(config.TEMPORAL_TLS_SERVER_NAME && { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME }),
+    ...(ca && { serverRootCACertificate: ca }),
+    ...(crt && key && { clientCertPair: { crt, key } }),
+  };
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    ...(tlsWanted && { tls: Object.keys(tls).length > 0 ? tls : true }),
+    ...(config.TEMPORAL_API_KEY && { apiKey: config.TEMPORAL_API_KEY }),
+  };
+}
+
+/** The target when the service runs against the embedded dev server on this machine. */
+export function devServerTarget(config: Config): TemporalTarget {
+  return { address: `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, namespace: config.TEMPORAL_NAMESPACE };
+}
+
+/** Where to connect: the configured cluster, or the dev server that `npm start` runs. */
+export function temporalTarget(config: Config): TemporalTarget {
+  return clusterTarget(config) ?? devServerTarget(config);
+}
+
+export function connectionOptions(target: TemporalTarget) {
+  return {
+    address: target.address,
+    ...(target.tls !== undefined && { tls: target.tls }),
+    ...(target.apiKey !== undefined && { apiKey: target.apiKey }),
+  };
+}

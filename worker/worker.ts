@@ -1,0 +1,44 @@
+// Builds the worker that runs projectApproval and its activities on one task queue.
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import type { NotificationSink } from '../activities/notification-sink';
+import { connectionOptions, type TemporalTarget } from '../temporal/connection';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  sink: NotificationSink;
+  /** Tests pass a bundle built once per file; otherwise the worker bundles the workflows itself. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(target));
+}
+
+export function createWorker({ connection, namespace, taskQueue, sink, workflowBundle }: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ sink }),
+  });
+}
+
+/**
+ * Routes the SDK's own log lines into our logger. Its INFO lines (bundler statistics, state changes) are
+ * noise to the people running the service, so it logs from WARN unless our level is debug or finer.
+ * Call once per process, before the first worker is created.
+ */
+export function installRuntimeLogging(logger: Logger): void {
+  const verbose = logger.isLevelEnabled('debug');
+  Runtime.install({
+    logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN', ({ level, message, meta }) => {
+      const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
+      logger[method]({ sdk: true, ...meta }, message);
+    }),
+  });
+}
