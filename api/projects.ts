@@ -9,8 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
-import { exemptionsFor, planFor } from '../domain/process';
-import { projectView, type ProjectInfo, type ProjectState } from '../domain/project';
+import { projectView, registrationInput, type ProjectState } from '../domain/project';
 import {
   applicationBody,
   listQuery,
@@ -32,16 +31,10 @@ import {
   withdraw,
   workflowIdFor,
 } from '../workflows/messages';
-import type { ProjectApprovalInput } from '../workflows/project-approval';
-import {
-  ProjectCategory,
-  ProjectLocality,
-  ProjectMajor,
-  ProjectStage,
-  ProjectStatus,
-} from '../workflows/search-attributes';
+import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from '../workflows/search-attributes';
 import { authorize } from './auth';
 import { HttpError, parse } from './errors';
+import { startProject } from './project-client';
 
 export interface ProjectsDeps {
   client: Client;
@@ -95,29 +88,10 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
   router.post('/', async (req, res) => {
     const by = authorize(req, 'register');
     const body = parse(registrationBody, req.body, 'body');
-    const id = randomUUID();
-    const project: ProjectInfo = {
-      id,
-      ...body,
-      exemptions: exemptionsFor(body.category),
-      registeredBy: by,
-      registeredAt: new Date().toISOString(),
-    };
-    const input: ProjectApprovalInput = { project, plan: planFor(body) };
-    await client.workflow.start(WORKFLOW_TYPE, {
-      workflowId: workflowIdFor(id),
-      taskQueue,
-      args: [input],
-      memo: { name: body.name },
-      typedSearchAttributes: [
-        { key: ProjectStage, value: 'design' },
-        { key: ProjectStatus, value: 'awaiting-application' },
-        { key: ProjectLocality, value: body.locality },
-        { key: ProjectCategory, value: body.category },
-        { key: ProjectMajor, value: body.major },
-      ],
-    });
-    res.status(201).location(`/api/projects/${id}`).json({ id, workflowId: workflowIdFor(id), plan: input.plan, exemptions: project.exemptions });
+    const input = registrationInput(body, randomUUID(), by, new Date().toISOString());
+    await startProject(client, taskQueue, input);
+    const { id, exemptions } = input.project;
+    res.status(201).location(`/api/projects/${id}`).json({ id, workflowId: workflowIdFor(id), plan: input.plan, exemptions });
   });
 
   router.get('/', async (req, res) => {

@@ -2,7 +2,7 @@
 // The workflow holds this state and calls `check*` in update validators and `apply*` in update handlers;
 // keeping the rules here makes them readable in one place and testable without a server.
 import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
-import type { ProjectPlan } from './process';
+import { exemptionsFor, planFor, type ProjectPlan } from './process';
 
 export interface Actor {
   id: string;
@@ -101,6 +101,23 @@ export interface ProjectState {
 export interface Notice {
   to: string;
   subject: string;
+}
+
+/** The input of a projectApproval workflow. */
+export interface ProjectApprovalInput {
+  project: ProjectInfo;
+  /** Required parties per stage, fixed at registration from the configuration of that day. */
+  plan: ProjectPlan;
+}
+
+export type Registration = Pick<ProjectInfo, 'name' | 'applicant' | 'category' | 'major' | 'locality' | 'utilities'>;
+
+/** Turns a registration into the workflow input: its plan and exemptions come from today's configuration. */
+export function registrationInput(registration: Registration, id: string, by: Actor, at: string): ProjectApprovalInput {
+  return {
+    project: { id, ...registration, exemptions: exemptionsFor(registration.category), registeredBy: by, registeredAt: at },
+    plan: planFor(registration),
+  };
 }
 
 // ---- inputs of the human actions (the update arguments) ----

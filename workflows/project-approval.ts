@@ -12,7 +12,6 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Stage } from '../domain/codes';
-import type { ProjectPlan } from '../domain/process';
 import {
   applyApplication,
   applySignOff,
@@ -25,17 +24,11 @@ import {
   newProjectState,
   overallStatus,
   type Notice,
-  type ProjectInfo,
+  type ProjectApprovalInput,
   type ProjectState,
 } from '../domain/project';
 import { REFUSED, recordSupplement, signOff, stateQuery, submitApplication, withdraw } from './messages';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
-
-export interface ProjectApprovalInput {
-  project: ProjectInfo;
-  /** Required parties per stage, fixed at registration from the configuration of that day. */
-  plan: ProjectPlan;
-}
 
 const { notify } = proxyActivities<ReturnType<typeof createActivities>>({
   // Delivery to a sink is quick; a sink that is down is retried with backoff, never abandoned.
@@ -72,7 +65,8 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
   });
 
   let lastStage: Stage = state.currentStage as Stage;
-  let seen = 0;
+  // The starter sets the initial search attributes (api/project-client.ts); upsert only on change.
+  let seen = state.trail.length;
   for (;;) {
     await condition(() => state.trail.length !== seen);
     seen = state.trail.length;

@@ -1,0 +1,24 @@
+// Starting a project's workflow, shared by the API and the tests so both start projects the same way.
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { ProjectApprovalInput } from '../domain/project';
+import { WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages';
+import type { projectApproval } from '../workflows/project-approval';
+import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from '../workflows/search-attributes';
+
+export function startProject(client: Client, taskQueue: string, input: ProjectApprovalInput): Promise<WorkflowHandle<typeof projectApproval>> {
+  const { project } = input;
+  return client.workflow.start<typeof projectApproval>(WORKFLOW_TYPE, {
+    workflowId: workflowIdFor(project.id),
+    taskQueue,
+    args: [input],
+    memo: { name: project.name },
+    // Set at start as well as by the workflow, so a new project is listed before its first task runs.
+    typedSearchAttributes: [
+      { key: ProjectStage, value: 'design' },
+      { key: ProjectStatus, value: 'awaiting-application' },
+      { key: ProjectLocality, value: project.locality },
+      { key: ProjectCategory, value: project.category },
+      { key: ProjectMajor, value: project.major },
+    ],
+  });
+}

@@ -1,0 +1,14 @@
+// Tests run against real servers: the time-skipping test server per workflow test file, and one Temporal
+// dev server for the suite (test/global-setup.ts) for API and end-to-end tests.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 60_000,
+  // Two cores: two test files at a time.
+  maxWorkers: 2,
+};

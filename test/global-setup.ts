@@ -1,0 +1,14 @@
+// One Temporal dev server (in memory, search attributes registered) for every API and end-to-end test.
+// Each test uses its own task queue and project ids, so files can share it in parallel.
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __devServer: DevServer | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const server = await startDevServer();
+  globalThis.__devServer = server;
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+}

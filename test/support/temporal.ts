@@ -1,0 +1,57 @@
+// Real Temporal servers for tests: the time-skipping test server, the suite's dev server, a worker.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { FileNotificationSink } from '../../activities/notification-sink';
+import { testServerExecutable } from '../../temporal/binaries';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
+import { createWorker } from '../../worker/worker';
+
+// The SDK's INFO lines would bury test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const WORKFLOWS = require.resolve('../../workflows');
+
+/** Bundles the workflow code once; call from beforeAll and pass the bundle to every worker of the file. */
+export function bundle(workflowsPath = WORKFLOWS): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+}
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  await ensureSearchAttributes(env.connection, 'default');
+  return env;
+}
+
+export function devServerAddress(): string {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is unset: the global setup did not start the dev server');
+  return address;
+}
+
+export async function devServerClient(): Promise<Client> {
+  return new Client({ connection: await Connection.connect({ address: devServerAddress() }) });
+}
+
+export const uniqueTaskQueue = (name: string): string => `test-${name}-${randomUUID()}`;
+
+export const tempFile = (name: string): string => join(mkdtempSync(join(tmpdir(), 'one-window-')), name);
+
+/** A real worker on its own task queue, delivering notices to a temporary file. */
+export async function startWorker(connection: NativeConnection, workflowBundle: WorkflowBundle, taskQueue: string, namespace = 'default') {
+  const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
+  const worker = await createWorker({ connection, namespace, taskQueue, sink, workflowBundle });
+  const running = worker.run();
+  return {
+    worker,
+    sink,
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
