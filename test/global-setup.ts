@@ -3,7 +3,6 @@
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __devServer: DevServer | undefined;
 }
 

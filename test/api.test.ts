@@ -1,0 +1,261 @@
+// The HTTP API over real HTTP, against the suite's Temporal dev server and a real worker.
+import type { Client } from '@temporalio/client';
+import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { listen, type Listening } from '../api/listen';
+import { loadPrincipals } from '../config/principals';
+import type { ProjectView } from '../domain/project';
+import { bundle, devServerAddress, devServerClient, startWorker, uniqueTaskQueue } from './support/temporal';
+
+let client: Client;
+let nativeConnection: NativeConnection;
+let workflowBundle: WorkflowBundle;
+let worker: Awaited<ReturnType<typeof startWorker>>;
+let server: Listening;
+
+beforeAll(async () => {
+  const taskQueue = uniqueTaskQueue('api');
+  [client, nativeConnection, workflowBundle] = await Promise.all([
+    devServerClient(),
+    NativeConnection.connect({ address: devServerAddress() }),
+    bundle(),
+  ]);
+  worker = await startWorker(nativeConnection, workflowBundle, taskQueue);
+  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
+  server = await listen(createApp({ client, taskQueue, principals, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
+});
+
+afterAll(async () => {
+  await server?.close();
+  await worker?.stop();
+  await nativeConnection?.close();
+  await client?.connection.close();
+});
+
+interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+async function call<T = any>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };
+}
+
+const registration = {
+  name: '山阳镇 小型仓库',
+  applicant: { name: '上海山阳某某物流有限公司', uscc: '91350100M000100Y43' },
+  category: 'small',
+  locality: 'shanyang',
+  utilities: ['power'],
+};
+
+async function register(overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await call('POST', '/api/projects', 'dev-window', { ...registration, ...overrides });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+const stage = (id: string, name: string, what: string) => `/api/projects/${id}/stages/${name}/${what}`;
+const approve = (id: string, s: string, party: string, token = `dev-${party}`) =>
+  call('POST', stage(id, s, 'sign-offs'), token, { party, decision: 'approve' });
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  // Visibility (the list) trails the workflow by a moment; wait for it, bounded.
+  for (let i = 0; ; i++) {
+    const value = await probe();
+    if (ok(value) || i === 100) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('health, the OpenAPI document and the browsable docs need no token', async () => {
+  expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'ok' } });
+  const doc = await call('GET', '/api/openapi.json');
+  expect(doc.status).toBe(200);
+  expect(Object.keys(doc.body.paths)).toEqual(
+    expect.arrayContaining(['/api/projects', '/api/projects/{id}', '/api/projects/{id}/stages/{stage}/sign-offs', '/api/projects/{id}/withdrawal']),
+  );
+  expect(doc.body.components.schemas.Registration.properties.applicant).toBeDefined();
+  const docs = await call('GET', '/api/docs/');
+  expect(docs.status).toBe(200);
+  expect(docs.body).toContain('swagger-ui');
+});
+
+test('every /api call needs a known bearer token', async () => {
+  expect(await call('GET', '/api/projects')).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+  expect(await call('GET', '/api/projects', 'not-a-token')).toMatchObject({ status: 401, body: { message: 'unknown token' } });
+  expect(await call('GET', '/api/nothing-here', 'dev-window')).toMatchObject({ status: 404, body: { error: 'not-found' } });
+});
+
+test('registration validates every field and names the ones that fail', async () => {
+  const bad = await call('POST', '/api/projects', 'dev-window', {
+    ...registration,
+    applicant: { name: '某公司', uscc: '91350100M000100Y44' },
+    locality: 'atlantis',
+    utilities: [],
+    extra: 1,
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body', 'body.applicant.uscc', 'body.locality', 'body.utilities']);
+  expect(bad.body.issues.find((i: { path: string }) => i.path === 'body.applicant.uscc').message).toMatch(/check character should be '3'/);
+  expect(await call('POST', '/api/projects', 'dev-window', '{"name": ')).toMatchObject({ status: 400, body: { error: 'malformed-json' } });
+  expect(await call('POST', '/api/projects', 'dev-window')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+  expect(await call('POST', '/api/projects', 'dev-planning', registration)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+
+  const ok = await call('POST', '/api/projects', 'dev-window', { ...registration, applicant: { name: '某公司', uscc: '91350100m000100y43' } });
+  expect(ok.status).toBe(201);
+  expect(ok.headers.get('location')).toBe(`/api/projects/${ok.body.id}`);
+  expect(ok.body.plan.acceptance.parties).toEqual(['planning', 'construction']);
+  const project = await call<ProjectView>('GET', `/api/projects/${ok.body.id}`, 'dev-leader');
+  expect(project.body.project).toMatchObject({ applicant: { uscc: '91350100M000100Y43' }, registeredBy: { id: 'window-01', role: 'window' } });
+  expect(project.body.overallStatus).toBe('awaiting-application');
+});
+
+test('a project goes through all four stages over HTTP, each action recorded with who did it', async () => {
+  const id = await register();
+  expect((await call('POST', stage(id, 'design', 'application'), 'dev-window', { note: '申报材料齐全' })).status).toBe(200);
+  const correction = await call<ProjectView>('POST', stage(id, 'design', 'sign-offs'), 'dev-water', {
+    party: 'water',
+    decision: 'correction',
+    items: ['排水设计图'],
+  });
+  expect(correction.body.stages[0]).toMatchObject({ status: 'correction', openCorrections: [{ party: 'water', items: ['排水设计图'] }] });
+  expect((await call('POST', stage(id, 'design', 'supplements'), 'dev-window', { note: '已补充' })).body.stages[0].status).toBe('under-review');
+  for (const party of ['planning', 'construction', 'water']) expect((await approve(id, 'design', party)).status).toBe(200);
+
+  await call('POST', stage(id, 'permit', 'application'), 'dev-window', {});
+  const rejected = await call('POST', stage(id, 'permit', 'sign-offs'), 'dev-civil-defense', { party: 'civil-defense', decision: 'reject', comment: '人防方案缺失' });
+  expect(rejected.body.stages[1].status).toBe('rejected');
+  await call('POST', stage(id, 'permit', 'application'), 'dev-window', { note: '重新申报' });
+  for (const party of ['construction', 'planning', 'water', 'civil-defense']) await approve(id, 'permit', party);
+
+  await call('POST', stage(id, 'acceptance', 'application'), 'dev-window', {});
+  const pending = await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-agent');
+  expect(pending.body.stages[2]?.pendingParties).toEqual(['planning', 'construction']);
+  await approve(id, 'acceptance', 'planning');
+  // An admin may sign for any party; the record shows it was the admin.
+  await approve(id, 'acceptance', 'construction', 'dev-admin');
+
+  await call('POST', stage(id, 'connection', 'application'), 'dev-window', {});
+  const done = await approve(id, 'connection', 'power');
+  expect(done.body).toMatchObject({ status: 'completed', overallStatus: 'completed', currentStage: null });
+  const trail = done.body.trail;
+  expect(trail.map((t: { action: string; by: { id: string } }) => `${t.action}:${t.by.id}`)).toEqual([
+    'registration:window-01',
+    'application:window-01',
+    'sign-off:reviewer-water',
+    'supplement:window-01',
+    'sign-off:reviewer-planning',
+    'sign-off:reviewer-construction',
+    'sign-off:reviewer-water',
+    'application:window-01',
+    'sign-off:reviewer-civil-defense',
+    'application:window-01',
+    'sign-off:reviewer-construction',
+    'sign-off:reviewer-planning',
+    'sign-off:reviewer-water',
+    'sign-off:reviewer-civil-defense',
+    'application:window-01',
+    'sign-off:reviewer-planning',
+    'sign-off:admin-01',
+    'application:window-01',
+    'sign-off:utility-power',
+  ]);
+  // Once closed, the project still reads, and refuses actions with the reason.
+  expect((await call('GET', `/api/projects/${id}`, 'dev-leader')).body.status).toBe('completed');
+  const late = await call('POST', `/api/projects/${id}/withdrawal`, 'dev-window', { reason: 'too late' });
+  expect(late).toMatchObject({ status: 409, body: { error: 'refused', message: expect.stringMatching(/is completed/) } });
+});
+
+test('a reviewer signs only for its own department, a utility only for its company', async () => {
+  const id = await register({ category: 'general', utilities: ['power', 'gas'] });
+  await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
+  const before = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-window')).body.trail.length;
+
+  const planningForWater = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'water', decision: 'approve' });
+  expect(planningForWater).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/planning only, not for water/) } });
+  expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-power', { party: 'gas', decision: 'approve' })).status).toBe(403);
+  for (const token of ['dev-window', 'dev-agent', 'dev-leader']) {
+    expect((await call('POST', stage(id, 'design', 'sign-offs'), token, { party: 'water', decision: 'approve' })).status).toBe(403);
+  }
+  for (const token of ['dev-planning', 'dev-agent', 'dev-leader', 'dev-power']) {
+    expect((await call('POST', stage(id, 'design', 'application'), token, {})).status).toBe(403);
+    expect((await call('POST', stage(id, 'design', 'supplements'), token, {})).status).toBe(403);
+    expect((await call('POST', `/api/projects/${id}/withdrawal`, token, { reason: 'x' })).status).toBe(403);
+  }
+  // None of the refused calls left a trace.
+  expect((await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-window')).body.trail).toHaveLength(before);
+});
+
+test('wrong actions answer 400, 404 or 409 with the field or the reason, and change nothing', async () => {
+  const id = await register();
+  const unknown = '6f1c2c9e-3b1a-4c47-9a55-1f9a8f6d2b10';
+  expect(await call('GET', `/api/projects/${unknown}`, 'dev-window')).toMatchObject({ status: 404, body: { error: 'not-found' } });
+  expect((await call('POST', stage(unknown, 'design', 'application'), 'dev-window', {})).status).toBe(404);
+  expect(await call('GET', '/api/projects/not-a-uuid', 'dev-window')).toMatchObject({ status: 400, body: { issues: [{ path: 'params.id' }] } });
+  expect(await call('POST', stage(id, 'demolition', 'application'), 'dev-window', {})).toMatchObject({
+    status: 400,
+    body: { issues: [{ path: 'params.stage' }] },
+  });
+  const noItems = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'correction', items: [] });
+  expect(noItems).toMatchObject({ status: 400, body: { issues: [{ path: 'body.items' }] } });
+  const noReason = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'reject' });
+  expect(noReason).toMatchObject({ status: 400, body: { issues: [{ path: 'body.comment' }] } });
+  expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'moon', decision: 'approve' })).status).toBe(400);
+
+  const notOpen = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve' });
+  expect(notOpen).toMatchObject({ status: 409, body: { error: 'refused', message: 'stage design has no application to review' } });
+  expect((await call('POST', stage(id, 'permit', 'application'), 'dev-window', {})).body.message).toMatch(/project is at stage design, not permit/);
+  await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
+  const civil = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-admin', { party: 'civil-defense', decision: 'approve' });
+  expect(civil).toMatchObject({ status: 409, body: { message: expect.stringMatching(/civil-defense is not a required party of stage design/) } });
+  await approve(id, 'design', 'planning');
+  expect((await approve(id, 'design', 'planning')).body.message).toMatch(/planning already signed off stage design attempt 1/);
+
+  const state = await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-window');
+  expect(state.body.trail.map((t) => t.action)).toEqual(['registration', 'application', 'sign-off']);
+});
+
+test('the same Idempotency-Key applies a retried action once', async () => {
+  const id = await register();
+  const retry = { 'idempotency-key': `apply-${id}` };
+  const first = await call('POST', stage(id, 'design', 'application'), 'dev-window', {}, retry);
+  const second = await call('POST', stage(id, 'design', 'application'), 'dev-window', {}, retry);
+  expect([first.status, second.status]).toEqual([200, 200]);
+  expect(second.body.stages[0].attempts).toHaveLength(1);
+  // Without the key, the repeat is a second application and is refused.
+  expect((await call('POST', stage(id, 'design', 'application'), 'dev-window', {})).status).toBe(409);
+});
+
+test('withdrawal ends a project; the list filters by stage, status, locality, category and major', async () => {
+  const locality = 'tinglin';
+  const kept = await register({ locality, category: 'general', major: true });
+  const gone = await register({ locality, category: 'general' });
+  expect((await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', {})).body.issues[0].path).toBe('body.reason');
+  const withdrawn = await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', { reason: '建设单位申请撤回' });
+  expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawal: { by: { id: 'window-01' }, reason: '建设单位申请撤回' } });
+  const again = await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', { reason: 'again' });
+  expect(again).toMatchObject({ status: 409, body: { message: expect.stringMatching(/withdrawn/) } });
+
+  const list = (query: string) => call('GET', `/api/projects?locality=${locality}&${query}`, 'dev-leader');
+  const ids = (answer: Answer) => answer.body.projects.map((p: { id: string }) => p.id).sort();
+  const withdrawnList = await eventually(() => list('status=withdrawn'), (a) => a.body.projects.length === 1);
+  expect(ids(withdrawnList)).toEqual([gone]);
+  expect(withdrawnList.body.projects[0]).toMatchObject({ name: registration.name, stage: 'design', category: 'general', major: false });
+  expect(ids(await list('major=true'))).toEqual([kept]);
+  expect(ids(await list('stage=design&category=general')).length).toBe(2);
+  expect(ids(await list('category=small'))).toEqual([]);
+  expect(await call('GET', '/api/projects?major=yes&limit=0', 'dev-leader')).toMatchObject({ status: 400 });
+});

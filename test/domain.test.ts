@@ -1,0 +1,80 @@
+// The pure rules: credit codes, who signs which stage by category, who may do what, and configuration.
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from '../config/env';
+import { loadPrincipals, sha256 } from '../config/principals';
+import { accessRefusal } from '../domain/access';
+import { planFor } from '../domain/process';
+import { usccCheckCharacter, usccProblem } from '../domain/uscc';
+import { admin, reviewer, utility, window } from './support/fixtures';
+import { tempFile } from './support/temporal';
+
+describe('unified social credit code', () => {
+  test.each(['91350100M000100Y43', '91310000MA1FL4B24G'])('%s is valid', (code) => {
+    expect(usccProblem(code)).toBeNull();
+  });
+  test.each([
+    ['91350100M000100Y4', /18 characters/],
+    ['91350100M000100Y44', /check character should be '3'/],
+    ['91350100I000100Y43', /'I' is not allowed/],
+  ])('%s is refused', (code, reason) => {
+    expect(usccProblem(code)).toMatch(reason);
+  });
+  test('the check character is 0 when the weighted sum is a multiple of 31', () => {
+    expect(usccCheckCharacter('00000000000000000')).toBe('0');
+  });
+});
+
+describe('required parties by category', () => {
+  test('general: the defaults, lead first; connection: the utilities asked for', () => {
+    const plan = planFor({ category: 'general', utilities: ['gas', 'power'] });
+    expect(plan.design).toEqual({ lead: 'planning', parties: ['planning', 'construction', 'water'] });
+    expect(plan.permit.parties).toEqual(['construction', 'planning', 'water', 'civil-defense']);
+    expect(plan.acceptance.parties).toHaveLength(6);
+    expect(plan.connection).toEqual({ lead: 'construction', parties: ['gas', 'power'] });
+  });
+  test('industrial drops civil-defense everywhere; small gets the simplified acceptance', () => {
+    const industrial = planFor({ category: 'industrial', utilities: ['power'] });
+    expect(Object.values(industrial).flatMap((s) => s.parties)).not.toContain('civil-defense');
+    const small = planFor({ category: 'small', utilities: ['power'] });
+    expect(small.acceptance.parties).toEqual(['planning', 'construction']);
+    expect(small.permit.parties).toContain('civil-defense');
+  });
+});
+
+describe('access', () => {
+  test('reviewers and utilities sign only for their own party; admins for any', () => {
+    expect(accessRefusal(reviewer('planning'), 'sign-off', 'planning')).toBeNull();
+    expect(accessRefusal(reviewer('planning'), 'sign-off', 'water')).toMatch(/planning only/);
+    expect(accessRefusal(utility('power'), 'sign-off', 'gas')).toMatch(/power only/);
+    expect(accessRefusal(admin, 'sign-off', 'gas')).toBeNull();
+    expect(accessRefusal(window, 'sign-off', 'planning')).toMatch(/role window may not sign-off/);
+  });
+  test('only the window and admins register, apply, supplement and withdraw', () => {
+    for (const command of ['register', 'apply', 'supplement', 'withdraw'] as const) {
+      expect(accessRefusal(window, command)).toBeNull();
+      expect(accessRefusal(admin, command)).toBeNull();
+      expect(accessRefusal(reviewer('planning'), command)).not.toBeNull();
+      expect(accessRefusal({ id: 'a', role: 'agent' }, command)).not.toBeNull();
+      expect(accessRefusal({ id: 'l', role: 'leader' }, command)).not.toBeNull();
+    }
+  });
+});
+
+describe('configuration', () => {
+  test('a bad value names the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ TEMPORAL_TLS: 'maybe' })).toThrow(/TEMPORAL_TLS/);
+  });
+  test('development principals are refused in production; hashed tokens are accepted', () => {
+    expect(() => loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: undefined })).toThrow(/PRINCIPALS_FILE is required/);
+    const file = tempFile('principals.json');
+    writeFileSync(file, JSON.stringify({ principals: [{ id: 'w1', role: 'window', tokenSha256: sha256('s3cret-token') }] }));
+    const principals = loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file });
+    expect(principals('s3cret-token')).toEqual({ id: 'w1', role: 'window' });
+    expect(principals('guess')).toBeUndefined();
+    writeFileSync(file, JSON.stringify({ principals: [{ id: 'w1', role: 'window', token: 'plain-token' }] }));
+    expect(() => loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file })).toThrow(/plain tokens are refused/);
+    writeFileSync(file, JSON.stringify({ principals: [{ id: 'r1', role: 'reviewer', party: 'power', token: 'plain-token' }] }));
+    expect(() => loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: file })).toThrow(/reviewer belongs to a department/);
+  });
+});

@@ -1,0 +1,147 @@
+// Durability: a worker process killed mid-project, and a dev server restarted on its SQLite file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { startProject } from '../api/project-client';
+import { ROOT } from '../config/env';
+import type { Party, Stage } from '../domain/codes';
+import { stageStatus } from '../domain/project';
+import { startDevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { signOff, stateQuery, submitApplication, recordSupplement, withdraw } from '../workflows/messages';
+import type { projectApproval } from '../workflows/project-approval';
+import { projectInput, reviewer, utility, window } from './support/fixtures';
+import { bundle, devServerAddress, devServerClient, startWorker, tempFile, uniqueTaskQueue } from './support/temporal';
+
+type Handle = WorkflowHandle<typeof projectApproval>;
+
+const apply = (h: Handle, stage: Stage) => h.executeUpdate(submitApplication, { args: [{ stage, by: window }] });
+const approve = (h: Handle, stage: Stage, party: Party) =>
+  h.executeUpdate(signOff, { args: [{ stage, party, decision: 'approve', by: stage === 'connection' ? utility(party) : reviewer(party) }] });
+
+/** The real worker entry point (worker/main.ts) as its own process; resolves once it polls. */
+async function spawnWorker(taskQueue: string, notificationsFile: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: devServerAddress(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      NOTIFICATIONS_FILE: notificationsFile,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`worker exited with ${code} before it was ready`);
+  });
+  const ready = (async () => {
+    for await (const line of lines) if (line.includes('"worker running"')) return;
+  })();
+  await Promise.race([ready, exited]);
+  lines.on('line', () => undefined); // keep draining stdout so the child never blocks on a full pipe
+  return child;
+}
+
+let client: Client;
+let workflowBundle: WorkflowBundle;
+beforeAll(async () => {
+  [client, workflowBundle] = await Promise.all([devServerClient(), bundle()]);
+});
+afterAll(async () => {
+  await client?.connection.close();
+});
+
+test('a worker killed mid-project is replaced and no sign-off is lost, even one sent while no worker ran', async () => {
+  const taskQueue = uniqueTaskQueue('restart');
+  const notices = tempFile('notifications.jsonl');
+  const first = await spawnWorker(taskQueue, notices);
+  const h = await startProject(client, taskQueue, projectInput({ utilities: ['power'] }));
+  await apply(h, 'design');
+  await h.executeUpdate(signOff, { args: [{ stage: 'design', party: 'planning', decision: 'correction', items: ['日照分析'], by: reviewer('planning') }] });
+  await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window }] });
+  await approve(h, 'design', 'planning');
+
+  first.kill('SIGKILL');
+  await once(first, 'exit');
+  // Sent while no worker runs: Temporal holds it until a worker takes it.
+  const whileDown = approve(h, 'design', 'construction');
+
+  const second = await spawnWorker(taskQueue, notices);
+  try {
+    await whileDown;
+    await approve(h, 'design', 'water');
+    for (const [stage, parties] of [
+      ['permit', ['construction', 'planning', 'water', 'civil-defense']],
+      ['acceptance', ['construction', 'planning', 'civil-defense', 'water', 'greening', 'archives']],
+      ['connection', ['power']],
+    ] as const) {
+      await apply(h, stage);
+      for (const party of parties) await approve(h, stage, party);
+    }
+    const final = await h.result();
+    expect(final.status).toBe('completed');
+    expect(final.stages[0]?.attempts[0]?.signOffs.map((s) => s.party)).toEqual(['planning', 'construction', 'water']);
+    expect(final.stages[0]?.attempts[0]?.corrections[0]?.supplementedBy).toEqual(window);
+    expect(final.trail.filter((t) => t.action === 'sign-off')).toHaveLength(1 + 3 + 4 + 6 + 1);
+  } finally {
+    second.kill('SIGTERM');
+    const [code] = await once(second, 'exit');
+    // SIGTERM is a graceful shutdown: the worker drains and exits cleanly.
+    expect(code).toBe(0);
+  }
+});
+
+test('a dev server restarted on its SQLite file keeps every project where it was', async () => {
+  const dbFile = tempFile('temporal.db');
+  const taskQueue = uniqueTaskQueue('server-restart');
+  const input = projectInput();
+
+  const before = await startDevServer({ dbFile });
+  let connection = await NativeConnection.connect({ address: before.address });
+  let worker = await startWorker(connection, workflowBundle, taskQueue);
+  const h1 = await startProject(before.env.client, taskQueue, input);
+  await apply(h1, 'design');
+  for (const party of ['planning', 'construction', 'water'] as const) await approve(h1, 'design', party);
+  await apply(h1, 'permit');
+  await approve(h1, 'permit', 'water');
+  await worker.stop();
+  await connection.close();
+  await before.stop();
+
+  const after = await startDevServer({ dbFile });
+  try {
+    connection = await NativeConnection.connect({ address: after.address });
+    worker = await startWorker(connection, workflowBundle, taskQueue);
+    const clientConnection = await Connection.connect({ address: after.address });
+    const client2 = new Client({ connection: clientConnection });
+    await ensureSearchAttributes(clientConnection, 'default');
+    const h2 = client2.workflow.getHandle<typeof projectApproval>(h1.workflowId);
+    const state = await h2.query(stateQuery);
+    expect(stageStatus(state, 'design')).toBe('approved');
+    expect(state.stages[1]?.attempts[0]?.signOffs.map((s) => s.party)).toEqual(['water']);
+    await approve(h2, 'permit', 'planning');
+    await h2.executeUpdate(withdraw, { args: [{ by: window, reason: 'test over' }] });
+    expect((await h2.result()).trail.map((t) => t.action)).toEqual([
+      'registration',
+      'application',
+      'sign-off',
+      'sign-off',
+      'sign-off',
+      'application',
+      'sign-off',
+      'sign-off',
+      'withdrawal',
+    ]);
+    await worker.stop();
+    await connection.close();
+    await clientConnection.close();
+  } finally {
+    await after.stop();
+  }
+});
