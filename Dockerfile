@@ -1,0 +1,28 @@
+# The one-window image: the same build runs the worker (`node dist/worker/main.js`) or the API
+# (`node dist/api/main.js`). It connects to a Temporal cluster (TEMPORAL_ADDRESS); it runs no server.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: the Temporal binaries (postinstall) are for the embedded default, not needed here.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY domain domain
+COPY workflows workflows
+COPY activities activities
+COPY worker worker
+COPY api api
+COPY temporal temporal
+COPY config config
+COPY scripts scripts
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY config config
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]

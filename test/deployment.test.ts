@@ -1,0 +1,35 @@
+// docker-compose.yml and the Dockerfile are for users (no Docker engine here): checked as text, so they
+// keep pointing at what the build really produces.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../config/env';
+
+// Compose applies YAML merge keys (<<:), as the file uses for the shared service settings.
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
+
+test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+  expect(compose.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+  for (const name of ['worker', 'api']) {
+    const service = compose.services[name];
+    expect(service.build).toBe('.');
+    expect(service.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', NODE_ENV: 'production' });
+    // The command runs a file the TypeScript build emits from a source that exists.
+    const [node, script] = service.command;
+    expect(node).toBe('node');
+    expect(existsSync(join(ROOT, script.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+    // In production the API refuses development principals: the file it names must hold hashed tokens only.
+    const principals = JSON.parse(readFileSync(join(ROOT, service.environment.PRINCIPALS_FILE.replace('/app/', '')), 'utf8'));
+    expect(principals.principals.every((p: Record<string, unknown>) => 'tokenSha256' in p && !('token' in p))).toBe(true);
+  }
+  expect(compose.services.api.environment.API_HOST).toBe('0.0.0.0');
+});
+
+test('the Dockerfile copies every source folder the build compiles', () => {
+  const built = (baseConfig.include as string[]).filter((dir) => !(buildConfig.exclude as string[]).includes(dir));
+  for (const dir of built) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} ${dir}$`, 'm'));
+});
