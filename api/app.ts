@@ -6,9 +6,18 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Principals } from '../config/principals';
 import { authenticate } from './auth';
-import { HttpError, errorHandler } from './errors';
+import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { projectsRouter } from './projects';
+
+/** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
+const requireJson: express.RequestHandler = (req, _res, next) => {
+  const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
+    throw new HttpError(415, 'unsupported-media-type', `send the body as Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`);
+  }
+  next();
+};
 
 export interface AppDeps {
   client: Client;
@@ -22,7 +31,8 @@ export function createApp({ client, taskQueue, principals, logger }: AppDeps): e
   app.disable('x-powered-by');
   // Tokens never reach the log.
   app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(requireJson);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
 
   app.get('/health', async (_req, res) => {
     try {

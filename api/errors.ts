@@ -8,6 +8,8 @@ export interface FieldIssue {
   message: string;
 }
 
+export const BODY_LIMIT = '256kb';
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -19,10 +21,14 @@ export class HttpError extends Error {
   }
 }
 
-export type Location = 'body' | 'query' | 'params';
+export type Location = 'body' | 'query' | 'params' | 'headers';
 
 /** Parses a request part, or answers 400 naming each failing field as `body.applicant.uscc`. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: Location): z.output<S> {
+  // No body at all reads as {}; any other non-object (null, a number, an array) is named as wrong.
+  if (where === 'body' && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new HttpError(400, 'invalid-request', 'invalid body', [{ path: 'body', message: 'must be a JSON object' }]);
+  }
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
@@ -36,6 +42,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   // express.json() failures: malformed JSON, a body too large, a wrong charset are the caller's doing.
   const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  if (status === 413) {
+    res.status(413).json({ error: 'payload-too-large', message: `request body larger than the limit of ${BODY_LIMIT}` });
+    return;
+  }
   if (status >= 400 && status < 500) {
     const code = err.type === 'entity.parse.failed' ? 'malformed-json' : 'bad-request';
     res.status(status).json({ error: code, message: err.expose ? String(err.message) : 'bad request' });

@@ -7,9 +7,9 @@ import {
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
-import { projectView, registrationInput, type ProjectState } from '../domain/project';
+import { projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
 import {
   applicationBody,
   listQuery,
@@ -22,7 +22,6 @@ import {
   type ListQuery,
 } from '../domain/schemas';
 import {
-  REFUSED,
   WORKFLOW_TYPE,
   recordSupplement,
   signOff,
@@ -34,6 +33,7 @@ import {
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from '../workflows/search-attributes';
 import { authorize } from './auth';
 import { HttpError, parse } from './errors';
+import { requestDigest, uuidFrom } from './idempotency';
 import { startProject } from './project-client';
 
 export interface ProjectsDeps {
@@ -70,16 +70,18 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
   }
 
   /** Sends one human action; an Idempotency-Key header makes a retried request apply once. */
-  async function act<A>(req: Request, id: string, update: UpdateDefinition<ProjectState, [A]>, input: A) {
-    const updateId = req.get('idempotency-key');
+  async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<ProjectState, [A]>, input: A) {
+    const updateId = requestDigest(req, input.by, input);
     try {
       const state = await client.workflow
         .getHandle(workflowIdFor(id))
         .executeUpdate(update, { args: [input], ...(updateId && { updateId }) });
       return projectView(state);
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === REFUSED) {
-        throw new HttpError(409, 'refused', err.cause.message);
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The workflow's validator refused (REFUSED carries the reason); any other refusal by the workflow
+        // is still the project saying no, never a fault of ours.
+        throw new HttpError(409, 'refused', err.cause instanceof ApplicationFailure ? err.cause.message : err.message);
       }
       return explainMissing(id, err);
     }
@@ -88,8 +90,14 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
   router.post('/', async (req, res) => {
     const by = authorize(req, 'register');
     const body = parse(registrationBody, req.body, 'body');
-    const input = registrationInput(body, randomUUID(), by, new Date().toISOString());
-    await startProject(client, taskQueue, input);
+    const digest = requestDigest(req, by, body);
+    const input = registrationInput(body, digest ? uuidFrom(digest) : randomUUID(), by, new Date().toISOString());
+    try {
+      await startProject(client, taskQueue, input);
+    } catch (err) {
+      // The same registration retried with its Idempotency-Key: the project already exists.
+      if (!(digest && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
     const { id, exemptions } = input.project;
     res.status(201).location(`/api/projects/${id}`).json({ id, workflowId: workflowIdFor(id), plan: input.plan, exemptions });
   });
@@ -119,8 +127,11 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
   router.post('/:id/stages/:stage/sign-offs', async (req, res) => {
     const { id, stage } = parse(stageParams, req.params, 'params');
     const body = parse(signOffBody, req.body, 'body');
-    const by = authorize(req, 'sign-off', body.party);
-    res.json(await act(req, id, signOff, { stage, by, ...body }));
+    // A reviewer or utility signs for its own party unless it names one; an admin must name it.
+    const party = body.party ?? req.actor?.party;
+    if (party === undefined) throw new HttpError(400, 'invalid-request', 'invalid body.party', [{ path: 'body.party', message: 'name the party you sign for' }]);
+    const by = authorize(req, 'sign-off', party);
+    res.json(await act(req, id, signOff, { stage, by, ...body, party }));
   });
 
   router.post('/:id/stages/:stage/supplements', async (req, res) => {

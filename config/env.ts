@@ -43,6 +43,7 @@ const schema = z.object({
   TEMPORAL_TEST_SERVER_PATH: optional,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_DEV_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(3650),
 });
 
 export type Config = ReturnType<typeof loadConfig>;

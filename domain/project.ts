@@ -56,7 +56,7 @@ export interface Attempt {
   submittedBy: Actor;
   submittedAt: string;
   note?: string;
-  outcome: 'open' | 'approved' | 'rejected';
+  outcome: 'open' | 'approved' | 'rejected' | 'withdrawn';
   decidedAt?: string;
   signOffs: SignOff[];
   corrections: Correction[];
@@ -71,7 +71,7 @@ export interface StageRecord {
 
 export type ProjectStatus = 'active' | 'completed' | 'withdrawn';
 
-export type StageStatus = 'not-open' | 'awaiting-application' | 'under-review' | 'correction' | 'rejected' | 'approved';
+export type StageStatus = 'not-open' | 'awaiting-application' | 'under-review' | 'correction' | 'rejected' | 'approved' | 'withdrawn';
 
 export type Action = 'registration' | 'application' | 'sign-off' | 'supplement' | 'withdrawal';
 
@@ -170,6 +170,7 @@ export function stageStatus(state: ProjectState, stage: Stage): StageStatus {
   if (!attempt) return state.currentStage === stage ? 'awaiting-application' : 'not-open';
   if (attempt.outcome === 'approved') return 'approved';
   if (attempt.outcome === 'rejected') return 'rejected';
+  if (attempt.outcome === 'withdrawn') return 'withdrawn';
   return openCorrections(attempt).length > 0 ? 'correction' : 'under-review';
 }
 
@@ -334,7 +335,13 @@ export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at:
   state.status = 'withdrawn';
   state.withdrawal = { by: input.by, at, reason: input.reason };
   record(state, { at, by: input.by, action: 'withdrawal', ...(state.currentStage && { stage: state.currentStage }), detail: input.reason });
-  const waiting = state.currentStage ? pendingParties(stageRecord(state, state.currentStage)) : [];
+  const stage = state.currentStage ? stageRecord(state, state.currentStage) : undefined;
+  const waiting = stage ? pendingParties(stage) : [];
+  const open = stage ? currentAttempt(stage) : undefined;
+  if (open?.outcome === 'open') {
+    open.outcome = 'withdrawn';
+    open.decidedAt = at;
+  }
   state.currentStage = null;
   return [{ to: 'window', subject: `${state.project.id}: withdrawn` }, ...waiting.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed` }))];
 }

@@ -39,10 +39,10 @@ export const applicationBody = z.object({ note: text(2000).optional() }).strict(
 
 export const signOffBody = z
   .object({
-    party: partyCode,
+    party: partyCode.optional().describe("defaults to the caller's own department or company"),
     decision: z.enum(DECISIONS),
     comment: text(2000).optional(),
-    items: z.array(text(500)).optional().describe('correction only: every missing item at once (一次性告知)'),
+    items: z.array(text(500)).max(100).optional().describe('correction only: every missing item at once (一次性告知)'),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       port: config.TEMPORAL_DEV_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
+      retentionDays: config.TEMPORAL_DEV_RETENTION_DAYS,
     });
     started.push({ name: 'Temporal dev server', stop: devServer.stop });
   }

@@ -2,6 +2,7 @@
 // search attributes registered at start.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { devServerExecutable } from './binaries';
@@ -12,6 +13,8 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   namespace?: string;
+  /** How long closed projects stay readable in Temporal (the server's default is one day). */
+  retentionDays?: number;
 }
 
 export interface DevServer {
@@ -34,10 +37,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ui,
       ...(ui && { uiPort: options.uiPort }),
       searchAttributes: SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
       // SQLite's default rollback journal makes every write slow; WAL keeps the embedded default fast.
-      extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--log-level', 'error'],
+      extraArgs: ['--sqlite-pragma', 'journal_mode=wal'],
     },
   });
+  if (options.retentionDays !== undefined) {
+    await env.client.workflowService.updateNamespace({
+      namespace: options.namespace ?? 'default',
+      config: { workflowExecutionRetentionTtl: msToTs(`${options.retentionDays} days`) },
+    });
+  }
   return {
     address: env.address,
     ...(ui && { uiUrl: `http://127.0.0.1:${options.uiPort}` }),

@@ -133,7 +133,10 @@ test('a project goes through all four stages over HTTP, each action recorded wit
   });
   expect(correction.body.stages[0]).toMatchObject({ status: 'correction', openCorrections: [{ party: 'water', items: ['排水设计图'] }] });
   expect((await call('POST', stage(id, 'design', 'supplements'), 'dev-window', { note: '已补充' })).body.stages[0].status).toBe('under-review');
-  for (const party of ['planning', 'construction', 'water']) expect((await approve(id, 'design', party)).status).toBe(200);
+  // A reviewer's token names its department, so the party may be left out.
+  const own = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'approve' });
+  expect(own.body.stages[0].pendingParties).toEqual(['construction', 'water']);
+  for (const party of ['construction', 'water']) expect((await approve(id, 'design', party)).status).toBe(200);
 
   await call('POST', stage(id, 'permit', 'application'), 'dev-window', {});
   const rejected = await call('POST', stage(id, 'permit', 'sign-offs'), 'dev-civil-defense', { party: 'civil-defense', decision: 'reject', comment: '人防方案缺失' });
@@ -214,6 +217,9 @@ test('wrong actions answer 400, 404 or 409 with the field or the reason, and cha
   const noReason = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'reject' });
   expect(noReason).toMatchObject({ status: 400, body: { issues: [{ path: 'body.comment' }] } });
   expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'moon', decision: 'approve' })).status).toBe(400);
+  expect(await call('POST', stage(id, 'design', 'sign-offs'), 'dev-admin', { decision: 'approve' })).toMatchObject({ status: 400, body: { issues: [{ path: 'body.party' }] } });
+  const manyItems = Array.from({ length: 101 }, (_, i) => `item ${i}`);
+  expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'correction', items: manyItems })).body.issues[0].path).toBe('body.items');
 
   const notOpen = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve' });
   expect(notOpen).toMatchObject({ status: 409, body: { error: 'refused', message: 'stage design has no application to review' } });
@@ -228,15 +234,43 @@ test('wrong actions answer 400, 404 or 409 with the field or the reason, and cha
   expect(state.body.trail.map((t) => t.action)).toEqual(['registration', 'application', 'sign-off']);
 });
 
-test('the same Idempotency-Key applies a retried action once', async () => {
+test('the same Idempotency-Key applies a retried action once, and never swallows a different one', async () => {
   const id = await register();
-  const retry = { 'idempotency-key': `apply-${id}` };
+  const retry = { 'idempotency-key': `key-${id}` };
   const first = await call('POST', stage(id, 'design', 'application'), 'dev-window', {}, retry);
   const second = await call('POST', stage(id, 'design', 'application'), 'dev-window', {}, retry);
   expect([first.status, second.status]).toEqual([200, 200]);
   expect(second.body.stages[0].attempts).toHaveLength(1);
   // Without the key, the repeat is a second application and is refused.
   expect((await call('POST', stage(id, 'design', 'application'), 'dev-window', {})).status).toBe(409);
+  // The same key on a different request (another caller, route and body) is that request, applied.
+  const signed = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'approve' }, retry);
+  expect(signed.body.stages[0].pendingParties).toEqual(['construction', 'water']);
+  expect(signed.body.trail.at(-1)).toMatchObject({ action: 'sign-off', party: 'planning', by: { id: 'reviewer-planning' } });
+  const tooLong = await call('POST', stage(id, 'design', 'supplements'), 'dev-window', {}, { 'idempotency-key': 'k'.repeat(5000) });
+  expect(tooLong).toMatchObject({ status: 400, body: { issues: [{ path: 'headers.idempotency-key' }] } });
+
+  // A retried registration names the same project instead of registering it twice.
+  const key = { 'idempotency-key': `register-${id}` };
+  const a = await call('POST', '/api/projects', 'dev-window', registration, key);
+  const b = await call('POST', '/api/projects', 'dev-window', registration, key);
+  expect([a.status, b.status]).toEqual([201, 201]);
+  expect(b.body.id).toBe(a.body.id);
+  expect((await call('GET', `/api/projects/${a.body.id}`, 'dev-window')).body.trail).toHaveLength(1);
+});
+
+test('a body that is not a JSON object is named as such: wrong content type, null, too large', async () => {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/projects`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer dev-window', 'content-type': 'text/plain' },
+    body: JSON.stringify(registration),
+  });
+  expect(res.status).toBe(415);
+  expect(await res.json()).toMatchObject({ error: 'unsupported-media-type', message: expect.stringMatching(/application\/json.*text\/plain/) });
+  expect(await call('POST', '/api/projects', 'dev-window', 'null')).toMatchObject({ status: 400, body: { issues: [{ path: 'body', message: 'must be a JSON object' }] } });
+  expect(await call('POST', '/api/projects', 'dev-window', '[1]')).toMatchObject({ status: 400, body: { issues: [{ path: 'body' }] } });
+  const huge = await call('POST', '/api/projects', 'dev-window', { ...registration, name: 'x'.repeat(300_000) });
+  expect(huge).toMatchObject({ status: 413, body: { error: 'payload-too-large', message: expect.stringMatching(/256kb/) } });
 });
 
 test('withdrawal ends a project; the list filters by stage, status, locality, category and major', async () => {
@@ -244,8 +278,11 @@ test('withdrawal ends a project; the list filters by stage, status, locality, ca
   const kept = await register({ locality, category: 'general', major: true });
   const gone = await register({ locality, category: 'general' });
   expect((await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', {})).body.issues[0].path).toBe('body.reason');
+  await call('POST', stage(gone, 'design', 'application'), 'dev-window', {});
   const withdrawn = await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', { reason: '建设单位申请撤回' });
   expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawal: { by: { id: 'window-01' }, reason: '建设单位申请撤回' } });
+  // The stage it was withdrawn in says so, and nobody is left waiting to sign.
+  expect(withdrawn.body.stages[0]).toMatchObject({ status: 'withdrawn', pendingParties: [], attempts: [{ outcome: 'withdrawn' }] });
   const again = await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', { reason: 'again' });
   expect(again).toMatchObject({ status: 409, body: { message: expect.stringMatching(/withdrawn/) } });
 

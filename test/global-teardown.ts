@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__devServer?.stop();
+  if (process.env.TEST_TMP_ROOT) rmSync(process.env.TEST_TMP_ROOT, { recursive: true, force: true });
 }

@@ -102,7 +102,10 @@ test('a dev server restarted on its SQLite file keeps every project where it was
   const taskQueue = uniqueTaskQueue('server-restart');
   const input = projectInput();
 
-  const before = await startDevServer({ dbFile });
+  const before = await startDevServer({ dbFile, retentionDays: 3650 });
+  // Closed projects stay readable for ten years, not the server's default one day.
+  const namespace = await before.env.client.workflowService.describeNamespace({ namespace: 'default' });
+  expect(Number(namespace.config?.workflowExecutionRetentionTtl?.seconds)).toBe(3650 * 24 * 60 * 60);
   let connection = await NativeConnection.connect({ address: before.address });
   let worker = await startWorker(connection, workflowBundle, taskQueue);
   const h1 = await startProject(before.env.client, taskQueue, input);

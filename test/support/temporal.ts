@@ -39,7 +39,8 @@ export async function devServerClient(): Promise<Client> {
 
 export const uniqueTaskQueue = (name: string): string => `test-${name}-${randomUUID()}`;
 
-export const tempFile = (name: string): string => join(mkdtempSync(join(tmpdir(), 'one-window-')), name);
+/** A file in a fresh folder under the run's temporary root (removed by the global teardown). */
+export const tempFile = (name: string): string => join(mkdtempSync(join(process.env.TEST_TMP_ROOT ?? tmpdir(), 'f-')), name);
 
 /** A real worker on its own task queue, delivering notices to a temporary file. */
 export async function startWorker(connection: NativeConnection, workflowBundle: WorkflowBundle, taskQueue: string, namespace = 'default') {
