@@ -1,16 +1,96 @@
 // Activities, built by a factory so the worker injects real dependencies and tests inject local ones.
-import { log } from '@temporalio/activity';
+// Each may run more than once (Temporal retries), so each is idempotent by a key the workflow gives it.
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Locality, Party, Stage, Utility } from '../domain/codes';
+import { composeReport } from '../domain/long-running';
+import type { Tier } from '../domain/policy';
+import type { ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
+import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 
 export interface ActivityDeps {
   sink: NotificationSink;
+  liaisons: LiaisonDirectory;
+  /** Where each utility company receives pushed projects. */
+  utilityEndpoints: Partial<Record<Utility, string>>;
+  /** One HTTP attempt to a utility company may take this long; Temporal retries after it. */
+  pushTimeoutMs: number;
 }
 
-export function createActivities({ sink }: ActivityDeps) {
+export interface EscalationInput {
+  projectId: string;
+  projectName: string;
+  locality: Locality;
+  stage: Stage;
+  attempt: number;
+  party: Party;
+  tier: Tier;
+  pendingDays: number;
+  at: string;
+}
+
+export interface PushInput {
+  company: Utility;
+  key: string;
+  project: ProjectInfo;
+  permitApprovedAt: string;
+}
+
+const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
+
+export function createActivities({ sink, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
   return {
     async notify(delivery: Delivery): Promise<void> {
       await sink.deliver(delivery);
       log.info('notice delivered', { key: delivery.key, to: delivery.to });
+    },
+
+    /** 代办进度报告: composes the report due at `at` and delivers it to the project's agent. */
+    async produceReport({ state, at }: { state: ProjectState; at: number }): Promise<ProgressReport> {
+      const report = composeReport(state, at);
+      const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
+      await sink.deliver({
+        key: `${state.project.id}/report/${report.seq}`,
+        to: report.to,
+        subject:
+          `${state.project.id} ${state.project.name}: progress report ${report.seq} (${report.cadence}) — ` +
+          `${report.stage ?? 'closed'} ${report.stageStatus}; pending: ${pending}; open corrections: ${report.openCorrections.length}; ` +
+          `escalations: ${report.escalations}; next report ${report.nextReportAt ?? 'none'}`,
+      });
+      return report;
+    },
+
+    /** Tells the tier's contact for the slow party, and the project's locality liaison; returns who. */
+    async escalate(input: EscalationInput): Promise<{ notified: string[] }> {
+      const addressees = [
+        liaisons.parties[input.party][input.tier],
+        liaisons.localities[input.locality],
+        ...(input.tier === 'main' ? [liaisons.coordinationGroup] : []),
+      ].map((c) => `${c.name} <${c.contact}>`);
+      const subject =
+        `${input.projectId} ${input.projectName}: ${input.party} has not signed ${input.stage} (attempt ${input.attempt}) ` +
+        `for ${input.pendingDays} days — escalated to ${TIER_NAMES[input.tier]}`;
+      const base = `${input.projectId}/escalation/${input.stage}/${input.attempt}/${input.party}/${input.tier}`;
+      for (const [i, to] of addressees.entries()) await sink.deliver({ key: `${base}/${i}`, to, subject });
+      return { notified: addressees };
+    },
+
+    /** 市政接入: POSTs the permitted project to the company, with the same Idempotency-Key on every attempt. */
+    async pushToUtility({ company, key, project, permitApprovedAt }: PushInput): Promise<{ status: number }> {
+      const url = utilityEndpoints[company];
+      if (!url) throw ApplicationFailure.nonRetryable(`no endpoint configured for utility company ${company}`);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ company, permitApprovedAt, project }),
+        signal: AbortSignal.timeout(pushTimeoutMs),
+      });
+      await res.body?.cancel();
+      if (res.ok) return { status: res.status };
+      const message = `${company} answered HTTP ${res.status}`;
+      // A 4xx other than timeout/rate-limit will not get better by retrying.
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw ApplicationFailure.nonRetryable(message);
+      throw new Error(message);
     },
   };
 }

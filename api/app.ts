@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Principals } from '../config/principals';
+import type { Policy } from '../domain/policy';
 import { authenticate } from './auth';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { devUtilityInbox } from './dev-utility-inbox';
 import { projectsRouter } from './projects';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
@@ -23,10 +25,13 @@ export interface AppDeps {
   client: Client;
   taskQueue: string;
   principals: Principals;
+  policy: Policy;
   logger: Logger;
+  /** Mount the development stand-in for the utility companies (never in production). */
+  devUtilityInbox?: boolean;
 }
 
-export function createApp({ client, taskQueue, principals, logger }: AppDeps): express.Express {
+export function createApp({ client, taskQueue, principals, policy, logger, devUtilityInbox: inbox = false }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Tokens never reach the log.
@@ -50,7 +55,8 @@ export function createApp({ client, taskQueue, principals, logger }: AppDeps): e
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
 
   app.use('/api', authenticate(principals));
-  app.use('/api/projects', projectsRouter({ client, taskQueue }));
+  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy }));
+  if (inbox) app.use('/dev/utility-inbox', devUtilityInbox());
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);
   });

@@ -17,7 +17,7 @@ declare module 'express-serve-static-core' {
 export function authenticate(principals: Principals): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const actor = match?.[1] !== undefined ? principals(match[1]) : undefined;
+    const actor = match?.[1] !== undefined ? principals.authenticate(match[1]) : undefined;
     if (!actor) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'unauthenticated', match ? 'unknown token' : 'missing header Authorization: Bearer <token>');

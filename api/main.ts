@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../config/logger';
+import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
@@ -13,7 +14,14 @@ async function main(): Promise<void> {
   const target = temporalTarget(config);
   const connection = await Connection.connect(connectionOptions(target));
   const client = new Client({ connection, namespace: target.namespace });
-  const app = createApp({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, principals: loadPrincipals(config), logger });
+  const app = createApp({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    principals: loadPrincipals(config),
+    policy: loadPolicy(config.POLICY_FILE),
+    logger,
+    devUtilityInbox: config.NODE_ENV !== 'production' && config.UTILITY_ENDPOINTS_FILE === undefined,
+  });
   const server = await listen(app, config.PORT, config.API_HOST);
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api listening');
   const stop = async () => {

@@ -9,9 +9,14 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
+import type { Principals } from '../config/principals';
+import type { Policy } from '../domain/policy';
 import { projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
 import {
+  agentBody,
   applicationBody,
+  cadenceBody,
+  greenChannelBody,
   listQuery,
   projectParams,
   registrationBody,
@@ -22,8 +27,12 @@ import {
   type ListQuery,
 } from '../domain/schemas';
 import {
+  FORBIDDEN,
   WORKFLOW_TYPE,
+  assignAgent,
+  enterGreenChannel,
   recordSupplement,
+  setReportCadence,
   signOff,
   stateQuery,
   submitApplication,
@@ -39,14 +48,24 @@ import { startProject } from './project-client';
 export interface ProjectsDeps {
   client: Client;
   taskQueue: string;
+  principals: Principals;
+  /** The timing rules new projects start with. */
+  policy: Policy;
 }
 
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
 }
 
-export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
+export function projectsRouter({ client, taskQueue, principals, policy }: ProjectsDeps): Router {
   const router = Router();
+
+  /** An agent named in a request must be a known principal with the agent role. */
+  function knownAgent(agent: string | undefined, path: string): void {
+    if (agent !== undefined && principals.find(agent)?.role !== 'agent') {
+      throw new HttpError(400, 'invalid-request', `invalid ${path}`, [{ path, message: `no agent with id ${agent}` }]);
+    }
+  }
 
   /** 404 for a project that never existed; 409 for one whose workflow has closed. */
   async function explainMissing(id: string, err: unknown): Promise<never> {
@@ -78,6 +97,9 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
         .executeUpdate(update, { args: [input], ...(updateId && { updateId }) });
       return projectView(state);
     } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
+        throw new HttpError(403, 'forbidden', err.cause.message);
+      }
       if (err instanceof WorkflowUpdateFailedError) {
         // The workflow's validator refused (REFUSED carries the reason); any other refusal by the workflow
         // is still the project saying no, never a fault of ours.
@@ -90,8 +112,9 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
   router.post('/', async (req, res) => {
     const by = authorize(req, 'register');
     const body = parse(registrationBody, req.body, 'body');
+    knownAgent(body.agent, 'body.agent');
     const digest = requestDigest(req, by, body);
-    const input = registrationInput(body, digest ? uuidFrom(digest) : randomUUID(), by, new Date().toISOString());
+    const input = registrationInput(body, digest ? uuidFrom(digest) : randomUUID(), by, new Date().toISOString(), policy);
     try {
       await startProject(client, taskQueue, input);
     } catch (err) {
@@ -146,6 +169,41 @@ export function projectsRouter({ client, taskQueue }: ProjectsDeps): Router {
     const by = authorize(req, 'withdraw');
     const body = parse(withdrawalBody, req.body, 'body');
     res.json(await act(req, id, withdraw, { by, ...body }));
+  });
+
+  router.put('/:id/agent', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const by = authorize(req, 'assign-agent');
+    const body = parse(agentBody, req.body, 'body');
+    knownAgent(body.agent, 'body.agent');
+    res.json(await act(req, id, assignAgent, { by, ...body }));
+  });
+
+  router.put('/:id/report-cadence', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const by = authorize(req, 'set-cadence');
+    const body = parse(cadenceBody, req.body, 'body');
+    res.json(await act(req, id, setReportCadence, { by, ...body }));
+  });
+
+  router.post('/:id/green-channel', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const by = authorize(req, 'green-channel');
+    const body = parse(greenChannelBody, req.body, 'body');
+    knownAgent(body.agent, 'body.agent');
+    res.json(await act(req, id, enterGreenChannel, { by, ...body }));
+  });
+
+  router.get('/:id/reports', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const view = projectView(await readState(id));
+    res.json({ agent: view.agent, cadence: view.cadence, nextReportAt: view.nextReportAt, reports: view.reports });
+  });
+
+  router.get('/:id/escalations', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const state = await readState(id);
+    res.json({ major: state.project.major, greenChannel: state.greenChannel, escalations: state.escalations });
   });
 
   return router;

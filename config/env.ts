@@ -30,6 +30,10 @@ const schema = z.object({
   DATA_DIR: z.string().default('data'),
   PRINCIPALS_FILE: optional,
   NOTIFICATIONS_FILE: optional,
+  LIAISONS_FILE: optional,
+  POLICY_FILE: optional,
+  UTILITY_ENDPOINTS_FILE: optional,
+  PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('one-window'),
@@ -58,10 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (c.TEMPORAL_TLS_CERT_PATH !== undefined && c.TEMPORAL_TLS_KEY_PATH === undefined) {
     throw new Error('invalid configuration: TEMPORAL_TLS_KEY_PATH is required with TEMPORAL_TLS_CERT_PATH');
   }
+  const production = c.NODE_ENV === 'production';
+  for (const name of ['LIAISONS_FILE', 'UTILITY_ENDPOINTS_FILE'] as const) {
+    if (production && c[name] === undefined) throw new Error(`invalid configuration: ${name} is required when NODE_ENV=production`);
+  }
   const dataDir = resolve(ROOT, c.DATA_DIR);
   return {
     ...c,
     dataDir,
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),
+    liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
   };
 }

@@ -14,7 +14,12 @@ const entry = z.intersection(
 );
 const file = z.object({ principals: z.array(entry).min(1) });
 
-export type Principals = (token: string) => Actor | undefined;
+export interface Principals {
+  /** The principal a bearer token belongs to. */
+  authenticate(token: string): Actor | undefined;
+  /** A principal by id (e.g. to check that an agent named in a request exists). */
+  find(id: string): Actor | undefined;
+}
 
 export const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -30,11 +35,14 @@ export function loadPrincipals(config: Pick<Config, 'NODE_ENV' | 'PRINCIPALS_FIL
     throw new Error(`invalid principals file ${path}: ${problems}`);
   }
   const byHash = new Map<string, Actor>();
+  const byId = new Map<string, Actor>();
   for (const p of parsed.data.principals) {
     if ('token' in p && production) throw new Error(`${path}: plain tokens are refused in production; use tokenSha256`);
     const hash = 'token' in p ? sha256(p.token) : p.tokenSha256;
     if (byHash.has(hash)) throw new Error(`${path}: two principals share a token (${p.id})`);
-    byHash.set(hash, { id: p.id, role: p.role, ...(p.name && { name: p.name }), ...(p.party && { party: p.party }) });
+    const actor: Actor = { id: p.id, role: p.role, ...(p.name && { name: p.name }), ...(p.party && { party: p.party }) };
+    byHash.set(hash, actor);
+    byId.set(p.id, actor);
   }
-  return (token) => byHash.get(sha256(token));
+  return { authenticate: (token) => byHash.get(sha256(token)), find: (id) => byId.get(id) };
 }

@@ -2,11 +2,13 @@
 // The workflow holds this state and calls `check*` in update validators and `apply*` in update handlers;
 // keeping the rules here makes them readable in one place and testable without a server.
 import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
+import { DAY_MS, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 
 export interface Actor {
   id: string;
-  role: Role;
+  /** 'system' marks what the workflow did on its own (e.g. opening the connection stage). */
+  role: Role | 'system';
   party?: Party;
   name?: string;
 }
@@ -73,7 +75,15 @@ export type ProjectStatus = 'active' | 'completed' | 'withdrawn';
 
 export type StageStatus = 'not-open' | 'awaiting-application' | 'under-review' | 'correction' | 'rejected' | 'approved' | 'withdrawn';
 
-export type Action = 'registration' | 'application' | 'sign-off' | 'supplement' | 'withdrawal';
+export type Action =
+  | 'registration'
+  | 'application'
+  | 'sign-off'
+  | 'supplement'
+  | 'withdrawal'
+  | 'agent-assignment'
+  | 'report-cadence'
+  | 'green-channel';
 
 /** One accepted human action: who, what, when. Append-only. */
 export interface TrailEntry {
@@ -95,6 +105,57 @@ export interface ProjectState {
   withdrawal?: { by: Actor; at: string; reason: string };
   completedAt?: string;
   trail: TrailEntry[];
+  /** The agent (代办员) who follows the project and receives its progress reports. */
+  agent: string | null;
+  cadence: Cadence;
+  /** 绿色通道: set for a major project, at registration or later by an admin. */
+  greenChannel: { by: Actor; at: string } | null;
+  reports: ProgressReport[];
+  escalations: Escalation[];
+  pushes: UtilityPush[];
+  /** Connection opens on its own after the permit's push to the utility companies. False only for
+   *  projects started before that behaviour existed (see the long-running patch in the workflow). */
+  autoConnection: boolean;
+  /** The timing rules the project started with; absent for projects from before they existed. */
+  policy?: Policy;
+}
+
+/** 代办进度报告: a snapshot for the agent, produced on the project's cadence. */
+export interface ProgressReport {
+  seq: number;
+  at: string;
+  to: string;
+  cadence: Cadence;
+  stage: Stage | null;
+  stageStatus: StageStatus | 'completed' | 'withdrawn';
+  pending: { party: Party; days: number }[];
+  openCorrections: { party: Party; items: string[]; since: string }[];
+  escalations: number;
+  nextReportAt: string | null;
+}
+
+/** A slow sign-off brought to someone's attention, once per tier. */
+export interface Escalation {
+  stage: Stage;
+  attempt: number;
+  party: Party;
+  tier: Tier;
+  /** Days the sign-off had been pending, correction pauses excluded. */
+  pendingDays: number;
+  at: string;
+  /** Who was told (from the liaison directory at that moment); empty until delivered. */
+  notified: string[];
+}
+
+/** 市政接入 automatic push of a permitted project to a utility company. */
+export interface UtilityPush {
+  company: Utility;
+  /** Sent as Idempotency-Key on every attempt, so the company sees one logical push. */
+  key: string;
+  status: 'pending' | 'delivered' | 'failed';
+  startedAt: string;
+  settledAt?: string;
+  error?: string;
 }
 
 /** A message for someone outside the workflow (the notification sink delivers it). */
@@ -108,15 +169,30 @@ export interface ProjectApprovalInput {
   project: ProjectInfo;
   /** Required parties per stage, fixed at registration from the configuration of that day. */
   plan: ProjectPlan;
+  /** Timing rules, fixed at registration. Absent only in histories from before they existed. */
+  policy?: Policy;
+  agent?: string;
+  /** The whole state, when a run continues as new. */
+  carried?: ProjectState;
 }
 
-export type Registration = Pick<ProjectInfo, 'name' | 'applicant' | 'category' | 'major' | 'locality' | 'utilities'>;
+export type Registration = Pick<ProjectInfo, 'name' | 'applicant' | 'category' | 'major' | 'locality' | 'utilities'> & {
+  agent?: string;
+};
 
-/** Turns a registration into the workflow input: its plan and exemptions come from today's configuration. */
-export function registrationInput(registration: Registration, id: string, by: Actor, at: string): ProjectApprovalInput {
+/** Turns a registration into the workflow input: plan, exemptions and policy come from today's configuration. */
+export function registrationInput(
+  { agent, ...registration }: Registration,
+  id: string,
+  by: Actor,
+  at: string,
+  policy: Policy,
+): ProjectApprovalInput {
   return {
     project: { id, ...registration, exemptions: exemptionsFor(registration.category), registeredBy: by, registeredAt: at },
     plan: planFor(registration),
+    policy,
+    ...(agent !== undefined && { agent }),
   };
 }
 
@@ -189,15 +265,30 @@ export function overallStatus(state: ProjectState): StageStatus | 'completed' | 
 
 // ---- construction ----
 
-export function newProjectState(project: ProjectInfo, plan: ProjectPlan): ProjectState {
+export function newProjectState(
+  project: ProjectInfo,
+  plan: ProjectPlan,
+  { agent = null, autoConnection = false, policy }: { agent?: string | null; autoConnection?: boolean; policy?: Policy } = {},
+): ProjectState {
   return {
     project,
     status: 'active',
     currentStage: STAGES[0],
     stages: STAGES.map((stage) => ({ stage, lead: plan[stage].lead, parties: [...plan[stage].parties], attempts: [] })),
     trail: [{ seq: 1, at: project.registeredAt, by: project.registeredBy, action: 'registration' }],
+    agent,
+    cadence: 'biweekly',
+    greenChannel: project.major ? { by: project.registeredBy, at: project.registeredAt } : null,
+    reports: [],
+    escalations: [],
+    pushes: [],
+    autoConnection,
+    ...(policy && { policy }),
   };
 }
+
+/** What the workflow does on its own is recorded as this actor. */
+export const SYSTEM: Actor = { id: 'system', role: 'system', name: 'one-window' };
 
 // ---- rules: each check returns why the action is refused, or null when it may proceed ----
 
@@ -311,6 +402,14 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
   const next = STAGES[STAGES.indexOf(input.stage) + 1];
   if (next) {
     state.currentStage = next;
+    if (state.autoConnection && input.stage === 'permit') {
+      // 市政接入: the permit pushes the project to its utility companies without a new application.
+      state.pushes = state.project.utilities.map((company) => ({ company, key: `${id}/utility-push/${company}`, status: 'pending', startedAt: at }));
+    }
+    if (state.autoConnection && next === 'connection') {
+      const opened = applyApplication(state, { stage: 'connection', by: SYSTEM, note: 'opened on its own: the permit was pushed to the utility companies' }, at);
+      return [{ to: 'window', subject: `${id}: ${input.stage} approved; connection opened on its own` }, ...opened];
+    }
     return [{ to: 'window', subject: `${id}: ${input.stage} approved; ${next} may be applied for` }];
   }
   state.currentStage = null;
@@ -357,6 +456,7 @@ export interface StageView extends StageRecord {
 export interface ProjectView extends Omit<ProjectState, 'stages'> {
   overallStatus: ReturnType<typeof overallStatus>;
   stages: StageView[];
+  nextReportAt: string | null;
 }
 
 /** The state with what a reader needs derived: each stage's status, who is still to sign, what is missing. */
@@ -364,6 +464,7 @@ export function projectView(state: ProjectState): ProjectView {
   return {
     ...state,
     overallStatus: overallStatus(state),
+    nextReportAt: nextReportTime(state),
     stages: state.stages.map((record) => ({
       ...record,
       status: stageStatus(state, record.stage),
@@ -371,4 +472,11 @@ export function projectView(state: ProjectState): ProjectView {
       openCorrections: openCorrections(currentAttempt(record)),
     })),
   };
+}
+
+/** When the next progress report is due: one cadence after the last (or registration); null once closed. */
+export function nextReportTime(state: ProjectState): string | null {
+  if (state.status !== 'active' || !state.policy) return null;
+  const anchor = state.reports[state.reports.length - 1]?.at ?? state.project.registeredAt;
+  return new Date(new Date(anchor).getTime() + state.policy.reportEveryDays[state.cadence] * DAY_MS).toISOString();
 }

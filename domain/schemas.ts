@@ -2,6 +2,7 @@
 // document is generated from them. Workflow code does not import this file (it needs no zod).
 import { z } from './zod';
 import { CATEGORIES, DECISIONS, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES, isDepartment, isUtility } from './codes';
+import { CADENCES } from './policy';
 import { usccProblem } from './uscc';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -26,6 +27,7 @@ export const registrationBody = z
     category: z.enum(CATEGORIES).describe('general 社会投资房屋建筑工程 · industrial 工业项目 · small 小型项目'),
     major: z.boolean().default(false).describe('重大项目: green channel'),
     locality: z.enum(LOCALITIES).describe('属地'),
+    agent: text(100).optional().describe('代办员: principal id of the agent who follows the project'),
     utilities: z
       .array(z.enum(UTILITIES))
       .min(1, 'at least one utility connection must be requested')
@@ -57,6 +59,10 @@ export const signOffBody = z
     }
   });
 export type SignOffBody = z.infer<typeof signOffBody>;
+
+export const agentBody = z.object({ agent: text(100).describe('principal id of an agent') }).strict();
+export const cadenceBody = z.object({ cadence: z.enum(CADENCES).describe('biweekly 正常推进 · weekly 集中开工准备') }).strict();
+export const greenChannelBody = z.object({ agent: text(100).describe('the dedicated agent (industrial-zone service staff)') }).strict();
 
 export const supplementBody = z.object({ note: text(2000).optional() }).strict();
 

@@ -2,16 +2,16 @@
 // names a cluster), the worker and the API, prints where to go, and stops everything on Ctrl-C.
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { FileNotificationSink } from '../activities/notification-sink';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../config/logger';
+import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { connectWorker, createWorker, installRuntimeLogging } from '../worker/worker';
+import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from '../worker/worker';
 
 // What has been started, stopped in reverse order on Ctrl-C or when a later step fails.
 const started: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    sink: new FileNotificationSink(config.notificationsFile),
+    activities: activityDeps(config),
   });
   // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
   const workerDone = worker.run();
@@ -74,7 +74,14 @@ async function main(): Promise<void> {
     void stopAll();
   });
 
-  const app = createApp({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, principals, logger });
+  const app = createApp({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    principals,
+    policy: loadPolicy(config.POLICY_FILE),
+    logger,
+    devUtilityInbox: config.NODE_ENV !== 'production' && config.UTILITY_ENDPOINTS_FILE === undefined,
+  });
   const server = await listen(app, config.PORT, config.API_HOST);
   started.push({ name: 'API', stop: server.close });
   const base = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${server.port}`;

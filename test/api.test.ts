@@ -5,6 +5,8 @@ import pino from 'pino';
 import { createApp } from '../api/app';
 import { listen, type Listening } from '../api/listen';
 import { loadPrincipals } from '../config/principals';
+import { loadUtilityEndpoints } from '../config/utility-endpoints';
+import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectView } from '../domain/project';
 import { bundle, devServerAddress, devServerClient, startWorker, uniqueTaskQueue } from './support/temporal';
 
@@ -21,9 +23,13 @@ beforeAll(async () => {
     NativeConnection.connect({ address: devServerAddress() }),
     bundle(),
   ]);
-  worker = await startWorker(nativeConnection, workflowBundle, taskQueue);
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  server = await listen(createApp({ client, taskQueue, principals, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
+  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, logger: pino({ level: 'silent' }), devUtilityInbox: true });
+  server = await listen(app, 0, '127.0.0.1');
+  // The worker pushes permitted projects to the API's development inbox, as with `npm start`.
+  worker = await startWorker(nativeConnection, workflowBundle, taskQueue, {
+    utilityEndpoints: loadUtilityEndpoints({ PORT: server.port, UTILITY_ENDPOINTS_FILE: undefined }),
+  });
 });
 
 afterAll(async () => {
@@ -151,7 +157,14 @@ test('a project goes through all four stages over HTTP, each action recorded wit
   // An admin may sign for any party; the record shows it was the admin.
   await approve(id, 'acceptance', 'construction', 'dev-admin');
 
-  await call('POST', stage(id, 'connection', 'application'), 'dev-window', {});
+  // Acceptance approved: connection opened on its own, the permit having been pushed to the company.
+  const connecting = await call('GET', `/api/projects/${id}`, 'dev-window');
+  expect(connecting.body.stages[3]).toMatchObject({ status: 'under-review', pendingParties: ['power'] });
+  const inbox = await eventually(
+    () => call('GET', '/dev/utility-inbox'),
+    (a) => a.body.received.some((r: { key: string }) => r.key === `${id}/utility-push/power`),
+  );
+  expect(inbox.body.received.find((r: { key: string }) => r.key === `${id}/utility-push/power`).body.project.id).toBe(id);
   const done = await approve(id, 'connection', 'power');
   expect(done.body).toMatchObject({ status: 'completed', overallStatus: 'completed', currentStage: null });
   const trail = done.body.trail;
@@ -173,9 +186,10 @@ test('a project goes through all four stages over HTTP, each action recorded wit
     'application:window-01',
     'sign-off:reviewer-planning',
     'sign-off:admin-01',
-    'application:window-01',
+    'application:system',
     'sign-off:utility-power',
   ]);
+  expect(done.body.pushes).toMatchObject([{ company: 'power', status: 'delivered' }]);
   // Once closed, the project still reads, and refuses actions with the reason.
   expect((await call('GET', `/api/projects/${id}`, 'dev-leader')).body.status).toBe('completed');
   const late = await call('POST', `/api/projects/${id}/withdrawal`, 'dev-window', { reason: 'too late' });
@@ -295,4 +309,44 @@ test('withdrawal ends a project; the list filters by stage, status, locality, ca
   expect(ids(await list('stage=design&category=general')).length).toBe(2);
   expect(ids(await list('category=small'))).toEqual([]);
   expect(await call('GET', '/api/projects?major=yes&limit=0', 'dev-leader')).toMatchObject({ status: 400 });
+});
+
+test('agents follow their projects: assignment, report cadence, reports; admins put a project on the green channel', async () => {
+  expect(await call('POST', '/api/projects', 'dev-window', { ...registration, agent: 'window-01' })).toMatchObject({
+    status: 400,
+    body: { issues: [{ path: 'body.agent', message: 'no agent with id window-01' }] },
+  });
+  const id = await register({ agent: 'agent-01' });
+  const cadence = (token: string, value: string) => call('PUT', `/api/projects/${id}/report-cadence`, token, { cadence: value });
+
+  expect(await cadence('dev-agent-2', 'weekly')).toMatchObject({ status: 403, body: { message: expect.stringMatching(/agent-02 is not the agent of project .* \(agent-01 is\)/) } });
+  expect((await cadence('dev-planning', 'weekly')).status).toBe(403);
+  expect((await cadence('dev-agent', 'monthly')).body.issues[0].path).toBe('body.cadence');
+  expect((await cadence('dev-agent', 'weekly')).body).toMatchObject({ cadence: 'weekly' });
+  expect(await cadence('dev-agent', 'weekly')).toMatchObject({ status: 409, body: { message: 'reports are already weekly' } });
+
+  const reports = await call('GET', `/api/projects/${id}/reports`, 'dev-agent');
+  expect(reports.body).toMatchObject({ agent: 'agent-01', cadence: 'weekly', reports: [] });
+  // Weekly from registration (no report yet).
+  const registeredAt = (await call('GET', `/api/projects/${id}`, 'dev-agent')).body.project.registeredAt;
+  expect(new Date(reports.body.nextReportAt).getTime() - new Date(registeredAt).getTime()).toBe(7 * 24 * 60 * 60 * 1000);
+
+  // Another agent cannot take it over; an admin can hand it over; then the new agent steers it.
+  expect((await call('PUT', `/api/projects/${id}/agent`, 'dev-agent-2', { agent: 'agent-02' })).status).toBe(403);
+  expect((await call('PUT', `/api/projects/${id}/agent`, 'dev-admin', { agent: 'nobody' })).body.issues[0]).toMatchObject({ path: 'body.agent' });
+  expect((await call('PUT', `/api/projects/${id}/agent`, 'dev-admin', { agent: 'agent-02' })).body.agent).toBe('agent-02');
+  expect((await cadence('dev-agent-2', 'biweekly')).status).toBe(200);
+
+  expect((await call('POST', `/api/projects/${id}/green-channel`, 'dev-agent-2', { agent: 'agent-02' })).status).toBe(403);
+  const green = await call('POST', `/api/projects/${id}/green-channel`, 'dev-admin', { agent: 'agent-01' });
+  expect(green.body).toMatchObject({ agent: 'agent-01', greenChannel: { by: { id: 'admin-01' } }, project: { major: true } });
+  expect((await call('POST', `/api/projects/${id}/green-channel`, 'dev-admin', { agent: 'agent-01' })).status).toBe(409);
+  expect((await call('GET', `/api/projects/${id}/escalations`, 'dev-leader')).body).toMatchObject({ major: true, escalations: [] });
+  const listed = await eventually(
+    () => call('GET', `/api/projects?major=true&locality=${registration.locality}`, 'dev-leader'),
+    (a) => a.body.projects.some((p: { id: string }) => p.id === id),
+  );
+  expect(listed.body.projects.find((p: { id: string }) => p.id === id).major).toBe(true);
+  const trail = (await call('GET', `/api/projects/${id}`, 'dev-admin')).body.trail.map((t: { action: string; by: { id: string } }) => `${t.action}:${t.by.id}`);
+  expect(trail).toEqual(['registration:window-01', 'report-cadence:agent-01', 'agent-assignment:admin-01', 'report-cadence:agent-02', 'green-channel:admin-01']);
 });

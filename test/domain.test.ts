@@ -70,8 +70,8 @@ describe('configuration', () => {
     const file = tempFile('principals.json');
     writeFileSync(file, JSON.stringify({ principals: [{ id: 'w1', role: 'window', tokenSha256: sha256('s3cret-token') }] }));
     const principals = loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file });
-    expect(principals('s3cret-token')).toEqual({ id: 'w1', role: 'window' });
-    expect(principals('guess')).toBeUndefined();
+    expect(principals.authenticate('s3cret-token')).toEqual({ id: 'w1', role: 'window' });
+    expect(principals.authenticate('guess')).toBeUndefined();
     writeFileSync(file, JSON.stringify({ principals: [{ id: 'w1', role: 'window', token: 'plain-token' }] }));
     expect(() => loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file })).toThrow(/plain tokens are refused/);
     writeFileSync(file, JSON.stringify({ principals: [{ id: 'r1', role: 'reviewer', party: 'power', token: 'plain-token' }] }));

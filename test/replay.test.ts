@@ -13,10 +13,28 @@ beforeAll(async () => {
   [current, changed] = await Promise.all([bundle(), bundle(require.resolve('./fixtures/changed-workflow'))]);
 });
 
-test('there are saved histories to replay', () => {
-  expect(histories.map((h) => h.name)).toEqual(
-    expect.arrayContaining(['general-four-stages', 'small-simplified-acceptance', 'withdrawn-during-permit']),
+const hasPatchMarker = (history: (typeof histories)[number]['history']) =>
+  (history.events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+
+test('saved histories from before and after the long-running change are both replayed', () => {
+  const names = histories.map((h) => h.name);
+  expect(names).toEqual(
+    expect.arrayContaining([
+      // Recorded by the foundation code, before LONG_RUNNING_PATCH: they must keep replaying on the old path.
+      'pre-patch-general-four-stages',
+      'pre-patch-small-simplified-acceptance',
+      'pre-patch-withdrawn-during-permit',
+      // Recorded after it, including a run that ended by continuing as new.
+      'general-four-stages',
+      'long-running-reports',
+      'green-channel-ladder',
+      'utility-push',
+      'continued-as-new',
+    ]),
   );
+  for (const { name, history } of histories) expect([name, hasPatchMarker(history)]).toEqual([name, !name.startsWith('pre-patch-')]);
+  const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
+  expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
 });
 
 test.each(histories.map((h) => [h.name, h.history] as const))('%s replays with the current code', async (_name, history) => {

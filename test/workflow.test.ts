@@ -11,6 +11,7 @@ import type { projectApproval } from '../workflows/project-approval';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { saveHistoryIfRecording } from './support/histories';
 import { bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
+import { startUtilityCompanies } from './support/utility-companies';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
 
@@ -18,15 +19,18 @@ let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundle;
 let taskQueue: string;
 let worker: Awaited<ReturnType<typeof startWorker>>;
+let companies: Awaited<ReturnType<typeof startUtilityCompanies>>;
 
 beforeAll(async () => {
   [env, workflowBundle] = await Promise.all([createTimeSkippingEnv(), bundle()]);
   taskQueue = uniqueTaskQueue('workflow');
-  worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue);
+  companies = await startUtilityCompanies();
+  worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints });
 });
 
 afterAll(async () => {
   await worker?.stop();
+  await companies?.stop();
   await env?.teardown();
 });
 
@@ -88,7 +92,11 @@ test('a general project walks design → permit → acceptance → connection, t
   await apply(h, 'acceptance');
   await approveAll(h, 'acceptance', ['construction', 'planning', 'civil-defense', 'water', 'greening', 'archives']);
 
-  await apply(h, 'connection');
+  // The permit pushed the project to its utility companies; connection opened on its own.
+  state = await h.query(stateQuery);
+  expect(stageStatus(state, 'connection')).toBe('under-review');
+  expect(state.stages[3]?.attempts[0]?.submittedBy).toMatchObject({ id: 'system', role: 'system' });
+  await expectRefused(apply(h, 'connection'), /already has an application under review/);
   // Sign-offs arrive in parallel, in any order.
   await Promise.all((['gas', 'power', 'water-supply'] as const).map((p) => sign(h, 'connection', p, 'approve')));
 
@@ -109,8 +117,9 @@ test('a general project walks design → permit → acceptance → connection, t
   expect(final.trail[0]).toMatchObject({ action: 'registration', by: window });
   expect(final.trail.filter((t) => t.action === 'sign-off').every((t) => t.by.party === t.party)).toBe(true);
   expect(final.trail.at(-1)).toMatchObject({ action: 'sign-off', stage: 'connection' });
+  expect(final.trail.filter((t) => t.by.role === 'system').map((t) => `${t.action}:${t.stage}`)).toEqual(['application:connection']);
   const notices = await worker.sink.read();
-  expect(notices.filter((n) => n.key.startsWith(final.project.id)).at(-1)?.subject).toMatch(/project completed/);
+  expect(notices.filter((n) => n.key.startsWith(final.project.id)).map((n) => n.subject)).toContainEqual(expect.stringMatching(/project completed/));
   await saveHistoryIfRecording('general-four-stages', h);
 });
 
@@ -145,7 +154,6 @@ test('a small project gets the simplified completion acceptance: planning and co
   state = await approveAll(h, 'acceptance', ['planning', 'construction']);
   expect(state.currentStage).toBe('connection');
   expect(state.project.exemptions).toContainEqual(expect.stringContaining('简化竣工验收'));
-  await apply(h, 'connection');
   await sign(h, 'connection', 'power', 'approve');
   expect((await h.result()).status).toBe('completed');
   await saveHistoryIfRecording('small-simplified-acceptance', h);

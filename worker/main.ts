@@ -1,11 +1,10 @@
 // The worker process: `npm run worker`. Drains in-flight tasks and exits on SIGINT/SIGTERM.
 import { Connection } from '@temporalio/client';
-import { FileNotificationSink } from '../activities/notification-sink';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { connectWorker, createWorker, installRuntimeLogging } from './worker';
+import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
     connection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    sink: new FileNotificationSink(config.notificationsFile),
+    activities: activityDeps(config),
   });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run() returns once a shutdown signal has been handled and in-flight tasks have finished.

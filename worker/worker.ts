@@ -1,15 +1,18 @@
 // Builds the worker that runs projectApproval and its activities on one task queue.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../activities';
-import type { NotificationSink } from '../activities/notification-sink';
+import { createActivities, type ActivityDeps } from '../activities';
+import { loadLiaisons } from '../activities/liaisons';
+import { FileNotificationSink } from '../activities/notification-sink';
+import type { Config } from '../config/env';
+import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  sink: NotificationSink;
+  activities: ActivityDeps;
   /** Tests pass a bundle built once per file; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -18,13 +21,23 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
   return NativeConnection.connect(connectionOptions(target));
 }
 
-export function createWorker({ connection, namespace, taskQueue, sink, workflowBundle }: WorkerDeps): Promise<Worker> {
+/** The activities' real dependencies, from configuration (read once, at start). */
+export function activityDeps(config: Config): ActivityDeps {
+  return {
+    sink: new FileNotificationSink(config.notificationsFile),
+    liaisons: loadLiaisons(config.liaisonsFile),
+    utilityEndpoints: loadUtilityEndpoints(config),
+    pushTimeoutMs: config.PUSH_TIMEOUT_MS,
+  };
+}
+
+export function createWorker({ connection, namespace, taskQueue, activities, workflowBundle }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ sink }),
+    activities: createActivities(activities),
   });
 }
 

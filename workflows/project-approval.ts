@@ -1,17 +1,36 @@
-// projectApproval: one durable workflow per project, from registration through the four stages.
-// Human actions arrive as Updates whose validators refuse wrong ones before anything reaches history;
-// handlers only change state and queue notices, and the main loop does the side effects (notices,
-// search attributes) so that a handler never waits on I/O.
+// projectApproval: one durable workflow per project, from registration through the four stages and the
+// months or years in between. Human actions arrive as Updates whose validators refuse wrong ones before
+// anything reaches history; handlers only change state and queue notices, and the main loop does the side
+// effects (notices, reports, escalations, pushes, search attributes) so that a handler never waits on I/O.
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { Stage } from '../domain/codes';
+import {
+  agentAssignmentForbidden,
+  agentForbidden,
+  applyAgent,
+  applyCadence,
+  applyGreenChannel,
+  checkAgent,
+  checkCadence,
+  checkGreenChannel,
+  dueEscalations,
+  nextEscalationAt,
+  nextReportAt,
+} from '../domain/long-running';
+import type { Policy } from '../domain/policy';
 import {
   applyApplication,
   applySignOff,
@@ -26,23 +45,53 @@ import {
   type Notice,
   type ProjectApprovalInput,
   type ProjectState,
+  type UtilityPush,
 } from '../domain/project';
-import { REFUSED, recordSupplement, signOff, stateQuery, submitApplication, withdraw } from './messages';
+import {
+  FORBIDDEN,
+  REFUSED,
+  assignAgent,
+  enterGreenChannel,
+  recordSupplement,
+  setReportCadence,
+  signOff,
+  stateQuery,
+  submitApplication,
+  withdraw,
+} from './messages';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
 
-const { notify } = proxyActivities<ReturnType<typeof createActivities>>({
+/**
+ * Reports, escalations, the push to utility companies, automatic connection and continue-as-new came
+ * after the first projects ran. A history without this marker replays the foundation behaviour; once no
+ * such project is open, deprecatePatch() this id, and later remove the old path (see README).
+ */
+export const LONG_RUNNING_PATCH = 'long-running-life';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { notify, produceReport, escalate } = proxyActivities<Activities>({
   // Delivery to a sink is quick; a sink that is down is retried with backoff, never abandoned.
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-function refuseIf(reason: string | null): void {
-  if (reason !== null) throw ApplicationFailure.create({ type: REFUSED, message: reason, nonRetryable: true });
+function refuseIf(reason: string | null, type = REFUSED): void {
+  if (reason !== null) throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
 }
 
+type Outgoing = Notice & { key: string };
+
 export async function projectApproval(input: ProjectApprovalInput): Promise<ProjectState> {
-  const state = newProjectState(input.project, input.plan);
-  const outbox: (Notice & { key: string })[] = [];
+  const longRunning = patched(LONG_RUNNING_PATCH);
+  const state =
+    input.carried ??
+    newProjectState(input.project, input.plan, {
+      agent: input.agent ?? null,
+      autoConnection: longRunning,
+      ...(longRunning && input.policy && { policy: input.policy }),
+    });
+  const outbox: Outgoing[] = [];
   const now = (): string => new Date().toISOString();
   const queue = (notices: Notice[]): ProjectState => {
     const seq = state.trail.length;
@@ -64,8 +113,31 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     validator: (w) => refuseIf(checkWithdrawal(state, w)),
   });
 
+  if (!longRunning) return foundationLoop(state, outbox);
+
+  const policy = state.policy;
+  if (!policy) throw ApplicationFailure.nonRetryable('a new project needs its policy in the workflow input');
+  setHandler(assignAgent, (a) => queue(applyAgent(state, a, now())), {
+    validator: (a) => {
+      refuseIf(agentAssignmentForbidden(state, a), FORBIDDEN);
+      refuseIf(checkAgent(state, a));
+    },
+  });
+  setHandler(setReportCadence, (c) => queue(applyCadence(state, c, now())), {
+    validator: (c) => {
+      refuseIf(agentForbidden(state, c.by), FORBIDDEN);
+      refuseIf(checkCadence(state, c));
+    },
+  });
+  setHandler(enterGreenChannel, (g) => queue(applyGreenChannel(state, g, now())), {
+    validator: (_g) => refuseIf(checkGreenChannel(state)),
+  });
+  return longRunningLoop(input, policy, state, outbox);
+}
+
+/** The behaviour of projects started before LONG_RUNNING_PATCH; kept unchanged so their histories replay. */
+async function foundationLoop(state: ProjectState, outbox: Outgoing[]): Promise<ProjectState> {
   let lastStage: Stage = state.currentStage as Stage;
-  // The starter sets the initial search attributes (api/project-client.ts); upsert only on change.
   let seen = state.trail.length;
   for (;;) {
     await condition(() => state.trail.length !== seen);
@@ -78,9 +150,147 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
       { key: ProjectCategory, value: state.project.category },
       { key: ProjectMajor, value: state.project.major },
     ]);
-    while (outbox.length > 0) await notify(outbox.shift() as Notice & { key: string });
+    while (outbox.length > 0) await notify(outbox.shift() as Outgoing);
     if (state.status !== 'active' && state.trail.length === seen) break;
   }
   await condition(allHandlersFinished);
   return state;
+}
+
+/** The stage a project is listed under: where it is, or where it was when it closed. */
+function listedStage(state: ProjectState): Stage {
+  if (state.currentStage) return state.currentStage;
+  const reached = state.stages.filter((s) => s.attempts.length > 0);
+  return reached[reached.length - 1]?.stage ?? 'design';
+}
+
+async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, state: ProjectState, outbox: Outgoing[]): Promise<ProjectState> {
+  const { pushToUtility } = proxyActivities<Activities>({
+    // The HTTP call has its own shorter timeout; a company that keeps failing is given up after
+    // policy.pushAttempts, marked failed in the project's state, and the window is told.
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: policy.pushAttempts },
+  });
+  const id = state.project.id;
+  const inFlight = new Set<string>();
+  let settled = 0; // bumped when a push settles, so the loop wakes to record it
+
+  const startPushes = () => {
+    for (const push of state.pushes.filter((p) => p.status === 'pending' && !inFlight.has(p.company))) {
+      inFlight.add(push.company);
+      void pushToUtility({ company: push.company, key: push.key, project: state.project, permitApprovedAt: push.startedAt })
+        .then(() => settle(push, 'delivered'))
+        .catch((err: unknown) => {
+          const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+          settle(push, 'failed', cause);
+          outbox.push({ key: `${id}/utility-push/${push.company}/failed`, to: 'window', subject: `${id}: push to ${push.company} failed: ${cause}` });
+        });
+    }
+  };
+  const settle = (push: UtilityPush, status: 'delivered' | 'failed', error?: string) => {
+    push.status = status;
+    push.settledAt = new Date().toISOString();
+    if (error !== undefined) push.error = error;
+    inFlight.delete(push.company);
+    settled++;
+  };
+
+  // The starter set the first search attributes, and continue-as-new carries them over.
+  let listed = JSON.stringify(searchAttributes(state));
+  const syncSearchAttributes = () => {
+    const current = searchAttributes(state);
+    if (JSON.stringify(current) === listed) return;
+    listed = JSON.stringify(current);
+    upsertSearchAttributes([
+      { key: ProjectStage, value: current.stage },
+      { key: ProjectStatus, value: current.status },
+      { key: ProjectLocality, value: current.locality },
+      { key: ProjectCategory, value: current.category },
+      { key: ProjectMajor, value: current.major },
+    ]);
+  };
+  const drain = async () => {
+    while (outbox.length > 0) await notify(outbox.shift() as Outgoing);
+  };
+
+  // Timers for the next report or escalation. One is started only when nothing already pending would
+  // ring by then, and none is ever cancelled: an early ring just makes the loop look again. This keeps
+  // history small (no start/cancel pair on every action).
+  const ringing = new Set<number>();
+  let rang = false;
+  const armFor = (due: number) => {
+    if ([...ringing].some((t) => t <= due)) return;
+    ringing.add(due);
+    void sleep(Math.max(due - Date.now(), 1)).then(() => {
+      ringing.delete(due);
+      rang = true;
+    });
+  };
+
+  // What the loop has handled; anything that changes after this (even while it is busy delivering)
+  // wakes it again.
+  let seenTrail = state.trail.length;
+  let seenSettled = settled;
+  for (;;) {
+    startPushes();
+    const before = Date.now();
+    const due = [nextReportAt(state), nextEscalationAt(state, policy, before)].filter((t): t is number => t !== null);
+    if (due.length > 0) armFor(Math.min(...due));
+    await condition(() => rang || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0);
+    rang = false;
+    seenTrail = state.trail.length;
+    seenSettled = settled;
+
+    const at = Date.now();
+    const reportAt = nextReportAt(state);
+    if (reportAt !== null && reportAt <= at) {
+      // Due during the wait: dated when it was due. Already overdue (a cadence switch): dated now.
+      const when = reportAt > before ? reportAt : at;
+      state.reports.push(await produceReport({ state: { ...state, trail: [] }, at: when }));
+    }
+    for (const rung of dueEscalations(state, policy, at)) {
+      // Recorded before delivery, so a rung is never climbed twice.
+      const escalation = { ...rung, notified: [] as string[] };
+      state.escalations.push(escalation);
+      const { notified } = await escalate({
+        projectId: id,
+        projectName: state.project.name,
+        locality: state.project.locality,
+        ...rung,
+      });
+      escalation.notified = notified;
+    }
+    syncSearchAttributes();
+    await drain();
+
+    const closed = state.status !== 'active';
+    const info = workflowInfo();
+    if (closed || info.continueAsNewSuggested || info.historyLength >= policy.historyEventCap) {
+      // Nothing may be lost at the boundary: finish every handler, push and notice first.
+      for (;;) {
+        startPushes();
+        await condition(() => allHandlersFinished() && inFlight.size === 0);
+        syncSearchAttributes();
+        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending')) break;
+        await drain();
+      }
+      if (state.status !== 'active') return state;
+      return continueAsNew<typeof projectApproval>({
+        project: input.project,
+        plan: input.plan,
+        policy,
+        carried: state,
+      });
+    }
+  }
+}
+
+function searchAttributes(state: ProjectState) {
+  return {
+    stage: listedStage(state),
+    status: overallStatus(state),
+    locality: state.project.locality,
+    category: state.project.category,
+    major: state.project.major,
+  };
 }

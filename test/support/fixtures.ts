@@ -1,6 +1,7 @@
 // Sample people and projects for the tests.
 import { randomUUID } from 'node:crypto';
 import type { Party } from '../../domain/codes';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { registrationInput, type Actor, type ProjectApprovalInput, type Registration } from '../../domain/project';
 
 export const window: Actor = { id: 'window-01', role: 'window' };
@@ -17,6 +18,6 @@ export const generalRegistration: Registration = {
   utilities: ['power', 'water-supply', 'gas'],
 };
 
-export function projectInput(overrides: Partial<Registration> = {}): ProjectApprovalInput {
-  return registrationInput({ ...generalRegistration, ...overrides }, randomUUID(), window, new Date().toISOString());
+export function projectInput(overrides: Partial<Registration> = {}, policy: Policy = DEFAULT_POLICY, at = new Date()): ProjectApprovalInput {
+  return registrationInput({ ...generalRegistration, ...overrides }, randomUUID(), window, at.toISOString(), policy);
 }

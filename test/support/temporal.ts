@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import { loadLiaisons } from '../../activities/liaisons';
 import { FileNotificationSink } from '../../activities/notification-sink';
+import { ROOT } from '../../config/env';
 import { testServerExecutable } from '../../temporal/binaries';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createWorker } from '../../worker/worker';
@@ -43,9 +46,15 @@ export const uniqueTaskQueue = (name: string): string => `test-${name}-${randomU
 export const tempFile = (name: string): string => join(mkdtempSync(join(process.env.TEST_TMP_ROOT ?? tmpdir(), 'f-')), name);
 
 /** A real worker on its own task queue, delivering notices to a temporary file. */
-export async function startWorker(connection: NativeConnection, workflowBundle: WorkflowBundle, taskQueue: string, namespace = 'default') {
+export async function startWorker(
+  connection: NativeConnection,
+  workflowBundle: WorkflowBundle,
+  taskQueue: string,
+  { utilityEndpoints = {}, pushTimeoutMs = 5_000 }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs'>> = {},
+) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
-  const worker = await createWorker({ connection, namespace, taskQueue, sink, workflowBundle });
+  const activities: ActivityDeps = { sink, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs };
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
     worker,

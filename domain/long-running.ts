@@ -1,0 +1,200 @@
+// The rules of a project's long life, as pure functions over ProjectState: progress reports on a
+// cadence, escalation of slow sign-offs, and the actions that steer them (agent, cadence, green channel).
+import type { Party, Stage } from './codes';
+import { DAY_MS, TIERS, type Cadence, type Policy, type Tier } from './policy';
+import {
+  currentAttempt,
+  nextReportTime,
+  openCorrections,
+  overallStatus,
+  pendingParties,
+  stageRecord,
+  type Actor,
+  type Attempt,
+  type Escalation,
+  type Notice,
+  type ProgressReport,
+  type ProjectState,
+} from './project';
+
+const ms = (iso: string): number => new Date(iso).getTime();
+const iso = (t: number): string => new Date(t).toISOString();
+const days = (t: number): number => Math.round((t / DAY_MS) * 10) / 10;
+
+/** Who receives the reports: the project's agent, or the district station (全程代办服务总站) when none. */
+export const reportRecipient = (state: ProjectState): string => (state.agent ? `agent:${state.agent}` : 'agent-station');
+
+// ---- progress reports ----
+
+/** When the next report is due (ms), or null once closed. */
+export function nextReportAt(state: ProjectState): number | null {
+  const next = nextReportTime(state);
+  return next === null ? null : ms(next);
+}
+
+/** The report due at `at` (never before the scheduled time; later only when a cadence switch made it overdue). */
+export function composeReport(state: ProjectState, at: number): ProgressReport {
+  const stage = state.currentStage;
+  const record = stage ? stageRecord(state, stage) : undefined;
+  const attempt = record ? currentAttempt(record) : undefined;
+  const report: ProgressReport = {
+    seq: state.reports.length + 1,
+    at: iso(at),
+    to: reportRecipient(state),
+    cadence: state.cadence,
+    stage,
+    stageStatus: overallStatus(state),
+    pending: record && attempt ? pendingParties(record).map((party) => ({ party, days: days(pendingMs(attempt, at)) })) : [],
+    openCorrections: openCorrections(attempt).map((c) => ({ party: c.party, items: c.items, since: c.requestedAt })),
+    escalations: state.escalations.length,
+    nextReportAt: null,
+  };
+  report.nextReportAt = nextReportTime({ ...state, reports: [...state.reports, report] });
+  return report;
+}
+
+// ---- the clock of a sign-off: pending time excludes correction pauses ----
+
+/** Milliseconds the attempt spent paused for correction up to `now` (overlapping corrections count once). */
+export function pausedMs(attempt: Attempt, now: number): number {
+  const spans = attempt.corrections
+    .map((c) => [ms(c.requestedAt), c.supplementedAt ? ms(c.supplementedAt) : now] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of spans) {
+    const start = Math.max(from, end);
+    if (to > start) total += to - start;
+    end = Math.max(end, to);
+  }
+  return total;
+}
+
+export const pendingMs = (attempt: Attempt, now: number): number => now - ms(attempt.submittedAt) - pausedMs(attempt, now);
+
+// ---- escalation ladder ----
+
+/** The tiers a slow sign-off climbs, and after how many pending days each is told. */
+export function ladder(state: ProjectState, policy: Policy, stage: Stage): { tier: Tier; afterDays: number }[] {
+  if (state.greenChannel) return TIERS.map((tier) => ({ tier, afterDays: policy.escalationDays[tier] }));
+  return [{ tier: 'liaison', afterDays: policy.stageLimitDays[stage] }];
+}
+
+interface Rung {
+  stage: Stage;
+  attempt: number;
+  party: Party;
+  tier: Tier;
+  /** When the sign-off will have been pending long enough, if nothing pauses it. */
+  dueAt: number;
+  pendingDays: number;
+}
+
+/** Every rung not yet climbed for the sign-offs still pending; none while the stage is paused. */
+function rungs(state: ProjectState, policy: Policy, now: number): Rung[] {
+  const stage = state.currentStage;
+  if (state.status !== 'active' || !stage) return [];
+  const record = stageRecord(state, stage);
+  const attempt = currentAttempt(record);
+  if (!attempt || attempt.outcome !== 'open' || openCorrections(attempt).length > 0) return [];
+  const pending = pendingMs(attempt, now);
+  const climbed = (party: Party, tier: Tier) =>
+    state.escalations.some((e) => e.stage === stage && e.attempt === attempt.number && e.party === party && e.tier === tier);
+  return pendingParties(record).flatMap((party) =>
+    ladder(state, policy, stage)
+      .filter(({ tier }) => !climbed(party, tier))
+      .map(({ tier, afterDays }) => ({
+        stage,
+        attempt: attempt.number,
+        party,
+        tier,
+        dueAt: now + afterDays * DAY_MS - pending,
+        pendingDays: days(pending),
+      })),
+  );
+}
+
+/** Escalations to fire now, lowest tier first. */
+export function dueEscalations(state: ProjectState, policy: Policy, now: number): Omit<Escalation, 'notified'>[] {
+  return rungs(state, policy, now)
+    .filter((r) => r.dueAt <= now)
+    .map(({ stage, attempt, party, tier, pendingDays }) => ({ stage, attempt, party, tier, pendingDays, at: iso(now) }));
+}
+
+/** When the next escalation falls due, or null when none can (nothing pending, or paused). */
+export function nextEscalationAt(state: ProjectState, policy: Policy, now: number): number | null {
+  const due = rungs(state, policy, now).map((r) => r.dueAt);
+  return due.length > 0 ? Math.min(...due) : null;
+}
+
+// ---- actions that steer the long life ----
+
+export interface AgentInput {
+  agent: string;
+  by: Actor;
+}
+export interface CadenceInput {
+  cadence: Cadence;
+  by: Actor;
+}
+export interface GreenChannelInput {
+  /** The dedicated agent (industrial-zone service staff act as one). */
+  agent: string;
+  by: Actor;
+}
+
+function closed(state: ProjectState): string | null {
+  return state.status === 'active' ? null : `project ${state.project.id} is ${state.status}; no further action is possible`;
+}
+
+/** An agent may steer only the projects assigned to it; admins any. (Answered as 403.) */
+export function agentForbidden(state: ProjectState, by: Actor): string | null {
+  if (by.role !== 'agent' || state.agent === by.id) return null;
+  return `${by.id} is not the agent of project ${state.project.id}${state.agent ? ` (${state.agent} is)` : ''}`;
+}
+
+/** An agent may take an unassigned project for itself, or hand its own project over; admins anything. */
+export function agentAssignmentForbidden(state: ProjectState, input: AgentInput): string | null {
+  const { by } = input;
+  if (by.role !== 'agent' || state.agent === by.id) return null;
+  if (state.agent === null && input.agent === by.id) return null;
+  return state.agent === null
+    ? `${by.id} may take project ${state.project.id} only for itself`
+    : `project ${state.project.id} is followed by ${state.agent}; only that agent or an admin may hand it over`;
+}
+
+export function checkAgent(state: ProjectState, input: AgentInput): string | null {
+  return closed(state) ?? (state.agent === input.agent ? `${input.agent} is already the agent of this project` : null);
+}
+
+export function checkCadence(state: ProjectState, input: CadenceInput): string | null {
+  return closed(state) ?? (state.cadence === input.cadence ? `reports are already ${input.cadence}` : null);
+}
+
+export function checkGreenChannel(state: ProjectState): string | null {
+  return closed(state) ?? (state.greenChannel ? `project is already on the green channel (since ${state.greenChannel.at})` : null);
+}
+
+function record(state: ProjectState, at: string, by: Actor, action: 'agent-assignment' | 'report-cadence' | 'green-channel', detail: string) {
+  state.trail.push({ seq: state.trail.length + 1, at, by, action, detail });
+}
+
+export function applyAgent(state: ProjectState, input: AgentInput, at: string): Notice[] {
+  state.agent = input.agent;
+  record(state, at, input.by, 'agent-assignment', input.agent);
+  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: you are now the agent of ${state.project.name}` }];
+}
+
+export function applyCadence(state: ProjectState, input: CadenceInput, at: string): Notice[] {
+  state.cadence = input.cadence;
+  record(state, at, input.by, 'report-cadence', input.cadence);
+  return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}` }];
+}
+
+export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string): Notice[] {
+  state.project.major = true;
+  state.greenChannel = { by: input.by, at };
+  state.agent = input.agent;
+  record(state, at, input.by, 'green-channel', `dedicated agent ${input.agent}`);
+  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` }];
+}

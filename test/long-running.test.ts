@@ -1,0 +1,273 @@
+// A project's long life on the time-skipping test server: months of progress reports, the escalation
+// ladder, the push to utility companies (a real local HTTP server), and continue-as-new.
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { startProject } from '../api/project-client';
+import type { Party, Stage } from '../domain/codes';
+import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
+import { stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
+import {
+  assignAgent,
+  enterGreenChannel,
+  recordSupplement,
+  setReportCadence,
+  signOff,
+  stateQuery,
+  submitApplication,
+} from '../workflows/messages';
+import type { projectApproval } from '../workflows/project-approval';
+import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
+import { saveHistoryIfRecording } from './support/histories';
+import { bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
+import { startUtilityCompanies } from './support/utility-companies';
+
+type Handle = WorkflowHandle<typeof projectApproval>;
+
+const agent = { id: 'agent-01', role: 'agent' as const };
+const STAGE_PARTIES: Record<Exclude<Stage, 'connection'>, Party[]> = {
+  design: ['planning', 'construction', 'water'],
+  permit: ['construction', 'planning', 'water', 'civil-defense'],
+  acceptance: ['construction', 'planning', 'civil-defense', 'water', 'greening', 'archives'],
+};
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundle;
+let taskQueue: string;
+let worker: Awaited<ReturnType<typeof startWorker>>;
+let companies: Awaited<ReturnType<typeof startUtilityCompanies>>;
+
+beforeAll(async () => {
+  [env, workflowBundle, companies] = await Promise.all([
+    createTimeSkippingEnv(),
+    bundle(),
+    // power fails twice then succeeds; gas answers its first attempt only after the client's timeout;
+    // telecom never succeeds.
+    startUtilityCompanies({ power: { failFirst: 2 }, gas: { slowFirst: 1, delayMs: 1_500 }, telecom: { failFirst: 1_000 } }),
+  ]);
+  taskQueue = uniqueTaskQueue('long-running');
+  worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints, pushTimeoutMs: 500 });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await companies?.stop();
+  await env?.teardown();
+});
+
+/** Registers at the test server's current (virtual) time, so report dates are exact. */
+async function start(overrides: Parameters<typeof projectInput>[0] = {}, policy: Policy = DEFAULT_POLICY): Promise<[Handle, ProjectApprovalInput]> {
+  const input = projectInput({ agent: agent.id, ...overrides }, policy, new Date(await env.currentTimeMs()));
+  return [await startProject(env.client, taskQueue, input), input];
+}
+
+const apply = (h: Handle, stage: Stage) => h.executeUpdate(submitApplication, { args: [{ stage, by: window }] });
+const sign = (h: Handle, stage: Stage, party: Party, decision: SignOffInput['decision'] = 'approve', extra: Partial<SignOffInput> = {}) =>
+  h.executeUpdate(signOff, { args: [{ stage, party, decision, by: stage === 'connection' ? utility(party) : reviewer(party), ...extra }] });
+async function pass(h: Handle, stage: Exclude<Stage, 'connection'>) {
+  await apply(h, stage);
+  for (const party of STAGE_PARTIES[stage]) await sign(h, stage, party);
+}
+const days = (n: number): number => n * DAY_MS;
+const at = (input: ProjectApprovalInput, d: number) => new Date(new Date(input.project.registeredAt).getTime() + d * DAY_MS).toISOString();
+
+test('progress reports: biweekly to the day, weekly in the preparation phase and back, none after completion', async () => {
+  const [h, input] = await start({ utilities: ['water-supply'] });
+  const reportDates = async () => (await h.query(stateQuery)).reports.map((r) => r.at);
+
+  await env.sleep(days(60));
+  expect(await reportDates()).toEqual([14, 28, 42, 56].map((d) => at(input, d)));
+
+  // Day 60: the concentrated construction-start preparation phase — weekly, counted from the last report.
+  await h.executeUpdate(setReportCadence, { args: [{ cadence: 'weekly', by: agent }] });
+  await env.sleep(days(12));
+  // Day 72: back to biweekly, again from the last report (day 70).
+  await h.executeUpdate(setReportCadence, { args: [{ cadence: 'biweekly', by: agent }] });
+  await env.sleep(days(23));
+  expect(await reportDates()).toEqual([14, 28, 42, 56, 63, 70, 84].map((d) => at(input, d)));
+
+  // Day 95, eleven days after the last report: weekly is already overdue, so one report now, not two, not none.
+  const switchedAt = await env.currentTimeMs();
+  await h.executeUpdate(setReportCadence, { args: [{ cadence: 'weekly', by: agent }] });
+  await env.sleep('1 hour');
+  const reports = (await h.query(stateQuery)).reports;
+  expect(reports).toHaveLength(8);
+  expect(new Date(reports[7]!.at).getTime() - switchedAt).toBeLessThan(60 * 60 * 1000);
+  expect(reports[7]).toMatchObject({ seq: 8, cadence: 'weekly', to: 'agent:agent-01', stage: 'design', stageStatus: 'awaiting-application' });
+  expect(reports[7]!.nextReportAt).toBe(new Date(new Date(reports[7]!.at).getTime() + 7 * DAY_MS).toISOString());
+
+  for (const stage of ['design', 'permit', 'acceptance'] as const) await pass(h, stage);
+  await sign(h, 'connection', 'water-supply');
+  const final = await h.result();
+  expect(final.status).toBe('completed');
+  await env.sleep(days(30));
+  expect((await h.query(stateQuery)).reports).toHaveLength(8);
+  // Each report reached the agent once.
+  const delivered = (await worker.sink.read()).filter((n) => n.key.startsWith(`${input.project.id}/report/`));
+  expect(delivered.map((n) => n.to)).toEqual(Array(8).fill('agent:agent-01'));
+  // The trail records who switched the cadence.
+  expect(final.trail.filter((t) => t.action === 'report-cadence').map((t) => `${t.by.id}:${t.detail}`)).toEqual([
+    'agent-01:weekly',
+    'agent-01:biweekly',
+    'agent-01:weekly',
+  ]);
+  await saveHistoryIfRecording('long-running-reports', h);
+});
+
+test('a major project climbs the ladder tier by tier, pauses for a correction, and stops when signed', async () => {
+  const [h, input] = await start({ major: true, utilities: ['power'] });
+  expect((await h.query(stateQuery)).greenChannel).toMatchObject({ by: window });
+  await apply(h, 'design');
+  await sign(h, 'design', 'planning');
+  const ladder = async () => (await h.query(stateQuery)).escalations.map((e) => `${e.tier}:${e.party}:${e.pendingDays}`);
+
+  await env.sleep(days(3));
+  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2']);
+  await sign(h, 'design', 'construction');
+  await env.sleep(days(1.5)); // day 4.5
+  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2', 'deputy:water:4']);
+
+  await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] }); // day 4.5: the clock stops
+  await env.sleep(days(5)); // day 9.5: paused, nothing climbs
+  expect(await ladder()).toHaveLength(3);
+  await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window }] }); // pending resumes at 4.5
+  await env.sleep(days(1)); // pending 5.5
+  expect(await ladder()).toHaveLength(3);
+  await env.sleep(days(1)); // pending 6.5: the main leader hears of it
+  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2', 'deputy:water:4', 'main:water:6']);
+
+  await sign(h, 'design', 'water');
+  await env.sleep(days(20));
+  const state = await h.query(stateQuery);
+  expect(state.escalations).toHaveLength(4);
+  const main = state.escalations[3]!;
+  // Pending 4.5 days, paused 5, then 1.5 more: six days pending falls on day 11.
+  expect(Math.abs(new Date(main.at).getTime() - new Date(at(input, 11)).getTime())).toBeLessThan(60_000);
+  expect(main.notified).toEqual([
+    '区水务局 主要领导 <water.main@jinshan.example>',
+    '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>',
+    '区审批改革协调小组 <coordination@jinshan.example>',
+  ]);
+  expect(state.escalations[0]!.notified).toEqual(['区建管委 联络员 <construction.liaison@jinshan.example>', '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>']);
+  await saveHistoryIfRecording('green-channel-ladder', h);
+});
+
+test('a non-major project escalates once, to the liaison, past the stage time limit; an admin can put it on the green channel', async () => {
+  const [h] = await start({ utilities: ['power'] });
+  await apply(h, 'design');
+  await sign(h, 'design', 'planning');
+  await env.sleep(days(14));
+  expect((await h.query(stateQuery)).escalations).toHaveLength(0);
+  await env.sleep(days(2)); // 16 days > the design limit of 15
+  await env.sleep(days(20));
+  let state = await h.query(stateQuery);
+  expect(state.escalations.map((e) => `${e.tier}:${e.party}`)).toEqual(['liaison:construction', 'liaison:water']);
+
+  // Green channel later: the ladder's higher tiers fire at once for what is already long overdue.
+  state = await h.executeUpdate(enterGreenChannel, { args: [{ agent: 'agent-02', by: admin }] });
+  expect(state).toMatchObject({ agent: 'agent-02', greenChannel: { by: admin }, project: { major: true } });
+  await env.sleep('1 hour');
+  state = await h.query(stateQuery);
+  expect(state.escalations.map((e) => `${e.tier}:${e.party}`)).toEqual([
+    'liaison:construction',
+    'liaison:water',
+    'deputy:construction',
+    'main:construction',
+    'deputy:water',
+    'main:water',
+  ]);
+  expect(state.trail.at(-1)).toMatchObject({ action: 'green-channel', by: admin });
+});
+
+test('the permit pushes the project to each utility company once, through failures and timeouts; connection opens on its own', async () => {
+  const utilities = ['power', 'gas', 'water-supply', 'telecom'] as const;
+  const [h, input] = await start({ utilities: [...utilities] }, { ...DEFAULT_POLICY, pushAttempts: 4 });
+  const id = input.project.id;
+  await pass(h, 'design');
+  await pass(h, 'permit');
+  let state = await h.query(stateQuery);
+  expect(state.pushes.map((p) => `${p.company}:${p.status}`)).toEqual(utilities.map((u) => `${u}:pending`));
+
+  for (let i = 0; i < 100 && state.pushes.some((p) => p.status === 'pending'); i++) {
+    await env.sleep('30 seconds'); // skips Temporal's retry backoff
+    state = await h.query(stateQuery);
+  }
+  expect(state.pushes.map((p) => `${p.company}:${p.status}`)).toEqual(['power:delivered', 'gas:delivered', 'water-supply:delivered', 'telecom:failed']);
+  expect(state.pushes[3]!.error).toMatch(/telecom answered HTTP 503/);
+
+  const mine = companies.received.filter((r) => r.body.project.id === id);
+  const attempts = (company: string) => mine.filter((r) => r.company === company);
+  expect(attempts('power')).toHaveLength(3);
+  expect(attempts('gas').length).toBeGreaterThanOrEqual(2);
+  expect(attempts('water-supply')).toHaveLength(1);
+  expect(attempts('telecom')).toHaveLength(4);
+  for (const company of utilities) {
+    // One logical push per company: the same Idempotency-Key on every attempt.
+    expect(new Set(attempts(company).map((r) => r.key))).toEqual(new Set([`${id}/utility-push/${company}`]));
+  }
+  const notices = (await worker.sink.read()).filter((n) => n.key.startsWith(id));
+  expect(notices.map((n) => n.subject)).toContainEqual(expect.stringMatching(/push to telecom failed/));
+
+  await pass(h, 'acceptance');
+  state = await h.query(stateQuery);
+  expect(state.stages[3]).toMatchObject({ parties: [...utilities], attempts: [{ number: 1, submittedBy: { id: 'system' }, outcome: 'open' }] });
+  await saveHistoryIfRecording('utility-push', h);
+});
+
+test('continue-as-new carries the whole state; a sign-off sent across the boundary is not lost', async () => {
+  // A cap this low makes nearly every wake-up continue as new, so concurrent sign-offs meet a boundary.
+  const policy = { ...DEFAULT_POLICY, historyEventCap: 30 };
+  const [h] = await start({ major: true, utilities: ['power'] }, policy);
+  await pass(h, 'design');
+  await apply(h, 'permit');
+  await sign(h, 'permit', 'construction', 'correction', { items: ['施工图审查合格书'] });
+  await env.sleep(days(20)); // reports, and the correction pause keeps the ladder still
+  await h.executeUpdate(recordSupplement, { args: [{ stage: 'permit', by: window }] });
+  await env.sleep(days(3)); // the ladder climbs for the three still pending
+  await h.executeUpdate(assignAgent, { args: [{ agent: 'agent-02', by: admin }] });
+  // Several sign-offs at once, while the history is at the cap: the run continues as new among them.
+  await Promise.all((['construction', 'planning', 'water'] as const).map((p) => sign(h, 'permit', p)));
+  await sign(h, 'permit', 'civil-defense');
+  await pass(h, 'acceptance');
+  await env.sleep('1 minute');
+  await sign(h, 'connection', 'power');
+  const final = await h.result();
+
+  // Walk the chain of runs back from the last: each handed its whole state to the next.
+  const handovers: ProjectState[] = [];
+  let runId: string | undefined = (await h.describe()).runId;
+  let firstRunWithHandover: Handle | undefined;
+  while (runId) {
+    const run: Handle = env.client.workflow.getHandle<typeof projectApproval>(h.workflowId, runId);
+    const events: temporal.api.history.v1.IHistoryEvent[] = (await run.fetchHistory()).events ?? [];
+    const handover = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes;
+    if (handover) {
+      handovers.push(defaultPayloadConverter.fromPayload<ProjectApprovalInput>(handover.input!.payloads![0]!).carried as ProjectState);
+      firstRunWithHandover = run;
+    }
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  }
+  expect(handovers.length).toBeGreaterThanOrEqual(3);
+  for (const carried of handovers) {
+    expect(carried.project).toEqual({ ...final.project });
+    expect(final.trail.slice(0, carried.trail.length)).toEqual(carried.trail);
+    expect(final.reports.slice(0, carried.reports.length)).toEqual(carried.reports);
+    expect(final.escalations.slice(0, carried.escalations.length)).toEqual(carried.escalations);
+  }
+
+  // Nothing was lost or doubled across the boundaries.
+  expect(final.status).toBe('completed');
+  expect(final.agent).toBe('agent-02');
+  const permit = final.stages[1]!.attempts[0]!;
+  expect(permit.signOffs.map((s) => s.party).sort()).toEqual(['civil-defense', 'construction', 'planning', 'water']);
+  expect(permit.corrections).toMatchObject([{ party: 'construction', supplementedBy: window }]);
+  expect(final.trail.filter((t) => t.action === 'sign-off')).toHaveLength(3 + 1 + 4 + 6 + 1);
+  // Pending three days after the supplement (the twenty paused days do not count): each liaison, once.
+  expect(final.escalations.map((e) => `${e.tier}:${e.party}`).sort()).toEqual(
+    ['liaison:civil-defense', 'liaison:construction', 'liaison:planning', 'liaison:water'],
+  );
+  expect(stageStatus(final, 'connection')).toBe('approved');
+  await saveHistoryIfRecording('continued-as-new', firstRunWithHandover!);
+});
