@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     principals: loadPrincipals(config),
     policy: loadPolicy(config.POLICY_FILE),
     logger,
-    devUtilityInbox: config.NODE_ENV !== 'production' && config.UTILITY_ENDPOINTS_FILE === undefined,
+    devUtilityInbox: config.devUtilityInbox,
   });
   const server = await listen(app, config.PORT, config.API_HOST);
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api listening');

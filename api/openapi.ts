@@ -1,7 +1,10 @@
 // The OpenAPI document, generated from the same zod schemas the routes parse with.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import {
+  agentBody,
   applicationBody,
+  cadenceBody,
+  greenChannelBody,
   listQuery,
   projectParams,
   registrationBody,
@@ -42,9 +45,9 @@ export function openApiDocument() {
   const idempotency = z.object({
     'idempotency-key': z.string().optional().describe('Repeat a request with the same key and it applies once'),
   });
-  const action = (path: string, summary: string, params: z.ZodObject, body: z.ZodType, who: string) =>
+  const action = (path: string, summary: string, params: z.ZodObject, body: z.ZodType, who: string, method: 'post' | 'put' = 'post') =>
     registry.registerPath({
-      method: 'post',
+      method,
       path,
       summary,
       description: `Allowed: ${who}. The validator of the project's workflow refuses a wrong action with 409, leaving no trace.`,
@@ -86,6 +89,13 @@ export function openApiDocument() {
   action(`${stagePath}/sign-offs`, 'Sign off a party’s part: approve, reject, or correction with every missing item', stageParams, signOffBody, 'reviewer of that department, utility of that company, admin');
   action(`${stagePath}/supplements`, 'Record the supplement that answers the open corrections (the clock resumes)', stageParams, supplementBody, 'window, admin');
   action('/api/projects/{id}/withdrawal', 'Withdraw the project (ends it)', projectParams, withdrawalBody, 'window, admin');
+  action('/api/projects/{id}/agent', 'Assign the agent (代办员) who follows the project', projectParams, agentBody, 'admin; an agent may take an unassigned project for itself or hand its own over', 'put');
+  action('/api/projects/{id}/report-cadence', 'Switch progress reports between biweekly and weekly; the next is counted from the last', projectParams, cadenceBody, "the project's agent, admin", 'put');
+  action('/api/projects/{id}/green-channel', 'Put the project on the green channel (绿色通道) with its dedicated agent', projectParams, greenChannelBody, 'admin');
+  const read = (path: string, summary: string, shape: z.ZodType) =>
+    registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });
+  read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', z.object({ agent: z.string().nullable(), cadence: z.string(), nextReportAt: z.string().nullable(), reports: z.array(z.looseObject({})) }));
+  read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', z.object({ major: z.boolean(), greenChannel: z.looseObject({}).nullable(), escalations: z.array(z.looseObject({})) }));
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

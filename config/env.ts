@@ -33,6 +33,7 @@ const schema = z.object({
   LIAISONS_FILE: optional,
   POLICY_FILE: optional,
   UTILITY_ENDPOINTS_FILE: optional,
+  DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -72,5 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir,
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
+    /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */
+    devUtilityInbox: c.DEV_UTILITY_INBOX ?? (!production && c.UTILITY_ENDPOINTS_FILE === undefined),
   };
 }

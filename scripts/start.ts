@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     principals,
     policy: loadPolicy(config.POLICY_FILE),
     logger,
-    devUtilityInbox: config.NODE_ENV !== 'production' && config.UTILITY_ENDPOINTS_FILE === undefined,
+    devUtilityInbox: config.devUtilityInbox,
   });
   const server = await listen(app, config.PORT, config.API_HOST);
   started.push({ name: 'API', stop: server.close });

@@ -91,7 +91,16 @@ test('health, the OpenAPI document and the browsable docs need no token', async 
   const doc = await call('GET', '/api/openapi.json');
   expect(doc.status).toBe(200);
   expect(Object.keys(doc.body.paths)).toEqual(
-    expect.arrayContaining(['/api/projects', '/api/projects/{id}', '/api/projects/{id}/stages/{stage}/sign-offs', '/api/projects/{id}/withdrawal']),
+    expect.arrayContaining([
+      '/api/projects',
+      '/api/projects/{id}',
+      '/api/projects/{id}/stages/{stage}/sign-offs',
+      '/api/projects/{id}/withdrawal',
+      '/api/projects/{id}/report-cadence',
+      '/api/projects/{id}/reports',
+      '/api/projects/{id}/green-channel',
+      '/api/projects/{id}/escalations',
+    ]),
   );
   expect(doc.body.components.schemas.Registration.properties.applicant).toBeDefined();
   const docs = await call('GET', '/api/docs/');

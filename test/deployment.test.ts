@@ -3,7 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT } from '../config/env';
+import { loadLiaisons } from '../activities/liaisons';
+import { ROOT, loadConfig } from '../config/env';
+import { loadUtilityEndpoints } from '../config/utility-endpoints';
+import { UTILITIES } from '../domain/codes';
 
 // Compose applies YAML merge keys (<<:), as the file uses for the shared service settings.
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -25,7 +28,14 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
     // In production the API refuses development principals: the file it names must hold hashed tokens only.
     const principals = JSON.parse(readFileSync(join(ROOT, service.environment.PRINCIPALS_FILE.replace('/app/', '')), 'utf8'));
     expect(principals.principals.every((p: Record<string, unknown>) => 'tokenSha256' in p && !('token' in p))).toBe(true);
+    // Production requires the liaison directory and the companies' endpoints; both must load.
+    expect(() => loadLiaisons(join(ROOT, service.environment.LIAISONS_FILE.replace('/app/', '')))).not.toThrow();
+    const endpoints = loadUtilityEndpoints({ PORT: 3000, UTILITY_ENDPOINTS_FILE: join(ROOT, service.environment.UTILITY_ENDPOINTS_FILE.replace('/app/', '')) });
+    expect(Object.keys(endpoints).sort()).toEqual([...UTILITIES].sort());
+    expect(() => loadConfig(Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, String(v)])))).not.toThrow();
   }
+  // The compose endpoints point at the API's inbox, so the API must serve it.
+  expect(compose.services.api.environment.DEV_UTILITY_INBOX).toBe('true');
   expect(compose.services.api.environment.API_HOST).toBe('0.0.0.0');
 });
 

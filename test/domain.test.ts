@@ -1,6 +1,12 @@
 // The pure rules: credit codes, who signs which stage by category, who may do what, and configuration.
-import { writeFileSync } from 'node:fs';
-import { loadConfig } from '../config/env';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadLiaisons } from '../activities/liaisons';
+import { loadPolicy } from '../config/policy';
+import { pausedMs, pendingMs } from '../domain/long-running';
+import { DAY_MS, DEFAULT_POLICY } from '../domain/policy';
+import type { Attempt } from '../domain/project';
+import { ROOT, loadConfig } from '../config/env';
 import { loadPrincipals, sha256 } from '../config/principals';
 import { accessRefusal } from '../domain/access';
 import { planFor } from '../domain/process';
@@ -76,5 +82,49 @@ describe('configuration', () => {
     expect(() => loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file })).toThrow(/plain tokens are refused/);
     writeFileSync(file, JSON.stringify({ principals: [{ id: 'r1', role: 'reviewer', party: 'power', token: 'plain-token' }] }));
     expect(() => loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: file })).toThrow(/reviewer belongs to a department/);
+  });
+});
+
+describe('the clock of a sign-off', () => {
+  const t = (day: number) => new Date(Date.UTC(2026, 0, 1) + day * DAY_MS).toISOString();
+  const attempt = (corrections: [number, number | undefined][]): Attempt => ({
+    number: 1,
+    submittedBy: window,
+    submittedAt: t(0),
+    outcome: 'open',
+    signOffs: [],
+    corrections: corrections.map(([from, to], i) => ({
+      party: i === 0 ? 'planning' : 'water',
+      items: ['x'],
+      requestedBy: reviewer('planning'),
+      requestedAt: t(from),
+      ...(to !== undefined && { supplementedAt: t(to), supplementedBy: window }),
+    })),
+  });
+  const now = new Date(t(10)).getTime();
+  test('correction pauses are excluded, overlapping ones counted once, an open one up to now', () => {
+    expect(pendingMs(attempt([]), now) / DAY_MS).toBe(10);
+    expect(pausedMs(attempt([[2, 4]]), now) / DAY_MS).toBe(2);
+    expect(pausedMs(attempt([[2, 5], [3, 6]]), now) / DAY_MS).toBe(4);
+    expect(pausedMs(attempt([[2, 4], [8, undefined]]), now) / DAY_MS).toBe(4);
+  });
+});
+
+describe('policy and liaison configuration', () => {
+  test('a policy file overrides defaults and is validated', () => {
+    const file = tempFile('policy.json');
+    writeFileSync(file, JSON.stringify({ escalationDays: { liaison: 1 }, pushAttempts: 3 }));
+    expect(loadPolicy(file)).toEqual({ ...DEFAULT_POLICY, escalationDays: { ...DEFAULT_POLICY.escalationDays, liaison: 1 }, pushAttempts: 3 });
+    writeFileSync(file, JSON.stringify({ escalationDays: { deputy: 9 } }));
+    expect(() => loadPolicy(file)).toThrow(/must rise liaison < deputy < main/);
+    writeFileSync(file, JSON.stringify({ reportEveryDays: { monthly: 30 } }));
+    expect(() => loadPolicy(file)).toThrow(/reportEveryDays/);
+  });
+  test('the liaison directory must name every party and locality', () => {
+    const directory = JSON.parse(readFileSync(join(ROOT, 'config', 'liaisons.dev.json'), 'utf8'));
+    delete directory.localities.caojing;
+    const file = tempFile('liaisons.json');
+    writeFileSync(file, JSON.stringify(directory));
+    expect(() => loadLiaisons(file)).toThrow(/localities\.caojing/);
   });
 });
