@@ -13,6 +13,7 @@ COPY worker worker
 COPY api api
 COPY temporal temporal
 COPY config config
+COPY db db
 COPY scripts scripts
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
@@ -23,6 +24,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY config config
+COPY db db
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

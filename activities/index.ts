@@ -1,6 +1,10 @@
 // Activities, built by a factory so the worker injects real dependencies and tests inject local ones.
 // Each may run more than once (Temporal retries), so each is idempotent by a key the workflow gives it.
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { calendarData, loadCalendar } from '../db/calendar';
+import type { Db } from '../db/connect';
+import { writeProjectRecord } from '../db/record';
+import type { CalendarData } from '../domain/calendar';
 import type { Locality, Party, Stage, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
@@ -10,6 +14,8 @@ import type { Delivery, NotificationSink } from './notification-sink';
 
 export interface ActivityDeps {
   sink: NotificationSink;
+  /** The public record. */
+  db: Db;
   liaisons: LiaisonDirectory;
   /** Where each utility company receives pushed projects. */
   utilityEndpoints: Partial<Record<Utility, string>>;
@@ -38,8 +44,18 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
+export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
   return {
+    /** Writes the project's snapshot and rows to the public record; running it twice records once. */
+    async recordProject({ state }: { state: ProjectState }): Promise<void> {
+      await writeProjectRecord(db, state, await loadCalendar(db));
+    },
+
+    /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */
+    async workingCalendar(): Promise<CalendarData> {
+      return calendarData(db);
+    },
+
     async notify(delivery: Delivery): Promise<void> {
       await sink.deliver(delivery);
       log.info('notice delivered', { key: delivery.key, to: delivery.to });

@@ -5,8 +5,13 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Principals } from '../config/principals';
+import type { Db } from '../db/connect';
 import type { Policy } from '../domain/policy';
+import { auditCommands } from './audit';
 import { authenticate } from './auth';
+import { calendarRouter } from './calendar';
+import { notifyCalendarChanged } from './project-client';
+import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
@@ -26,12 +31,13 @@ export interface AppDeps {
   taskQueue: string;
   principals: Principals;
   policy: Policy;
+  db: Db;
   logger: Logger;
   /** Mount the development stand-in for the utility companies (never in production). */
   devUtilityInbox?: boolean;
 }
 
-export function createApp({ client, taskQueue, principals, policy, logger, devUtilityInbox: inbox = false }: AppDeps): express.Express {
+export function createApp({ client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Tokens never reach the log.
@@ -55,7 +61,10 @@ export function createApp({ client, taskQueue, principals, policy, logger, devUt
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
 
   app.use('/api', authenticate(principals));
-  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy }));
+  app.use('/api', auditCommands(db, logger));
+  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
+  app.use('/api/calendar', calendarRouter({ db, onYearChanged: (year) => notifyCalendarChanged(client, year) }));
+  app.use('/api/stats', statsRouter({ db }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox());
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);

@@ -35,3 +35,11 @@ export function authorize(req: Request, command: Command, party?: Party): Actor 
   if (refusal) throw new HttpError(403, 'forbidden', refusal);
   return actor;
 }
+
+/** The caller, when its role is one of `roles` (403 otherwise). */
+export function authorizeRole(req: Request, roles: readonly string[], what: string): Actor {
+  const actor = req.actor;
+  if (!actor) throw new HttpError(401, 'unauthenticated', 'no identity');
+  if (!roles.includes(actor.role)) throw new HttpError(403, 'forbidden', `role ${actor.role} may not ${what} (allowed: ${roles.join(', ')})`);
+  return actor;
+}

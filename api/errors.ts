@@ -37,6 +37,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: Loc
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
+    res.locals.auditDetail = err.message;
     res.status(err.status).json({ error: err.code, message: err.message, ...(err.issues && { issues: err.issues }) });
     return;
   }

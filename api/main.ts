@@ -1,6 +1,7 @@
 // The API process: `npm run api`. Closes the HTTP server and the Temporal connection on SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
+import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'api');
   const target = temporalTarget(config);
+  const db = await openConfiguredDb(config);
   const connection = await Connection.connect(connectionOptions(target));
   const client = new Client({ connection, namespace: target.namespace });
   const app = createApp({
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     principals: loadPrincipals(config),
     policy: loadPolicy(config.POLICY_FILE),
+    db,
     logger,
     devUtilityInbox: config.devUtilityInbox,
   });
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await server.close();
     await connection.close();
+    await db.destroy();
     logger.info('api stopped');
   };
   process.once('SIGINT', () => void stop());

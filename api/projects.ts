@@ -1,17 +1,16 @@
 // /api/projects: registration, reading, listing, and the human actions, each sent to the project's
 // workflow as an Update (the workflow's validator is the authority; a refusal becomes 409).
 import { randomUUID } from 'node:crypto';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
-import { projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
+import { nextReportTime, projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
+import { projectAudit } from '../db/audit';
+import { loadCalendar } from '../db/calendar';
+import type { Db } from '../db/connect';
+import { listProjects, readProjectRecord } from '../db/record';
 import {
   agentBody,
   applicationBody,
@@ -24,11 +23,9 @@ import {
   stageParams,
   supplementBody,
   withdrawalBody,
-  type ListQuery,
 } from '../domain/schemas';
 import {
   FORBIDDEN,
-  WORKFLOW_TYPE,
   assignAgent,
   enterGreenChannel,
   recordSupplement,
@@ -39,7 +36,7 @@ import {
   withdraw,
   workflowIdFor,
 } from '../workflows/messages';
-import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from '../workflows/search-attributes';
+import { ProjectStatus } from '../workflows/search-attributes';
 import { authorize } from './auth';
 import { HttpError, parse } from './errors';
 import { requestDigest, uuidFrom } from './idempotency';
@@ -51,13 +48,15 @@ export interface ProjectsDeps {
   principals: Principals;
   /** The timing rules new projects start with. */
   policy: Policy;
+  /** The public record (lists, closed projects, audit, working-day clocks). */
+  db: Db;
 }
 
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
 }
 
-export function projectsRouter({ client, taskQueue, principals, policy }: ProjectsDeps): Router {
+export function projectsRouter({ client, taskQueue, principals, policy, db }: ProjectsDeps): Router {
   const router = Router();
 
   /** An agent named in a request must be a known principal with the agent role. */
@@ -74,18 +73,27 @@ export function projectsRouter({ client, taskQueue, principals, policy }: Projec
       .getHandle(workflowIdFor(id))
       .describe()
       .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    if (!description) throw new HttpError(404, 'not-found', `no project ${id}`);
-    const status = description.typedSearchAttributes.get(ProjectStatus) ?? description.status.name.toLowerCase();
+    // Temporal may have deleted a closed project's history; the record keeps it.
+    const status = description?.typedSearchAttributes.get(ProjectStatus) ?? (await readProjectRecord(db, id))?.status;
+    if (!status) throw new HttpError(404, 'not-found', `no project ${id}`);
     throw new HttpError(409, 'refused', `project ${id} is ${status}; no further action is possible`);
   }
 
+  /** The live state from the workflow, or the record once Temporal no longer holds the project. */
   async function readState(id: string): Promise<ProjectState> {
     try {
       return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
     } catch (err) {
-      if (isNotFound(err)) throw new HttpError(404, 'not-found', `no project ${id}`);
-      throw err;
+      if (!isNotFound(err)) throw err;
+      const recorded = await readProjectRecord(db, id);
+      if (!recorded) throw new HttpError(404, 'not-found', `no project ${id}`);
+      return recorded;
     }
+  }
+
+  /** What people see: the state with each stage's status and working-day clock. */
+  async function view(state: ProjectState) {
+    return projectView(state, await loadCalendar(db), Date.now());
   }
 
   /** Sends one human action; an Idempotency-Key header makes a retried request apply once. */
@@ -95,7 +103,7 @@ export function projectsRouter({ client, taskQueue, principals, policy }: Projec
       const state = await client.workflow
         .getHandle(workflowIdFor(id))
         .executeUpdate(update, { args: [input], ...(updateId && { updateId }) });
-      return projectView(state);
+      return await view(state);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
         throw new HttpError(403, 'forbidden', err.cause.message);
@@ -127,17 +135,14 @@ export function projectsRouter({ client, taskQueue, principals, policy }: Projec
 
   router.get('/', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
-    const projects = [];
-    for await (const info of client.workflow.list({ query: visibilityQuery(query) })) {
-      projects.push(summary(info));
-      if (projects.length >= query.limit) break;
-    }
-    res.json({ projects });
+    // "agent=me": an agent's own projects (我的项目).
+    const agent = query.agent === 'me' ? req.actor?.id : query.agent;
+    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }) });
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    res.json(projectView(await readState(id)));
+    res.json(await view(await readState(id)));
   });
 
   router.post('/:id/stages/:stage/application', async (req, res) => {
@@ -196,8 +201,8 @@ export function projectsRouter({ client, taskQueue, principals, policy }: Projec
 
   router.get('/:id/reports', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    const view = projectView(await readState(id));
-    res.json({ agent: view.agent, cadence: view.cadence, nextReportAt: view.nextReportAt, reports: view.reports });
+    const state = await readState(id);
+    res.json({ agent: state.agent, cadence: state.cadence, nextReportAt: nextReportTime(state), reports: state.reports });
   });
 
   router.get('/:id/escalations', async (req, res) => {
@@ -206,31 +211,15 @@ export function projectsRouter({ client, taskQueue, principals, policy }: Projec
     res.json({ major: state.project.major, greenChannel: state.greenChannel, escalations: state.escalations });
   });
 
+  router.get('/:id/audit', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const state = await readState(id);
+    const actor = req.actor as Actor;
+    if (actor.role !== 'admin' && !(actor.role === 'agent' && state.agent === actor.id)) {
+      throw new HttpError(403, 'forbidden', 'the audit log is for admins and the project\'s agent');
+    }
+    res.json({ entries: await projectAudit(db, id) });
+  });
+
   return router;
-}
-
-/** Values are enum-checked by the schema before they reach this string, so nothing can be injected. */
-function visibilityQuery(q: ListQuery): string {
-  const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
-  if (q.stage) clauses.push(`${ProjectStage.name} = '${q.stage}'`);
-  if (q.status) clauses.push(`${ProjectStatus.name} = '${q.status}'`);
-  if (q.locality) clauses.push(`${ProjectLocality.name} = '${q.locality}'`);
-  if (q.category) clauses.push(`${ProjectCategory.name} = '${q.category}'`);
-  if (q.major !== undefined) clauses.push(`${ProjectMajor.name} = ${q.major}`);
-  return clauses.join(' AND ');
-}
-
-function summary(info: WorkflowExecutionInfo) {
-  const sa = info.typedSearchAttributes;
-  return {
-    id: info.workflowId.replace(/^project-/, ''),
-    name: info.memo?.name,
-    stage: sa.get(ProjectStage),
-    status: sa.get(ProjectStatus),
-    locality: sa.get(ProjectLocality),
-    category: sa.get(ProjectCategory),
-    major: sa.get(ProjectMajor),
-    registeredAt: info.startTime.toISOString(),
-    ...(info.closeTime && { closedAt: info.closeTime.toISOString() }),
-  };
 }

@@ -35,6 +35,8 @@ const schema = z.object({
   UTILITY_ENDPOINTS_FILE: optional,
   DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DATABASE_URL: optional,
+  EMBEDDED_PG_PORT: port.default(5439),
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('one-window'),
@@ -64,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error('invalid configuration: TEMPORAL_TLS_KEY_PATH is required with TEMPORAL_TLS_CERT_PATH');
   }
   const production = c.NODE_ENV === 'production';
-  for (const name of ['LIAISONS_FILE', 'UTILITY_ENDPOINTS_FILE'] as const) {
+  for (const name of ['LIAISONS_FILE', 'UTILITY_ENDPOINTS_FILE', 'DATABASE_URL'] as const) {
     if (production && c[name] === undefined) throw new Error(`invalid configuration: ${name} is required when NODE_ENV=production`);
   }
   const dataDir = resolve(ROOT, c.DATA_DIR);

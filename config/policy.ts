@@ -9,6 +9,7 @@ const overrides = z
     reportEveryDays: z.object({ biweekly: days, weekly: days }).partial().strict(),
     escalationDays: z.object({ liaison: days, deputy: days, main: days }).partial().strict(),
     stageLimitDays: z.object({ design: days, permit: days, acceptance: days, connection: days }).partial().strict(),
+    majorStageLimitDays: z.object({ design: days, permit: days, acceptance: days, connection: days }).partial().strict(),
     historyEventCap: z.number().int().min(100).max(50_000),
     pushAttempts: z.number().int().min(1).max(100),
   })
@@ -26,6 +27,7 @@ export function loadPolicy(path: string | undefined): Policy {
     reportEveryDays: { ...DEFAULT_POLICY.reportEveryDays, ...o.reportEveryDays },
     escalationDays: { ...DEFAULT_POLICY.escalationDays, ...o.escalationDays },
     stageLimitDays: { ...DEFAULT_POLICY.stageLimitDays, ...o.stageLimitDays },
+    majorStageLimitDays: { ...DEFAULT_POLICY.majorStageLimitDays, ...o.majorStageLimitDays },
     historyEventCap: o.historyEventCap ?? DEFAULT_POLICY.historyEventCap,
     pushAttempts: o.pushAttempts ?? DEFAULT_POLICY.pushAttempts,
   };

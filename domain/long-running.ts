@@ -1,7 +1,8 @@
 // The rules of a project's long life, as pure functions over ProjectState: progress reports on a
 // cadence, escalation of slow sign-offs, and the actions that steer them (agent, cadence, green channel).
 import type { Party, Stage } from './codes';
-import { DAY_MS, TIERS, type Cadence, type Policy, type Tier } from './policy';
+import { startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
+import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
   currentAttempt,
   nextReportTime,
@@ -77,7 +78,7 @@ export const pendingMs = (attempt: Attempt, now: number): number => now - ms(att
 /** The tiers a slow sign-off climbs, and after how many pending days each is told. */
 export function ladder(state: ProjectState, policy: Policy, stage: Stage): { tier: Tier; afterDays: number }[] {
   if (state.greenChannel) return TIERS.map((tier) => ({ tier, afterDays: policy.escalationDays[tier] }));
-  return [{ tier: 'liaison', afterDays: policy.stageLimitDays[stage] }];
+  return [{ tier: 'liaison', afterDays: stageLimit(policy, stage, false) }];
 }
 
 interface Rung {
@@ -90,40 +91,49 @@ interface Rung {
   pendingDays: number;
 }
 
-/** Every rung not yet climbed for the sign-offs still pending; none while the stage is paused. */
-function rungs(state: ProjectState, policy: Policy, now: number): Rung[] {
+/**
+ * Every rung not yet climbed for the sign-offs still pending; none while the stage is paused.
+ * With a calendar, thresholds are working days: a sign-off pending longer than N working days (pauses
+ * excluded) is escalated at the start of the next working day. Without one (projects started before the
+ * public-record change), calendar days.
+ */
+function rungs(state: ProjectState, policy: Policy, now: number, calendar?: WorkingCalendar): Rung[] {
   const stage = state.currentStage;
   if (state.status !== 'active' || !stage) return [];
   const record = stageRecord(state, stage);
   const attempt = currentAttempt(record);
   if (!attempt || attempt.outcome !== 'open' || openCorrections(attempt).length > 0) return [];
-  const pending = pendingMs(attempt, now);
   const climbed = (party: Party, tier: Tier) =>
     state.escalations.some((e) => e.stage === stage && e.attempt === attempt.number && e.party === party && e.tier === tier);
+  let dueAfter: (afterDays: number) => number;
+  let pendingDays: number;
+  if (calendar) {
+    const pauses = attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
+    const clock = stageClock(calendar, { submittedAt: attempt.submittedAt, pauses }, 0, now);
+    dueAfter = (n) => startOfShanghaiDay(calendar.deadline(clock.acceptedOn, n + clock.pausedDays + 1));
+    pendingDays = clock.usedDays;
+  } else {
+    const pending = pendingMs(attempt, now);
+    dueAfter = (n) => now + n * DAY_MS - pending;
+    pendingDays = days(pending);
+  }
   return pendingParties(record).flatMap((party) =>
     ladder(state, policy, stage)
       .filter(({ tier }) => !climbed(party, tier))
-      .map(({ tier, afterDays }) => ({
-        stage,
-        attempt: attempt.number,
-        party,
-        tier,
-        dueAt: now + afterDays * DAY_MS - pending,
-        pendingDays: days(pending),
-      })),
+      .map(({ tier, afterDays }) => ({ stage, attempt: attempt.number, party, tier, dueAt: dueAfter(afterDays), pendingDays })),
   );
 }
 
 /** Escalations to fire now, lowest tier first. */
-export function dueEscalations(state: ProjectState, policy: Policy, now: number): Omit<Escalation, 'notified'>[] {
-  return rungs(state, policy, now)
+export function dueEscalations(state: ProjectState, policy: Policy, now: number, calendar?: WorkingCalendar): Omit<Escalation, 'notified'>[] {
+  return rungs(state, policy, now, calendar)
     .filter((r) => r.dueAt <= now)
     .map(({ stage, attempt, party, tier, pendingDays }) => ({ stage, attempt, party, tier, pendingDays, at: iso(now) }));
 }
 
 /** When the next escalation falls due, or null when none can (nothing pending, or paused). */
-export function nextEscalationAt(state: ProjectState, policy: Policy, now: number): number | null {
-  const due = rungs(state, policy, now).map((r) => r.dueAt);
+export function nextEscalationAt(state: ProjectState, policy: Policy, now: number, calendar?: WorkingCalendar): number | null {
+  const due = rungs(state, policy, now, calendar).map((r) => r.dueAt);
   return due.length > 0 ? Math.min(...due) : null;
 }
 

@@ -13,11 +13,13 @@ export type Tier = (typeof TIERS)[number];
 
 export interface Policy {
   reportEveryDays: Record<Cadence, number>;
-  /** Major projects: days a sign-off may be pending before each tier hears of it (cumulative). */
+  /** Major projects: working days a sign-off may be pending before each tier hears of it (cumulative). */
   escalationDays: Record<Tier, number>;
-  /** Every project: days a sign-off may be pending before its liaison hears of it once. Calendar days
-   *  until the working-day calendar arrives. */
+  /** 审批时限: working days from acceptance to decision, corrections excluded. A sign-off pending past
+   *  its stage's limit is escalated once to the liaison (non-major projects). */
   stageLimitDays: Record<Stage, number>;
+  /** The shorter limits of major projects (绿色通道). */
+  majorStageLimitDays: Record<Stage, number>;
   /** Continue-as-new once history has this many events, even if the server has not suggested it. */
   historyEventCap: number;
   /** Attempts (with exponential backoff) to push a permitted project to one utility company. */
@@ -28,8 +30,13 @@ export const DEFAULT_POLICY: Policy = {
   reportEveryDays: { biweekly: 14, weekly: 7 },
   escalationDays: { liaison: 2, deputy: 4, main: 6 },
   stageLimitDays: { design: 15, permit: 10, acceptance: 5, connection: 3 },
+  majorStageLimitDays: { design: 10, permit: 7, acceptance: 3, connection: 2 },
   historyEventCap: 10_000,
   pushAttempts: 10,
 };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The time limit of a stage for a project, in working days. */
+export const stageLimit = (policy: Policy, stage: Stage, major: boolean): number =>
+  (major && policy.majorStageLimitDays ? policy.majorStageLimitDays : policy.stageLimitDays)[stage];

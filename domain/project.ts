@@ -2,7 +2,8 @@
 // The workflow holds this state and calls `check*` in update validators and `apply*` in update handlers;
 // keeping the rules here makes them readable in one place and testable without a server.
 import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
-import { DAY_MS, type Cadence, type Policy, type Tier } from './policy';
+import { stageClock, type StageClock, type WorkingCalendar } from './calendar';
+import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 
 export interface Actor {
@@ -263,6 +264,13 @@ export function overallStatus(state: ProjectState): StageStatus | 'completed' | 
   return stageStatus(state, state.currentStage as Stage);
 }
 
+/** The stage a project is listed under: where it is, or where it was when it closed. */
+export function listedStage(state: ProjectState): Stage {
+  if (state.currentStage) return state.currentStage;
+  const reached = state.stages.filter((s) => s.attempts.length > 0);
+  return reached[reached.length - 1]?.stage ?? 'design';
+}
+
 // ---- construction ----
 
 export function newProjectState(
@@ -451,6 +459,8 @@ export interface StageView extends StageRecord {
   status: StageStatus;
   pendingParties: Party[];
   openCorrections: Correction[];
+  /** 审批时限 of the latest attempt: working days used, deadline, light. */
+  clock: StageClock | null;
 }
 
 export interface ProjectView extends Omit<ProjectState, 'stages'> {
@@ -459,8 +469,18 @@ export interface ProjectView extends Omit<ProjectState, 'stages'> {
   nextReportAt: string | null;
 }
 
-/** The state with what a reader needs derived: each stage's status, who is still to sign, what is missing. */
-export function projectView(state: ProjectState): ProjectView {
+/** The time-limit clock of a stage's latest attempt, or null before it is applied for. */
+export function attemptClock(state: ProjectState, record: StageRecord, calendar: WorkingCalendar, now: number): StageClock | null {
+  const attempt = currentAttempt(record);
+  if (!attempt || !state.policy) return null;
+  const pauses = attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
+  const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses }, stageLimit(state.policy, record.stage, state.project.major), now);
+}
+
+/** The state with what a reader needs derived: each stage's status, who is still to sign, what is
+ *  missing, and its working-day clock. */
+export function projectView(state: ProjectState, calendar: WorkingCalendar, now: number): ProjectView {
   return {
     ...state,
     overallStatus: overallStatus(state),
@@ -470,6 +490,7 @@ export function projectView(state: ProjectState): ProjectView {
       status: stageStatus(state, record.stage),
       pendingParties: pendingParties(record),
       openCorrections: openCorrections(currentAttempt(record)),
+      clock: attemptClock(state, record, calendar, now),
     })),
   };
 }

@@ -82,6 +82,7 @@ export const listQuery = z
     locality: z.enum(LOCALITIES).optional(),
     category: z.enum(CATEGORIES).optional(),
     major: booleanString.optional(),
+    agent: text(100).optional().describe("an agent's principal id, or 'me'"),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { loadConfig } from '../config/env';
+import { connectDb, migrate } from '../db/connect';
+import { startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
@@ -45,6 +47,17 @@ async function main(): Promise<void> {
     });
     started.push({ name: 'Temporal dev server', stop: devServer.stop });
   }
+  let databaseUrl = config.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    logger.info('starting the embedded PostgreSQL (PGlite)');
+    const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pgdata'), port: config.EMBEDDED_PG_PORT });
+    started.push({ name: 'embedded PostgreSQL', stop: embedded.stop });
+    databaseUrl = embedded.url;
+  }
+  const db = connectDb(databaseUrl);
+  started.push({ name: 'database pool', stop: () => db.destroy() });
+  await migrate(db);
+
   const target = temporalTarget(config);
   const connection = await Connection.connect(connectionOptions(target));
   started.push({ name: 'Temporal client', stop: () => connection.close() });
@@ -57,7 +70,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activityDeps(config),
+    activities: activityDeps(config, db),
   });
   // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
   const workerDone = worker.run();
@@ -79,6 +92,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     principals,
     policy: loadPolicy(config.POLICY_FILE),
+    db,
     logger,
     devUtilityInbox: config.devUtilityInbox,
   });
@@ -94,6 +108,7 @@ async function main(): Promise<void> {
       `  health       ${base}/health`,
       `  Temporal UI  ${devServer?.uiUrl ?? `(cluster at ${target.address})`}`,
       `  notices      ${config.notificationsFile}`,
+      `  database     ${config.DATABASE_URL === undefined ? `embedded at ${databaseUrl} (files in ${join(config.dataDir, 'pgdata')})` : 'DATABASE_URL'}`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -8,13 +8,15 @@ import { loadPrincipals } from '../config/principals';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectView } from '../domain/project';
-import { bundle, devServerAddress, devServerClient, startWorker, uniqueTaskQueue } from './support/temporal';
+import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
+import type { Db } from '../db/connect';
 
 let client: Client;
 let nativeConnection: NativeConnection;
 let workflowBundle: WorkflowBundle;
 let worker: Awaited<ReturnType<typeof startWorker>>;
 let server: Listening;
+let db: Db;
 
 beforeAll(async () => {
   const taskQueue = uniqueTaskQueue('api');
@@ -24,7 +26,8 @@ beforeAll(async () => {
     bundle(),
   ]);
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, logger: pino({ level: 'silent' }), devUtilityInbox: true });
+  db = testDb();
+  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: true });
   server = await listen(app, 0, '127.0.0.1');
   // The worker pushes permitted projects to the API's development inbox, as with `npm start`.
   worker = await startWorker(nativeConnection, workflowBundle, taskQueue, {
@@ -37,6 +40,7 @@ afterAll(async () => {
   await worker?.stop();
   await nativeConnection?.close();
   await client?.connection.close();
+  await db?.destroy();
 });
 
 interface Answer<T = any> {

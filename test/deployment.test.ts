@@ -15,12 +15,16 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'temporal', 'temporal-ui', 'worker']);
   expect(compose.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
   for (const name of ['worker', 'api']) {
     const service = compose.services[name];
     expect(service.build).toBe('.');
     expect(service.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', NODE_ENV: 'production' });
+    // The record lives in its own database, which the service waits for.
+    const { POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB } = compose.services['record-db'].environment;
+    expect(service.environment.DATABASE_URL).toBe(`postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@record-db:5432/${POSTGRES_DB}`);
+    expect(service.depends_on['record-db']).toEqual({ condition: 'service_healthy' });
     // The command runs a file the TypeScript build emits from a source that exists.
     const [node, script] = service.command;
     expect(node).toBe('node');

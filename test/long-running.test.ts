@@ -7,6 +7,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { startProject } from '../api/project-client';
 import type { Party, Stage } from '../domain/codes';
+import { loadCalendar } from '../db/calendar';
+import type { Db } from '../db/connect';
+import { shanghaiDate, startOfShanghaiDay } from '../domain/calendar';
 import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
 import {
@@ -21,7 +24,7 @@ import {
 import type { projectApproval } from '../workflows/project-approval';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { saveHistoryIfRecording } from './support/histories';
-import { bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
+import { bundle, createTimeSkippingEnv, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
@@ -38,6 +41,7 @@ let workflowBundle: WorkflowBundle;
 let taskQueue: string;
 let worker: Awaited<ReturnType<typeof startWorker>>;
 let companies: Awaited<ReturnType<typeof startUtilityCompanies>>;
+let db: Db;
 
 beforeAll(async () => {
   [env, workflowBundle, companies] = await Promise.all([
@@ -48,12 +52,14 @@ beforeAll(async () => {
     startUtilityCompanies({ power: { failFirst: 2 }, gas: { slowFirst: 1, delayMs: 1_500 }, telecom: { failFirst: 1_000 } }),
   ]);
   taskQueue = uniqueTaskQueue('long-running');
+  db = testDb();
   worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints, pushTimeoutMs: 500 });
 });
 
 afterAll(async () => {
   await worker?.stop();
   await companies?.stop();
+  await db?.destroy();
   await env?.teardown();
 });
 
@@ -71,6 +77,7 @@ async function pass(h: Handle, stage: Exclude<Stage, 'connection'>) {
   for (const party of STAGE_PARTIES[stage]) await sign(h, stage, party);
 }
 const days = (n: number): number => n * DAY_MS;
+const HOUR = 60 * 60 * 1000;
 const at = (input: ProjectApprovalInput, d: number) => new Date(new Date(input.project.registeredAt).getTime() + d * DAY_MS).toISOString();
 
 test('progress reports: biweekly to the day, weekly in the preparation phase and back, none after completion', async () => {
@@ -116,41 +123,58 @@ test('progress reports: biweekly to the day, weekly in the preparation phase and
   await saveHistoryIfRecording('long-running-reports', h);
 });
 
-test('a major project climbs the ladder tier by tier, pauses for a correction, and stops when signed', async () => {
+test('a major project climbs the ladder tier by tier in working days, pauses for a correction, and stops when signed', async () => {
   const [h, input] = await start({ major: true, utilities: ['power'] });
   expect((await h.query(stateQuery)).greenChannel).toMatchObject({ by: window });
-  await apply(h, 'design');
+  const calendar = await loadCalendar(db);
+  const state0 = await apply(h, 'design');
+  const acceptedOn = shanghaiDate(state0.stages[0]!.attempts[0]!.submittedAt);
+  // Pending longer than N working days (pauses excluded): escalated as the next working day begins.
+  const due = (n: number, paused = 0) => startOfShanghaiDay(calendar.deadline(acceptedOn, n + paused + 1));
+  const sleepUntil = async (t: number) => env.sleep(Math.max(t - (await env.currentTimeMs()), 1));
   await sign(h, 'design', 'planning');
-  const ladder = async () => (await h.query(stateQuery)).escalations.map((e) => `${e.tier}:${e.party}:${e.pendingDays}`);
+  const ladder = async () => (await h.query(stateQuery)).escalations.map((e) => `${e.tier}:${e.party}`);
 
-  await env.sleep(days(3));
-  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2']);
+  await sleepUntil(due(2) - HOUR);
+  expect(await ladder()).toEqual([]);
+  await sleepUntil(due(2) + HOUR);
+  expect(await ladder()).toEqual(['liaison:construction', 'liaison:water']);
   await sign(h, 'design', 'construction');
-  await env.sleep(days(1.5)); // day 4.5
-  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2', 'deputy:water:4']);
+  await sleepUntil(due(4) + HOUR);
+  expect(await ladder()).toEqual(['liaison:construction', 'liaison:water', 'deputy:water']);
 
-  await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] }); // day 4.5: the clock stops
-  await env.sleep(days(5)); // day 9.5: paused, nothing climbs
+  // A correction stops the clock for as long as the applicant takes; then it resumes.
+  await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] });
+  const pausedFrom = await env.currentTimeMs();
+  await env.sleep(days(10));
   expect(await ladder()).toHaveLength(3);
-  await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window }] }); // pending resumes at 4.5
-  await env.sleep(days(1)); // pending 5.5
+  const supplemented = await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window }] });
+  const correction = supplemented.stages[0]!.attempts[0]!.corrections[0]!;
+  const paused = calendar.workingDaysBetween(shanghaiDate(pausedFrom), shanghaiDate(correction.supplementedAt!));
+  expect(paused).toBeGreaterThan(0);
+  await sleepUntil(due(6, paused) - HOUR);
   expect(await ladder()).toHaveLength(3);
-  await env.sleep(days(1)); // pending 6.5: the main leader hears of it
-  expect(await ladder()).toEqual(['liaison:construction:2', 'liaison:water:2', 'deputy:water:4', 'main:water:6']);
+  await sleepUntil(due(6, paused) + HOUR);
+  expect(await ladder()).toEqual(['liaison:construction', 'liaison:water', 'deputy:water', 'main:water']);
 
   await sign(h, 'design', 'water');
-  await env.sleep(days(20));
+  await env.sleep(days(30));
   const state = await h.query(stateQuery);
   expect(state.escalations).toHaveLength(4);
-  const main = state.escalations[3]!;
-  // Pending 4.5 days, paused 5, then 1.5 more: six days pending falls on day 11.
-  expect(Math.abs(new Date(main.at).getTime() - new Date(at(input, 11)).getTime())).toBeLessThan(60_000);
-  expect(main.notified).toEqual([
+  const [liaison, , deputy, main] = state.escalations;
+  // Each fired as its working day began (timers ring a few milliseconds late).
+  const late = [liaison!.at, deputy!.at, main!.at].map((t, i) => Date.parse(t) - [due(2), due(4), due(6, paused)][i]!);
+  expect(late.every((ms) => ms >= 0 && ms < 1_000)).toBe(true);
+  expect([liaison!.pendingDays, deputy!.pendingDays, main!.pendingDays]).toEqual([3, 5, 7]);
+  // Every escalation lands at the start of a working day.
+  expect(state.escalations.every((e) => calendar.isWorkingDay(shanghaiDate(e.at)))).toBe(true);
+  expect(main!.notified).toEqual([
     '区水务局 主要领导 <water.main@jinshan.example>',
     '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>',
     '区审批改革协调小组 <coordination@jinshan.example>',
   ]);
-  expect(state.escalations[0]!.notified).toEqual(['区建管委 联络员 <construction.liaison@jinshan.example>', '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>']);
+  expect(liaison!.notified).toEqual(['区建管委 联络员 <construction.liaison@jinshan.example>', '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>']);
+  expect(input.project.major).toBe(true);
   await saveHistoryIfRecording('green-channel-ladder', h);
 });
 
@@ -158,10 +182,9 @@ test('a non-major project escalates once, to the liaison, past the stage time li
   const [h] = await start({ utilities: ['power'] });
   await apply(h, 'design');
   await sign(h, 'design', 'planning');
-  await env.sleep(days(14));
+  await env.sleep(days(14)); // at most 10 working days: within the design limit of 15
   expect((await h.query(stateQuery)).escalations).toHaveLength(0);
-  await env.sleep(days(2)); // 16 days > the design limit of 15
-  await env.sleep(days(20));
+  await env.sleep(days(26)); // well past 15 working days
   let state = await h.query(stateQuery);
   expect(state.escalations.map((e) => `${e.tier}:${e.party}`)).toEqual(['liaison:construction', 'liaison:water']);
 
@@ -225,7 +248,7 @@ test('continue-as-new carries the whole state; a sign-off sent across the bounda
   await sign(h, 'permit', 'construction', 'correction', { items: ['施工图审查合格书'] });
   await env.sleep(days(20)); // reports, and the correction pause keeps the ladder still
   await h.executeUpdate(recordSupplement, { args: [{ stage: 'permit', by: window }] });
-  await env.sleep(days(3)); // the ladder climbs for the three still pending
+  await env.sleep(days(7)); // the ladder climbs for the four still pending
   await h.executeUpdate(assignAgent, { args: [{ agent: 'agent-02', by: admin }] });
   // Several sign-offs at once, while the history is at the cap: the run continues as new among them.
   await Promise.all((['construction', 'planning', 'water'] as const).map((p) => sign(h, 'permit', p)));
@@ -264,10 +287,10 @@ test('continue-as-new carries the whole state; a sign-off sent across the bounda
   expect(permit.signOffs.map((s) => s.party).sort()).toEqual(['civil-defense', 'construction', 'planning', 'water']);
   expect(permit.corrections).toMatchObject([{ party: 'construction', supplementedBy: window }]);
   expect(final.trail.filter((t) => t.action === 'sign-off')).toHaveLength(3 + 1 + 4 + 6 + 1);
-  // Pending three days after the supplement (the twenty paused days do not count): each liaison, once.
-  expect(final.escalations.map((e) => `${e.tier}:${e.party}`).sort()).toEqual(
-    ['liaison:civil-defense', 'liaison:construction', 'liaison:planning', 'liaison:water'],
-  );
+  // A week after the supplement (the twenty paused days do not count): each liaison once, none twice.
+  const rungs = final.escalations.map((e) => `${e.tier}:${e.party}`);
+  expect(rungs).toEqual(expect.arrayContaining(['liaison:civil-defense', 'liaison:construction', 'liaison:planning', 'liaison:water']));
+  expect(new Set(rungs).size).toBe(rungs.length);
   expect(stageStatus(final, 'connection')).toBe('approved');
   await saveHistoryIfRecording('continued-as-new', firstRunWithHandover!);
 });

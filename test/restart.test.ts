@@ -34,6 +34,7 @@ async function spawnWorker(taskQueue: string, notificationsFile: string, endpoin
       TEMPORAL_TASK_QUEUE: taskQueue,
       NOTIFICATIONS_FILE: notificationsFile,
       UTILITY_ENDPOINTS_FILE: endpointsFile,
+      DATABASE_URL: process.env.TEST_DB_URL,
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
     },

@@ -1,6 +1,7 @@
 // The worker process: `npm run worker`. Drains in-flight tasks and exits on SIGINT/SIGTERM.
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
+import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -22,17 +23,19 @@ async function main(): Promise<void> {
       await client.close();
     }
   }
+  const db = await openConfiguredDb(config);
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activityDeps(config),
+    activities: activityDeps(config, db),
   });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run() returns once a shutdown signal has been handled and in-flight tasks have finished.
   await worker.run();
   await connection.close();
+  await db.destroy();
   logger.info('worker stopped');
 }
 

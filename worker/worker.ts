@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import type { Config } from '../config/env';
+import type { Db } from '../db/connect';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
 
@@ -22,9 +23,10 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
 }
 
 /** The activities' real dependencies, from configuration (read once, at start). */
-export function activityDeps(config: Config): ActivityDeps {
+export function activityDeps(config: Config, db: Db): ActivityDeps {
   return {
     sink: new FileNotificationSink(config.notificationsFile),
+    db,
     liaisons: loadLiaisons(config.liaisonsFile),
     utilityEndpoints: loadUtilityEndpoints(config),
     pushTimeoutMs: config.PUSH_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 // Every message of the projectApproval workflow, defined once: the workflow and the API both import these,
 // so no message name is written twice.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInput, CadenceInput, GreenChannelInput } from '../domain/long-running';
 import type { ApplicationInput, ProjectState, SignOffInput, SupplementInput, WithdrawalInput } from '../domain/project';
 
@@ -18,6 +18,9 @@ export const withdraw = defineUpdate<ProjectState, [WithdrawalInput]>('withdraw'
 export const assignAgent = defineUpdate<ProjectState, [AgentInput]>('assignAgent');
 export const setReportCadence = defineUpdate<ProjectState, [CadenceInput]>('setReportCadence');
 export const enterGreenChannel = defineUpdate<ProjectState, [GreenChannelInput]>('enterGreenChannel');
+
+/** An admin loaded a year's working-day schedule: running projects re-arm their deadlines. */
+export const calendarChanged = defineSignal<[number]>('calendarChanged');
 
 /** The failure type a validator rejects with; the API turns it into 409 with the message. */
 export const REFUSED = 'ActionRefused';

@@ -40,6 +40,7 @@ import {
   checkSignOff,
   checkSupplement,
   checkWithdrawal,
+  listedStage,
   newProjectState,
   overallStatus,
   type Notice,
@@ -47,10 +48,13 @@ import {
   type ProjectState,
   type UtilityPush,
 } from '../domain/project';
+import { WorkingCalendar } from '../domain/calendar';
+import { snapshotVersion } from '../domain/record';
 import {
   FORBIDDEN,
   REFUSED,
   assignAgent,
+  calendarChanged,
   enterGreenChannel,
   recordSupplement,
   setReportCadence,
@@ -68,9 +72,15 @@ import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectSt
  */
 export const LONG_RUNNING_PATCH = 'long-running-life';
 
+/**
+ * The public record (every change written to PostgreSQL by an activity) and the working-day calendar
+ * (escalation thresholds in working days, from a calendar fetched by an activity) came next.
+ */
+export const PUBLIC_RECORD_PATCH = 'public-record';
+
 type Activities = ReturnType<typeof createActivities>;
 
-const { notify, produceReport, escalate } = proxyActivities<Activities>({
+const { notify, produceReport, escalate, recordProject, workingCalendar } = proxyActivities<Activities>({
   // Delivery to a sink is quick; a sink that is down is retried with backoff, never abandoned.
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -157,13 +167,6 @@ async function foundationLoop(state: ProjectState, outbox: Outgoing[]): Promise<
   return state;
 }
 
-/** The stage a project is listed under: where it is, or where it was when it closed. */
-function listedStage(state: ProjectState): Stage {
-  if (state.currentStage) return state.currentStage;
-  const reached = state.stages.filter((s) => s.attempts.length > 0);
-  return reached[reached.length - 1]?.stage ?? 'design';
-}
-
 async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, state: ProjectState, outbox: Outgoing[]): Promise<ProjectState> {
   const { pushToUtility } = proxyActivities<Activities>({
     // The HTTP call has its own shorter timeout; a company that keeps failing is given up after
@@ -172,6 +175,20 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: policy.pushAttempts },
   });
   const id = state.project.id;
+  // Projects started after PUBLIC_RECORD_PATCH keep the public record and count in working days.
+  const recording = patched(PUBLIC_RECORD_PATCH);
+  let calendar: WorkingCalendar | undefined;
+  let calendarStale = recording;
+  setHandler(calendarChanged, () => {
+    calendarStale = recording;
+  });
+  let recorded = -1;
+  const record = async () => {
+    if (!recording || snapshotVersion(state) === recorded) return;
+    const version = snapshotVersion(state);
+    await recordProject({ state });
+    recorded = version;
+  };
   const inFlight = new Set<string>();
   let settled = 0; // bumped when a push settles, so the loop wakes to record it
 
@@ -233,10 +250,15 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
   let seenSettled = settled;
   for (;;) {
     startPushes();
+    if (calendarStale) {
+      calendarStale = false;
+      calendar = new WorkingCalendar(await workingCalendar());
+    }
+    await record();
     const before = Date.now();
-    const due = [nextReportAt(state), nextEscalationAt(state, policy, before)].filter((t): t is number => t !== null);
+    const due = [nextReportAt(state), nextEscalationAt(state, policy, before, calendar)].filter((t): t is number => t !== null);
     if (due.length > 0) armFor(Math.min(...due));
-    await condition(() => rang || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0);
+    await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0);
     rang = false;
     seenTrail = state.trail.length;
     seenSettled = settled;
@@ -248,7 +270,7 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
       const when = reportAt > before ? reportAt : at;
       state.reports.push(await produceReport({ state: { ...state, trail: [] }, at: when }));
     }
-    for (const rung of dueEscalations(state, policy, at)) {
+    for (const rung of dueEscalations(state, policy, at, calendar)) {
       // Recorded before delivery, so a rung is never climbed twice.
       const escalation = { ...rung, notified: [] as string[] };
       state.escalations.push(escalation);
@@ -271,8 +293,9 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
         startPushes();
         await condition(() => allHandlersFinished() && inFlight.size === 0);
         syncSearchAttributes();
-        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending')) break;
+        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending') && (!recording || snapshotVersion(state) === recorded)) break;
         await drain();
+        await record();
       }
       if (state.status !== 'active') return state;
       return continueAsNew<typeof projectApproval>({

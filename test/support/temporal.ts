@@ -10,6 +10,7 @@ import type { ActivityDeps } from '../../activities';
 import { loadLiaisons } from '../../activities/liaisons';
 import { FileNotificationSink } from '../../activities/notification-sink';
 import { ROOT } from '../../config/env';
+import { connectDb, type Db } from '../../db/connect';
 import { testServerExecutable } from '../../temporal/binaries';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createWorker } from '../../worker/worker';
@@ -40,6 +41,13 @@ export async function devServerClient(): Promise<Client> {
   return new Client({ connection: await Connection.connect({ address: devServerAddress() }) });
 }
 
+/** The suite's record database (see global-setup.ts). */
+export function testDb(): Db {
+  const url = process.env.TEST_DB_URL;
+  if (!url) throw new Error('TEST_DB_URL is unset: the global setup did not prepare the database');
+  return connectDb(url, 4);
+}
+
 export const uniqueTaskQueue = (name: string): string => `test-${name}-${randomUUID()}`;
 
 /** A file in a fresh folder under the run's temporary root (removed by the global teardown). */
@@ -53,15 +61,18 @@ export async function startWorker(
   { utilityEndpoints = {}, pushTimeoutMs = 5_000 }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs'>> = {},
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
-  const activities: ActivityDeps = { sink, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs };
+  const db = testDb();
+  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
     worker,
     sink,
+    db,
     async stop() {
       worker.shutdown();
       await running;
+      await db.destroy();
     },
   };
 }

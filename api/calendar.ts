@@ -1,0 +1,58 @@
+// /api/calendar: the official working-day calendar — counts, deadlines, and the yearly schedules an admin
+// loads when the State Council publishes next year's (each November).
+import { Router } from 'express';
+import { z } from 'zod';
+import { scheduleProblem } from '../domain/calendar';
+import { describeYear, loadCalendar, saveYear } from '../db/calendar';
+import type { Db } from '../db/connect';
+import { authorizeRole } from './auth';
+import { HttpError, parse } from './errors';
+
+const date = z.iso.date('must be a date YYYY-MM-DD');
+const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+export const scheduleBody = z
+  .object({
+    holidays: z.array(date).max(366).describe('days off (放假), including those falling on weekends'),
+    workdays: z.array(date).max(366).describe('weekend days worked instead (调休上班)'),
+  })
+  .strict();
+
+export interface CalendarDeps {
+  db: Db;
+  /** Tells running projects that a year's schedule changed, so they re-arm their deadlines. */
+  onYearChanged?: (year: number) => Promise<void>;
+}
+
+export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
+  const router = Router();
+
+  router.get('/working-days', async (req, res) => {
+    const { from, to } = parse(z.object({ from: date, to: date }).strict(), req.query, 'query');
+    res.json({ from, to, workingDays: (await loadCalendar(db)).workingDaysBetween(from, to) });
+  });
+
+  router.get('/deadline', async (req, res) => {
+    const { from, days } = parse(z.object({ from: date, days: z.coerce.number().int().min(0).max(1000) }).strict(), req.query, 'query');
+    res.json({ from, days, deadline: (await loadCalendar(db)).deadline(from, days) });
+  });
+
+  router.get('/:year', async (req, res) => {
+    const { year } = parse(yearParams, req.params, 'params');
+    const schedule = await describeYear(db, year);
+    if (!schedule) throw new HttpError(404, 'not-found', `no schedule for ${year}; an admin can load it with PUT /api/calendar/${year}`);
+    res.json(schedule);
+  });
+
+  router.put('/:year', async (req, res) => {
+    const { year } = parse(yearParams, req.params, 'params');
+    const by = authorizeRole(req, ['admin'], 'load a calendar year');
+    const body = parse(scheduleBody, req.body, 'body');
+    const problem = scheduleProblem(year, body);
+    if (problem) throw new HttpError(400, 'invalid-request', `invalid body: ${problem}`, [{ path: 'body', message: problem }]);
+    await saveYear(db, year, body, by.id);
+    await onYearChanged?.(year);
+    res.json(await describeYear(db, year));
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+// The working-day calendar as the service knows it: the State Council schedules shipped by the
+// maintained `chinese-days` package (2004 onwards), with any year an admin loaded replacing that year.
+import { sql } from 'kysely';
+import { WorkingCalendar, type CalendarData, type YearSchedule } from '../domain/calendar';
+import type { Db } from './connect';
+
+// The package's data file: { holidays: { 'YYYY-MM-DD': 'name,名称,n' }, workdays: { 'YYYY-MM-DD': … } }.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const shipped = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string>; workdays: Record<string, string> };
+
+function builtin(): CalendarData {
+  const data: CalendarData = {};
+  const year = (d: string) => (data[Number(d.slice(0, 4))] ??= { holidays: [], workdays: [] });
+  for (const d of Object.keys(shipped.holidays)) year(d).holidays.push(d);
+  for (const d of Object.keys(shipped.workdays)) year(d).workdays.push(d);
+  return data;
+}
+
+const BUILTIN = builtin();
+
+export interface LoadedYear extends YearSchedule {
+  year: number;
+  source: 'chinese-days' | 'admin';
+  loadedBy?: string;
+  loadedAt?: string;
+}
+
+export async function loadedYears(db: Db): Promise<LoadedYear[]> {
+  const rows = await db.selectFrom('calendar_years').selectAll().execute();
+  return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: 'admin', loadedBy: r.loaded_by, loadedAt: new Date(r.loaded_at).toISOString() }));
+}
+
+export async function calendarData(db: Db): Promise<CalendarData> {
+  const data: CalendarData = { ...BUILTIN };
+  for (const y of await loadedYears(db)) data[y.year] = { holidays: y.holidays, workdays: y.workdays };
+  return data;
+}
+
+export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
+  return new WorkingCalendar(await calendarData(db));
+}
+
+export async function describeYear(db: Db, year: number): Promise<LoadedYear | undefined> {
+  const loaded = (await loadedYears(db)).find((y) => y.year === year);
+  if (loaded) return loaded;
+  const schedule = BUILTIN[year];
+  return schedule && { year, ...schedule, source: 'chinese-days' };
+}
+
+/** Stores an admin's schedule for a year (replacing any earlier one). */
+export async function saveYear(db: Db, year: number, schedule: YearSchedule, by: string): Promise<void> {
+  const row = { year, holidays: JSON.stringify([...schedule.holidays].sort()), workdays: JSON.stringify([...schedule.workdays].sort()), loaded_by: by, loaded_at: new Date() };
+  await db
+    .insertInto('calendar_years')
+    .values(row)
+    .onConflict((oc) => oc.column('year').doUpdateSet({ holidays: sql`excluded.holidays`, workdays: sql`excluded.workdays`, loaded_by: sql`excluded.loaded_by`, loaded_at: sql`excluded.loaded_at` }))
+    .execute();
+}

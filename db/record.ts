@@ -1,0 +1,171 @@
+// The public record of projects: written only by the recordProject activity (idempotent upserts keyed by
+// natural keys, a snapshot never replaced by an older one), read by the API's lists, by GET when Temporal
+// no longer holds a closed project, and by the statistics.
+import { sql } from 'kysely';
+import { stageClock, type WorkingCalendar } from '../domain/calendar';
+import type { Stage } from '../domain/codes';
+import { stageLimit } from '../domain/policy';
+import { listedStage, overallStatus, type ProjectState } from '../domain/project';
+import type { ListQuery } from '../domain/schemas';
+import { snapshotVersion } from '../domain/record';
+import type { Db } from './connect';
+
+const upsert = <T extends string>(...columns: T[]) => Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
+
+/** Writes the project's snapshot and its rows. Safe to run any number of times. */
+export async function writeProjectRecord(db: Db, state: ProjectState, calendar: WorkingCalendar): Promise<void> {
+  const { project } = state;
+  const version = snapshotVersion(state);
+  const closedAt = state.completedAt ?? state.withdrawal?.at ?? null;
+  const row = {
+    id: project.id,
+    name: project.name,
+    applicant_name: project.applicant.name,
+    applicant_uscc: project.applicant.uscc,
+    category: project.category,
+    locality: project.locality,
+    major: project.major,
+    agent: state.agent,
+    status: state.status,
+    overall_status: overallStatus(state),
+    current_stage: state.currentStage,
+    listed_stage: listedStage(state),
+    registered_by: project.registeredBy.id,
+    registered_at: project.registeredAt,
+    closed_at: closedAt,
+    version,
+    state: JSON.stringify(state),
+    updated_at: new Date(),
+  };
+  await db
+    .insertInto('projects')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet(upsert(...(Object.keys(row).filter((c) => c !== 'id') as (keyof typeof row)[])))
+        .where('projects.version', '<=', version),
+    )
+    .execute();
+
+  const id = project.id;
+  const decidedOrNow = Date.now();
+  for (const record of state.stages) {
+    for (const attempt of record.attempts) {
+      const limit = state.policy ? stageLimit(state.policy, record.stage as Stage, project.major) : null;
+      const clock = stageClock(
+        calendar,
+        { submittedAt: attempt.submittedAt, ...(attempt.decidedAt && { decidedAt: attempt.decidedAt }), pauses: attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) })) },
+        limit ?? 0,
+        attempt.decidedAt ? Date.parse(attempt.decidedAt) : decidedOrNow,
+      );
+      await db
+        .insertInto('stage_attempts')
+        .values({
+          project_id: id,
+          stage: record.stage,
+          attempt: attempt.number,
+          submitted_by: attempt.submittedBy.id,
+          submitted_at: attempt.submittedAt,
+          outcome: attempt.outcome,
+          decided_at: attempt.decidedAt ?? null,
+          limit_days: limit,
+          paused_working_days: clock.pausedDays,
+          working_days_used: clock.usedDays,
+          deadline: limit === null ? null : clock.deadline,
+        })
+        .onConflict((oc) =>
+          oc.columns(['project_id', 'stage', 'attempt']).doUpdateSet(upsert('outcome', 'decided_at', 'limit_days', 'paused_working_days', 'working_days_used', 'deadline')),
+        )
+        .execute();
+      for (const s of attempt.signOffs) {
+        await db
+          .insertInto('sign_offs')
+          .values({ project_id: id, stage: record.stage, attempt: attempt.number, party: s.party, decision: s.decision, comment: s.comment ?? null, by_id: s.by.id, at: s.at })
+          .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doNothing())
+          .execute();
+      }
+      for (const c of attempt.corrections) {
+        await db
+          .insertInto('corrections')
+          .values({
+            project_id: id,
+            stage: record.stage,
+            attempt: attempt.number,
+            party: c.party,
+            items: JSON.stringify(c.items),
+            requested_by: c.requestedBy.id,
+            requested_at: c.requestedAt,
+            supplemented_by: c.supplementedBy?.id ?? null,
+            supplemented_at: c.supplementedAt ?? null,
+          })
+          .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doUpdateSet(upsert('supplemented_by', 'supplemented_at')))
+          .execute();
+      }
+    }
+  }
+  for (const r of state.reports) {
+    await db
+      .insertInto('progress_reports')
+      .values({ project_id: id, seq: r.seq, at: r.at, recipient: r.to, cadence: r.cadence, body: JSON.stringify(r) })
+      .onConflict((oc) => oc.columns(['project_id', 'seq']).doNothing())
+      .execute();
+  }
+  for (const e of state.escalations) {
+    await db
+      .insertInto('escalations')
+      .values({ project_id: id, stage: e.stage, attempt: e.attempt, party: e.party, tier: e.tier, at: e.at, pending_days: e.pendingDays, notified: JSON.stringify(e.notified) })
+      .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party', 'tier']).doUpdateSet(upsert('notified')))
+      .execute();
+  }
+  for (const p of state.pushes) {
+    await db
+      .insertInto('utility_pushes')
+      .values({ project_id: id, company: p.company, idempotency_key: p.key, status: p.status, started_at: p.startedAt, settled_at: p.settledAt ?? null, error: p.error ?? null })
+      .onConflict((oc) => oc.columns(['project_id', 'company']).doUpdateSet(upsert('status', 'settled_at', 'error')))
+      .execute();
+  }
+}
+
+export async function readProjectRecord(db: Db, id: string): Promise<ProjectState | undefined> {
+  const row = await db.selectFrom('projects').select('state').where('id', '=', id).executeTakeFirst();
+  return row?.state as unknown as ProjectState | undefined;
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  stage: string;
+  status: string;
+  locality: string;
+  category: string;
+  major: boolean;
+  agent: string | null;
+  registeredAt: string;
+  closedAt?: string;
+}
+
+/** The business list, newest first, from the record. */
+export async function listProjects(db: Db, q: ListQuery & { agent?: string }): Promise<ProjectSummary[]> {
+  let query = db.selectFrom('projects').selectAll().orderBy('registered_at', 'desc').limit(q.limit);
+  if (q.stage) query = query.where('listed_stage', '=', q.stage);
+  if (q.status) query = query.where('overall_status', '=', q.status);
+  if (q.locality) query = query.where('locality', '=', q.locality);
+  if (q.category) query = query.where('category', '=', q.category);
+  if (q.major !== undefined) query = query.where('major', '=', q.major);
+  if (q.agent) query = query.where('agent', '=', q.agent);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    stage: r.listed_stage,
+    status: r.overall_status,
+    locality: r.locality,
+    category: r.category,
+    major: r.major,
+    agent: r.agent,
+    registeredAt: new Date(r.registered_at).toISOString(),
+    ...(r.closed_at && { closedAt: new Date(r.closed_at).toISOString() }),
+  }));
+}
+

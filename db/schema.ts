@@ -1,0 +1,126 @@
+// The public record's tables, as Kysely sees them. Created by db/migrations.ts.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  applicant_name: string;
+  applicant_uscc: string;
+  category: string;
+  locality: string;
+  major: boolean;
+  agent: string | null;
+  status: string;
+  overall_status: string;
+  current_stage: string | null;
+  listed_stage: string;
+  registered_by: string;
+  registered_at: Timestamp;
+  closed_at: Timestamp | null;
+  /** How many changes the snapshot includes; a write never replaces a newer snapshot. */
+  version: number;
+  state: JSONColumnType<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface StageAttemptsTable {
+  project_id: string;
+  stage: string;
+  attempt: number;
+  submitted_by: string;
+  submitted_at: Timestamp;
+  outcome: string;
+  decided_at: Timestamp | null;
+  limit_days: number | null;
+  paused_working_days: number;
+  working_days_used: number;
+  deadline: string | null;
+}
+
+export interface SignOffsTable {
+  project_id: string;
+  stage: string;
+  attempt: number;
+  party: string;
+  decision: string;
+  comment: string | null;
+  by_id: string;
+  at: Timestamp;
+}
+
+export interface CorrectionsTable {
+  project_id: string;
+  stage: string;
+  attempt: number;
+  party: string;
+  items: JSONColumnType<string[]>;
+  requested_by: string;
+  requested_at: Timestamp;
+  supplemented_by: string | null;
+  supplemented_at: Timestamp | null;
+}
+
+export interface ProgressReportsTable {
+  project_id: string;
+  seq: number;
+  at: Timestamp;
+  recipient: string;
+  cadence: string;
+  body: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface EscalationsTable {
+  project_id: string;
+  stage: string;
+  attempt: number;
+  party: string;
+  tier: string;
+  at: Timestamp;
+  pending_days: number;
+  notified: JSONColumnType<string[]>;
+}
+
+export interface UtilityPushesTable {
+  project_id: string;
+  company: string;
+  idempotency_key: string;
+  status: string;
+  started_at: Timestamp;
+  settled_at: Timestamp | null;
+  error: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  principal_id: string | null;
+  principal_role: string | null;
+  method: string;
+  path: string;
+  project_id: string | null;
+  outcome: string;
+  status: number;
+  detail: string | null;
+}
+
+export interface CalendarYearsTable {
+  year: number;
+  holidays: JSONColumnType<string[]>;
+  workdays: JSONColumnType<string[]>;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  stage_attempts: StageAttemptsTable;
+  sign_offs: SignOffsTable;
+  corrections: CorrectionsTable;
+  progress_reports: ProgressReportsTable;
+  escalations: EscalationsTable;
+  utility_pushes: UtilityPushesTable;
+  audit_log: AuditLogTable;
+  calendar_years: CalendarYearsTable;
+}
