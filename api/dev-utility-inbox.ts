@@ -1,5 +1,6 @@
-// A stand-in for the utility companies' endpoints in development (never mounted in production), so a
-// permitted project's automatic push is visible with `npm start`: GET /dev/utility-inbox lists what came.
+// A stand-in for the utility companies' endpoints, so a permitted project's automatic push can be seen:
+// mounted by the API in development only (GET /dev/utility-inbox), and served on its own by
+// scripts/utility-stand-in.ts inside docker-compose. It answers without a token, so never in production.
 import { Router } from 'express';
 import { z } from 'zod';
 import { UTILITIES } from '../domain/codes';

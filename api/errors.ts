@@ -52,6 +52,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: code, message: err.expose ? String(err.message) : 'bad request' });
     return;
   }
-  req.log.error({ err }, 'request failed');
+  req.log?.error({ err }, 'request failed');
   res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
 };

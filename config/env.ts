@@ -69,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   for (const name of ['LIAISONS_FILE', 'UTILITY_ENDPOINTS_FILE', 'DATABASE_URL'] as const) {
     if (production && c[name] === undefined) throw new Error(`invalid configuration: ${name} is required when NODE_ENV=production`);
   }
+  if (production && c.DEV_UTILITY_INBOX) throw new Error('invalid configuration: DEV_UTILITY_INBOX is for development only (it answers without a token)');
   const dataDir = resolve(ROOT, c.DATA_DIR);
   return {
     ...c,

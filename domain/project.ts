@@ -153,7 +153,8 @@ export interface UtilityPush {
   company: Utility;
   /** Sent as Idempotency-Key on every attempt, so the company sees one logical push. */
   key: string;
-  status: 'pending' | 'delivered' | 'failed';
+  /** cancelled: the project was withdrawn before this push was sent. */
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
   startedAt: string;
   settledAt?: string;
   error?: string;
@@ -415,7 +416,7 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
       state.pushes = state.project.utilities.map((company) => ({ company, key: `${id}/utility-push/${company}`, status: 'pending', startedAt: at }));
     }
     if (state.autoConnection && next === 'connection') {
-      const opened = applyApplication(state, { stage: 'connection', by: SYSTEM, note: 'opened on its own: the permit was pushed to the utility companies' }, at);
+      const opened = applyApplication(state, { stage: 'connection', by: SYSTEM, note: 'opened on its own after the construction permit (市政接入)' }, at);
       return [{ to: 'window', subject: `${id}: ${input.stage} approved; connection opened on its own` }, ...opened];
     }
     return [{ to: 'window', subject: `${id}: ${input.stage} approved; ${next} may be applied for` }];
@@ -448,6 +449,11 @@ export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at:
   if (open?.outcome === 'open') {
     open.outcome = 'withdrawn';
     open.decidedAt = at;
+  }
+  // A withdrawn project is not pushed to the utility companies (a push already under way completes).
+  for (const push of state.pushes.filter((p) => p.status === 'pending')) {
+    push.status = 'cancelled';
+    push.settledAt = at;
   }
   state.currentStage = null;
   return [{ to: 'window', subject: `${state.project.id}: withdrawn` }, ...waiting.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed` }))];

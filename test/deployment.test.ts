@@ -15,7 +15,7 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'temporal', 'temporal-ui', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
   expect(compose.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
   for (const name of ['worker', 'api']) {
     const service = compose.services[name];
@@ -38,8 +38,13 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
     expect(Object.keys(endpoints).sort()).toEqual([...UTILITIES].sort());
     expect(() => loadConfig(Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, String(v)])))).not.toThrow();
   }
-  // The compose endpoints point at the API's inbox, so the API must serve it.
-  expect(compose.services.api.environment.DEV_UTILITY_INBOX).toBe('true');
+  // The pushes go to the stand-in on the compose network; nothing unauthenticated is published.
+  const standIn = compose.services['utility-stand-in'];
+  expect(standIn.ports).toBeUndefined();
+  expect(existsSync(join(ROOT, standIn.command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+  const endpoints = JSON.parse(readFileSync(join(ROOT, 'config', 'utility-endpoints.compose.json'), 'utf8'));
+  expect(Object.values(endpoints).every((url) => String(url).startsWith(`http://utility-stand-in:${standIn.environment.PORT}/`))).toBe(true);
+  expect(compose.services.api.environment.DEV_UTILITY_INBOX).toBeUndefined();
   expect(compose.services.api.environment.API_HOST).toBe('0.0.0.0');
 });
 

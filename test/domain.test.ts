@@ -5,13 +5,13 @@ import { loadLiaisons } from '../activities/liaisons';
 import { loadPolicy } from '../config/policy';
 import { pausedMs, pendingMs } from '../domain/long-running';
 import { DAY_MS, DEFAULT_POLICY } from '../domain/policy';
-import type { Attempt } from '../domain/project';
+import { applyApplication, applyWithdrawal, newProjectState, type Attempt } from '../domain/project';
 import { ROOT, loadConfig } from '../config/env';
 import { loadPrincipals, sha256 } from '../config/principals';
 import { accessRefusal } from '../domain/access';
 import { planFor } from '../domain/process';
 import { usccCheckCharacter, usccProblem } from '../domain/uscc';
-import { admin, reviewer, utility, window } from './support/fixtures';
+import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { tempFile } from './support/temporal';
 
 describe('unified social credit code', () => {
@@ -70,6 +70,10 @@ describe('configuration', () => {
   test('a bad value names the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ TEMPORAL_TLS: 'maybe' })).toThrow(/TEMPORAL_TLS/);
+    const production = { NODE_ENV: 'production', LIAISONS_FILE: 'l.json', UTILITY_ENDPOINTS_FILE: 'u.json', DATABASE_URL: 'postgres://x/y' };
+    expect(() => loadConfig(production)).not.toThrow();
+    expect(() => loadConfig({ ...production, DEV_UTILITY_INBOX: 'true' })).toThrow(/DEV_UTILITY_INBOX is for development only/);
+    expect(() => loadConfig({ ...production, DATABASE_URL: undefined })).toThrow(/DATABASE_URL is required/);
   });
   test('development principals are refused in production; hashed tokens are accepted', () => {
     expect(() => loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: undefined })).toThrow(/PRINCIPALS_FILE is required/);
@@ -126,5 +130,21 @@ describe('policy and liaison configuration', () => {
     const file = tempFile('liaisons.json');
     writeFileSync(file, JSON.stringify(directory));
     expect(() => loadLiaisons(file)).toThrow(/localities\.caojing/);
+  });
+});
+
+describe('withdrawal', () => {
+  test('cancels the pushes not yet sent and closes the open attempt', () => {
+    const input = projectInput({ utilities: ['power', 'gas'] });
+    const state = newProjectState(input.project, input.plan, { autoConnection: true, policy: DEFAULT_POLICY });
+    const at = new Date().toISOString();
+    applyApplication(state, { stage: 'design', by: window }, at);
+    state.pushes = [
+      { company: 'power', key: 'k1', status: 'pending', startedAt: at },
+      { company: 'gas', key: 'k2', status: 'delivered', startedAt: at, settledAt: at },
+    ];
+    applyWithdrawal(state, { by: window, reason: '撤回' }, at);
+    expect(state.pushes.map((p) => p.status)).toEqual(['cancelled', 'delivered']);
+    expect(state.stages[0]?.attempts[0]?.outcome).toBe('withdrawn');
   });
 });

@@ -2,6 +2,7 @@
 // current workflow code: a change that would break running projects fails here first.
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
 
@@ -13,8 +14,15 @@ beforeAll(async () => {
   [current, changed] = await Promise.all([bundle(), bundle(require.resolve('./fixtures/changed-workflow'))]);
 });
 
-const hasPatchMarker = (history: (typeof histories)[number]['history']) =>
-  (history.events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+/** The patch ids a history recorded (the SDK writes each as a core_patch marker). */
+const patchesIn = (history: (typeof histories)[number]['history']): string[] =>
+  (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => {
+      const payload = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+      return payload ? (JSON.parse(Buffer.from(payload.data as Uint8Array).toString()) as { id: string }).id : '';
+    })
+    .filter((id, i, all) => all.indexOf(id) === i);
 
 test('saved histories from before and after the long-running change are both replayed', () => {
   const names = histories.map((h) => h.name);
@@ -24,7 +32,11 @@ test('saved histories from before and after the long-running change are both rep
       'pre-patch-general-four-stages',
       'pre-patch-small-simplified-acceptance',
       'pre-patch-withdrawn-during-permit',
-      // Recorded after it, including a run that ended by continuing as new.
+      // Recorded after it but before PUBLIC_RECORD_PATCH (calendar-day escalations, no record).
+      'pre-record-continued-as-new',
+      'pre-record-green-channel-ladder',
+      'pre-record-utility-push',
+      // Recorded by the current code, including a run that ended by continuing as new.
       'general-four-stages',
       'long-running-reports',
       'green-channel-ladder',
@@ -32,7 +44,10 @@ test('saved histories from before and after the long-running change are both rep
       'continued-as-new',
     ]),
   );
-  for (const { name, history } of histories) expect([name, hasPatchMarker(history)]).toEqual([name, !name.startsWith('pre-patch-')]);
+  for (const { name, history } of histories) {
+    const expected = name.startsWith('pre-patch-') ? [] : name.startsWith('pre-record-') ? [LONG_RUNNING_PATCH] : [LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH];
+    expect([name, patchesIn(history)]).toEqual([name, expected]);
+  }
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
   expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
 });

@@ -256,7 +256,8 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     }
     await record();
     const before = Date.now();
-    const due = [nextReportAt(state), nextEscalationAt(state, policy, before, calendar)].filter((t): t is number => t !== null);
+    const plannedReport = nextReportAt(state);
+    const due = [plannedReport, nextEscalationAt(state, policy, before, calendar)].filter((t): t is number => t !== null);
     if (due.length > 0) armFor(Math.min(...due));
     await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0);
     rang = false;
@@ -266,11 +267,13 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     const at = Date.now();
     const reportAt = nextReportAt(state);
     if (reportAt !== null && reportAt <= at) {
-      // Due during the wait: dated when it was due. Already overdue (a cadence switch): dated now.
-      const when = reportAt > before ? reportAt : at;
+      // Its timer rang: dated when it was due. Made overdue by a cadence switch: sent and dated now.
+      const when = reportAt === plannedReport && reportAt > before ? reportAt : at;
       state.reports.push(await produceReport({ state: { ...state, trail: [] }, at: when }));
     }
-    for (const rung of dueEscalations(state, policy, at, calendar)) {
+    // One rung at a time, looking again after each delivery: a sign-off or a correction that arrives
+    // meanwhile stops the rungs still to come.
+    for (let rung = dueEscalations(state, policy, Date.now(), calendar)[0]; rung; rung = dueEscalations(state, policy, Date.now(), calendar)[0]) {
       // Recorded before delivery, so a rung is never climbed twice.
       const escalation = { ...rung, notified: [] as string[] };
       state.escalations.push(escalation);
