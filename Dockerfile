@@ -14,6 +14,7 @@ COPY api api
 COPY temporal temporal
 COPY config config
 COPY db db
+COPY simulation simulation
 COPY scripts scripts
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
@@ -25,6 +26,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY config config
 COPY db db
+COPY simulation simulation
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm test`: type check, lint, then the jest suite against the embedded database (PGlite), and again
+// against PostgreSQL when TEST_DATABASE_URL names a server (a fresh database is created there and
+// dropped after). Ends with one plain line: 'tests: N passed, M failed'. Extra arguments go to jest.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const extra = process.argv.slice(2);
+const run = (command, args, env = process.env) => spawnSync(command, args, { stdio: 'inherit', env }).status ?? 1;
+const bin = (name) => join('node_modules', '.bin', name);
+
+if (run(bin('tsc'), ['--noEmit', '-p', '.']) !== 0) process.exit(1);
+if (run(bin('eslint'), ['.']) !== 0) process.exit(1);
+
+const out = mkdtempSync(join(tmpdir(), 'one-window-jest-'));
+const totals = { passed: 0, failed: 0 };
+let status = 0;
+const suites = [{ name: 'embedded PGlite', env: { ...process.env, TEST_DATABASE_URL: '' }, args: [] }];
+if (process.env.TEST_DATABASE_URL) {
+  // The simulation keeps its own embedded database, so it need not run twice.
+  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation'] });
+} else {
+  console.log('\nTEST_DATABASE_URL is unset: the suite runs against the embedded database only.');
+}
+for (const [i, suite] of suites.entries()) {
+  console.log(`\n=== jest against ${suite.name} ===`);
+  const file = join(out, `${i}.json`);
+  status ||= run(bin('jest'), ['--json', '--outputFile', file, ...suite.args, ...extra], suite.env);
+  try {
+    const result = JSON.parse(readFileSync(file, 'utf8'));
+    totals.passed += result.numPassedTests;
+    totals.failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
+  } catch {
+    totals.failed += 1;
+  }
+}
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(status);
