@@ -137,7 +137,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const query = parse(listQuery, req.query, 'query');
     // "agent=me": an agent's own projects (我的项目).
     const agent = query.agent === 'me' ? req.actor?.id : query.agent;
-    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }) });
+    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, await loadCalendar(db), Date.now()) });
   });
 
   router.get('/:id', async (req, res) => {

@@ -8,6 +8,8 @@ import { CATEGORIES, LOCALITIES, STAGES } from '../domain/codes';
 import type { Db } from '../db/connect';
 import { parse } from './errors';
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 const query = z
   .object({
     from: z.iso.date('must be a date YYYY-MM-DD'),
@@ -16,7 +18,8 @@ const query = z
     category: z.enum(CATEGORIES).optional(),
   })
   .strict()
-  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });
+  // Compared only once both are dates (zod still runs the check when a field failed).
+  .refine((q) => !ISO_DATE.test(q.from) || !ISO_DATE.test(q.to) || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
 
 export interface StageStats {
   stage: string;

@@ -2,10 +2,10 @@
 // natural keys, a snapshot never replaced by an older one), read by the API's lists, by GET when Temporal
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
-import { stageClock, type WorkingCalendar } from '../domain/calendar';
+import { stageClock, type StageClock, type WorkingCalendar } from '../domain/calendar';
 import type { Stage } from '../domain/codes';
 import { stageLimit } from '../domain/policy';
-import { listedStage, overallStatus, type ProjectState } from '../domain/project';
+import { attemptClock, listedStage, overallStatus, stageRecord, type ProjectState } from '../domain/project';
 import type { ListQuery } from '../domain/schemas';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
@@ -143,10 +143,12 @@ export interface ProjectSummary {
   agent: string | null;
   registeredAt: string;
   closedAt?: string;
+  /** 审批时限 of the open stage: working days used, deadline, light. */
+  clock: StageClock | null;
 }
 
 /** The business list, newest first, from the record. */
-export async function listProjects(db: Db, q: ListQuery & { agent?: string }): Promise<ProjectSummary[]> {
+export async function listProjects(db: Db, q: ListQuery & { agent?: string }, calendar: WorkingCalendar, now: number): Promise<ProjectSummary[]> {
   let query = db.selectFrom('projects').selectAll().orderBy('registered_at', 'desc').limit(q.limit);
   if (q.stage) query = query.where('listed_stage', '=', q.stage);
   if (q.status) query = query.where('overall_status', '=', q.status);
@@ -155,17 +157,22 @@ export async function listProjects(db: Db, q: ListQuery & { agent?: string }): P
   if (q.major !== undefined) query = query.where('major', '=', q.major);
   if (q.agent) query = query.where('agent', '=', q.agent);
   const rows = await query.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    stage: r.listed_stage,
-    status: r.overall_status,
-    locality: r.locality,
-    category: r.category,
-    major: r.major,
-    agent: r.agent,
-    registeredAt: new Date(r.registered_at).toISOString(),
-    ...(r.closed_at && { closedAt: new Date(r.closed_at).toISOString() }),
-  }));
+  return rows.map((r) => {
+    const state = r.state as unknown as ProjectState;
+    const open = state.currentStage ? stageRecord(state, state.currentStage) : undefined;
+    return {
+      id: r.id,
+      name: r.name,
+      stage: r.listed_stage,
+      status: r.overall_status,
+      locality: r.locality,
+      category: r.category,
+      major: r.major,
+      agent: r.agent,
+      registeredAt: new Date(r.registered_at).toISOString(),
+      ...(r.closed_at && { closedAt: new Date(r.closed_at).toISOString() }),
+      clock: open ? attemptClock(state, open, calendar, now) : null,
+    };
+  });
 }
 

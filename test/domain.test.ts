@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLiaisons } from '../activities/liaisons';
 import { loadPolicy } from '../config/policy';
+import { WorkingCalendar, scheduleProblem, stageClock } from '../domain/calendar';
 import { pausedMs, pendingMs } from '../domain/long-running';
 import { DAY_MS, DEFAULT_POLICY } from '../domain/policy';
 import { applyApplication, applyWithdrawal, newProjectState, type Attempt } from '../domain/project';
@@ -146,5 +147,42 @@ describe('withdrawal', () => {
     applyWithdrawal(state, { by: window, reason: '撤回' }, at);
     expect(state.pushes.map((p) => p.status)).toEqual(['cancelled', 'delivered']);
     expect(state.stages[0]?.attempts[0]?.outcome).toBe('withdrawn');
+  });
+});
+
+describe('stage time limits in working days (审批时限)', () => {
+  const calendar = new WorkingCalendar({
+    2026: {
+      holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
+      workdays: ['2026-09-20', '2026-10-10'],
+    },
+  });
+  const at = (date: string, hour = 10) => Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+  const permit = { submittedAt: new Date(at('2026-09-28')).toISOString(), pauses: [] as { from: string; to?: string }[] };
+
+  test('the clock runs over National Day and its adjusted working day: yellow at 75 %, red once exceeded', () => {
+    const clock = (date: string) => stageClock(calendar, permit, 10, at(date));
+    expect(clock('2026-10-09')).toMatchObject({ usedDays: 4, light: 'green', deadline: '2026-10-16' });
+    expect(clock('2026-10-10')).toMatchObject({ usedDays: 5, light: 'green' }); // Saturday, worked
+    expect(clock('2026-10-13')).toMatchObject({ usedDays: 7, light: 'green' });
+    expect(clock('2026-10-14')).toMatchObject({ usedDays: 8, light: 'yellow' });
+    expect(clock('2026-10-16')).toMatchObject({ usedDays: 10, light: 'yellow' });
+    expect(clock('2026-10-19')).toMatchObject({ usedDays: 11, light: 'red' });
+  });
+
+  test('a correction pauses the clock and the supplement resumes it; the deadline moves by the paused days', () => {
+    const paused = { ...permit, pauses: [{ from: new Date(at('2026-09-30')).toISOString() }] };
+    // Still waiting for the supplement on 14 October: only the two days before the pause count.
+    expect(stageClock(calendar, paused, 10, at('2026-10-14'))).toMatchObject({ usedDays: 2, pausedDays: 6, light: 'green' });
+    const resumed = { ...permit, pauses: [{ from: new Date(at('2026-09-30')).toISOString(), to: new Date(at('2026-10-09')).toISOString() }] };
+    expect(stageClock(calendar, resumed, 10, at('2026-10-14'))).toMatchObject({ usedDays: 6, pausedDays: 2, light: 'green', deadline: '2026-10-20' });
+    expect(stageClock(calendar, resumed, 10, at('2026-10-19'))).toMatchObject({ usedDays: 9, light: 'yellow' });
+    expect(stageClock(calendar, resumed, 10, at('2026-10-21'))).toMatchObject({ usedDays: 11, light: 'red' });
+  });
+
+  test('calendar input is checked: dates in the year, none both off and worked', () => {
+    expect(scheduleProblem(2026, { holidays: ['2026-10-01'], workdays: ['2026-10-10'] })).toBeNull();
+    expect(scheduleProblem(2026, { holidays: ['2027-01-01'], workdays: [] })).toMatch(/not a date in 2026/);
+    expect(scheduleProblem(2026, { holidays: ['2026-10-01'], workdays: ['2026-10-01'] })).toMatch(/both/);
   });
 });

@@ -7,13 +7,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { startProject } from '../api/project-client';
 import type { Party, Stage } from '../domain/codes';
-import { loadCalendar } from '../db/calendar';
+import { loadCalendar, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { shanghaiDate, startOfShanghaiDay } from '../domain/calendar';
 import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
 import {
   assignAgent,
+  calendarChanged,
   enterGreenChannel,
   recordSupplement,
   setReportCadence,
@@ -296,4 +297,30 @@ test('continue-as-new carries the whole state; a sign-off sent across the bounda
   expect(new Set(rungs).size).toBe(rungs.length);
   expect(stageStatus(final, 'connection')).toBe('approved');
   await saveHistoryIfRecording('continued-as-new', firstRunWithHandover!);
+});
+
+test('a calendar change re-arms the ladder: a day an admin makes a holiday does not count', async () => {
+  const [h] = await start({ utilities: ['power'] }, { ...DEFAULT_POLICY, stageLimitDays: { ...DEFAULT_POLICY.stageLimitDays, design: 2 } });
+  const state0 = await apply(h, 'design');
+  const acceptedOn = shanghaiDate(state0.stages[0]!.attempts[0]!.submittedAt);
+  const year = Number(acceptedOn.slice(0, 4));
+  // The earlier tests moved virtual time past the shipped schedules, so this year is the test's own.
+  if (year <= 2026) throw new Error(`virtual time ${acceptedOn} is still within the shipped schedules`);
+  const before = await loadCalendar(db);
+  const dueBefore = startOfShanghaiDay(before.deadline(acceptedOn, 3));
+  // The admin declares the second working day a holiday: the limit of 2 is now passed a day later.
+  const holiday = before.deadline(acceptedOn, 2);
+  await saveYear(db, year, { holidays: [holiday], workdays: [] }, 'admin-01');
+  await h.signal(calendarChanged, year);
+  const after = await loadCalendar(db);
+  const dueAfter = startOfShanghaiDay(after.deadline(acceptedOn, 3));
+  expect(dueAfter).toBeGreaterThan(dueBefore);
+
+  const sleepUntil = async (t: number) => env.sleep(Math.max(t - (await env.currentTimeMs()), 1));
+  await sleepUntil(dueBefore + HOUR);
+  expect((await h.query(stateQuery)).escalations).toHaveLength(0);
+  await sleepUntil(dueAfter + HOUR);
+  const escalations = (await h.query(stateQuery)).escalations;
+  expect(escalations.map((e) => `${e.tier}:${e.party}`)).toEqual(['liaison:planning', 'liaison:construction', 'liaison:water']);
+  expect(Date.parse(escalations[0]!.at) - dueAfter).toBeLessThan(1_000);
 });

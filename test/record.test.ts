@@ -199,6 +199,8 @@ test('every command is audited, accepted or refused, with who and the outcome; t
     (a) => a.body.projects.some((p: { id: string }) => p.id === id),
   );
   expect(mine.body.projects.every((p: { agent: string }) => p.agent === 'agent-01')).toBe(true);
+  // The list shows the open stage's clock too.
+  expect(mine.body.projects.find((p: { id: string }) => p.id === id).clock).toMatchObject({ limitDays: 15, light: 'green' });
   // The open stage shows its working-day clock.
   const project = await call('GET', `/api/projects/${id}`, 'dev-agent');
   expect(project.body.stages[0].clock).toMatchObject({ limitDays: 15, usedDays: 0, light: 'green', pausedDays: 0 });
@@ -232,4 +234,17 @@ test('the calendar counts working days across the 2026 Spring Festival and Natio
   // 1–4 and 7 Oct off, 5–6 a weekend: Tue 8 … Fri 11, then Sat 12 worked.
   expect((await wd('2030-09-30', '2030-10-12')).body.workingDays).toBe(5);
   expect((await call('GET', '/api/calendar/working-days?from=2030-01-01', 'dev-window')).body.issues[0].path).toBe('query.to');
+});
+
+test('statistics per stage and by locality come from the record', async () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+  const stats = await call('GET', `/api/stats?from=${day(-1)}&to=${day(1)}&locality=langxia`, 'dev-leader');
+  expect(stats.status).toBe(200);
+  // The two small projects completed above, each stage decided the same day: no working day used.
+  expect(stats.body.stages).toEqual(
+    ['design', 'permit', 'acceptance', 'connection'].map((stage) => ({ stage, decided: 2, averageWorkingDays: 0, medianWorkingDays: 0, exceeded: 0 })),
+  );
+  expect(stats.body.byLocality.map((l: { locality: string }) => l.locality)).toEqual(['langxia']);
+  expect((await call('GET', `/api/stats?from=${day(1)}&to=${day(-1)}`, 'dev-leader')).body.issues[0].path).toBe('query.to');
+  expect((await call('GET', '/api/stats?from=yesterday&to=today', 'dev-leader')).body.issues.map((i: { path: string }) => i.path)).toEqual(['query.from', 'query.to']);
 });
