@@ -1,7 +1,7 @@
 // /api/calendar: the official working-day calendar — counts, deadlines, and the yearly schedules an admin
 // loads when the State Council publishes next year's (each November).
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../domain/zod';
 import { scheduleProblem } from '../domain/calendar';
 import { describeYear, loadCalendar, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';

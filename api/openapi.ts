@@ -14,6 +14,7 @@ import {
   withdrawalBody,
 } from '../domain/schemas';
 import { z } from '../domain/zod';
+import { scheduleBody } from './calendar';
 
 const errorBody = z
   .object({
@@ -96,6 +97,50 @@ export function openApiDocument() {
     registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });
   read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', z.object({ agent: z.string().nullable(), cadence: z.string(), nextReportAt: z.string().nullable(), reports: z.array(z.looseObject({})) }));
   read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', z.object({ major: z.boolean(), greenChannel: z.looseObject({}).nullable(), escalations: z.array(z.looseObject({})) }));
+
+  read('/api/projects/{id}/audit', 'Every command received for the project, accepted or refused (admin, the project\'s agent)', z.object({ entries: z.array(z.looseObject({})) }));
+  const date = z.iso.date();
+  registry.registerPath({
+    method: 'get',
+    path: '/api/calendar/working-days',
+    summary: 'Working days after `from` up to and including `to` (official PRC calendar, Asia/Shanghai)',
+    security,
+    request: { query: z.object({ from: date, to: date }) },
+    responses: { 200: json(z.object({ from: date, to: date, workingDays: z.number().int() }), 'The count'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/calendar/deadline',
+    summary: 'The date of the Nth working day after `from`',
+    security,
+    request: { query: z.object({ from: date, days: z.number().int().min(0) }) },
+    responses: { 200: json(z.object({ from: date, days: z.number().int(), deadline: date }), 'The date'), ...errors },
+  });
+  const yearParams = z.object({ year: z.number().int() });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/calendar/{year}',
+    summary: "A year's schedule: holidays and adjusted working days, shipped (chinese-days) or loaded by an admin",
+    security,
+    request: { params: yearParams },
+    responses: { 200: json(z.looseObject({}), 'The schedule'), ...errors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/calendar/{year}',
+    summary: "Load a year's State Council schedule (admin); running projects re-arm their deadlines",
+    security,
+    request: { params: yearParams, body: { content: { 'application/json': { schema: registry.register('YearSchedule', scheduleBody) } } } },
+    responses: { 200: json(z.looseObject({}), 'The stored schedule'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/stats',
+    summary: 'Per stage: stages decided in the window, average and median working days used (corrections excluded), how many exceeded the limit; also by locality',
+    security,
+    request: { query: z.object({ from: date, to: date, locality: z.string().optional(), category: z.string().optional() }) },
+    responses: { 200: json(z.looseObject({}), 'The statistics'), ...errors },
+  });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

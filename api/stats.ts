@@ -2,7 +2,7 @@
 // average and median working days used (correction time excluded), and how many exceeded the limit;
 // also by locality. Read from the record.
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from '../domain/zod';
 import { startOfShanghaiDay } from '../domain/calendar';
 import { CATEGORIES, LOCALITIES, STAGES } from '../domain/codes';
 import type { Db } from '../db/connect';

@@ -104,6 +104,11 @@ test('health, the OpenAPI document and the browsable docs need no token', async 
       '/api/projects/{id}/reports',
       '/api/projects/{id}/green-channel',
       '/api/projects/{id}/escalations',
+      '/api/projects/{id}/audit',
+      '/api/calendar/working-days',
+      '/api/calendar/deadline',
+      '/api/calendar/{year}',
+      '/api/stats',
     ]),
   );
   expect(doc.body.components.schemas.Registration.properties.applicant).toBeDefined();
