@@ -5,10 +5,10 @@ import { calendarData, loadCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { writeProjectRecord } from '../db/record';
 import type { CalendarData } from '../domain/calendar';
-import type { Locality, Party, Stage, Utility } from '../domain/codes';
+import type { Locality, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
-import type { ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
+import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 
@@ -23,17 +23,8 @@ export interface ActivityDeps {
   pushTimeoutMs: number;
 }
 
-export interface EscalationInput {
-  projectId: string;
-  projectName: string;
-  locality: Locality;
-  stage: Stage;
-  attempt: number;
-  party: Party;
-  tier: Tier;
-  pendingDays: number;
-  at: string;
-}
+/** One rung of the ladder (as the workflow records it) and the project it is about. */
+export type EscalationInput = Omit<Escalation, 'notified'> & { projectId: string; projectName: string; locality: Locality };
 
 export interface PushInput {
   company: Utility;

@@ -8,6 +8,7 @@ import { loadPrincipals } from '../config/principals';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectView } from '../domain/project';
+import { eventually } from './support/eventually';
 import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
 import type { Db } from '../db/connect';
 
@@ -81,14 +82,6 @@ const stage = (id: string, name: string, what: string) => `/api/projects/${id}/s
 const approve = (id: string, s: string, party: string, token = `dev-${party}`) =>
   call('POST', stage(id, s, 'sign-offs'), token, { party, decision: 'approve' });
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  // Visibility (the list) trails the workflow by a moment; wait for it, bounded.
-  for (let i = 0; ; i++) {
-    const value = await probe();
-    if (ok(value) || i === 100) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('health, the OpenAPI document and the browsable docs need no token', async () => {
   expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'ok' } });

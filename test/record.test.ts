@@ -16,6 +16,7 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectState } from '../domain/project';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import { join } from 'node:path';
+import { eventually } from './support/eventually';
 import { bundle, devServerAddress, devServerClient, startWorker, tempFile, testDb, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
@@ -60,13 +61,6 @@ async function call(method: string, path: string, token?: string, body?: unknown
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
-  for (let i = 0; ; i++) {
-    const v = await probe();
-    if (ok(v) || i === tries) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const registration = {
   name: '廊下镇 农业综合体',
