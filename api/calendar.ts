@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from '../domain/zod';
 import { scheduleProblem } from '../domain/calendar';
-import { describeYear, loadCalendar, saveYear } from '../db/calendar';
+import { cachedCalendar, describeYear, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { authorizeRole } from './auth';
 import { HttpError, parse } from './errors';
@@ -28,12 +28,12 @@ export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
 
   router.get('/working-days', async (req, res) => {
     const { from, to } = parse(z.object({ from: date, to: date }).strict(), req.query, 'query');
-    res.json({ from, to, workingDays: (await loadCalendar(db)).workingDaysBetween(from, to) });
+    res.json({ from, to, workingDays: (await cachedCalendar(db)).workingDaysBetween(from, to) });
   });
 
   router.get('/deadline', async (req, res) => {
     const { from, days } = parse(z.object({ from: date, days: z.coerce.number().int().min(0).max(1000) }).strict(), req.query, 'query');
-    res.json({ from, days, deadline: (await loadCalendar(db)).deadline(from, days) });
+    res.json({ from, days, deadline: (await cachedCalendar(db)).deadline(from, days) });
   });
 
   router.get('/:year', async (req, res) => {

@@ -8,7 +8,7 @@ import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
 import { nextReportTime, projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
 import { projectAudit } from '../db/audit';
-import { loadCalendar } from '../db/calendar';
+import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { listProjects, readProjectRecord } from '../db/record';
 import {
@@ -93,7 +93,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
 
   /** What people see: the state with each stage's status and working-day clock. */
   async function view(state: ProjectState) {
-    return projectView(state, await loadCalendar(db), Date.now());
+    return projectView(state, await cachedCalendar(db), Date.now());
   }
 
   /** Sends one human action; an Idempotency-Key header makes a retried request apply once. */
@@ -137,7 +137,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const query = parse(listQuery, req.query, 'query');
     // "agent=me": an agent's own projects (我的项目).
     const agent = query.agent === 'me' ? req.actor?.id : query.agent;
-    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, await loadCalendar(db), Date.now()) });
+    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, await cachedCalendar(db), Date.now()) });
   });
 
   router.get('/:id', async (req, res) => {

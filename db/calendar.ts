@@ -40,6 +40,20 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
   return new WorkingCalendar(await calendarData(db));
 }
 
+/**
+ * The calendar for readers that ask often (the API's views and lists): kept for `ttlMs`, and dropped at
+ * once by `saveYear` in this process; another process sees a newly loaded year within `ttlMs`.
+ */
+const cache = new WeakMap<Db, { at: number; calendar: Promise<WorkingCalendar> }>();
+export function cachedCalendar(db: Db, ttlMs = 30_000): Promise<WorkingCalendar> {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.at < ttlMs) return hit.calendar;
+  const calendar = loadCalendar(db);
+  cache.set(db, { at: Date.now(), calendar });
+  calendar.catch(() => cache.delete(db));
+  return calendar;
+}
+
 export async function describeYear(db: Db, year: number): Promise<LoadedYear | undefined> {
   const loaded = (await loadedYears(db)).find((y) => y.year === year);
   if (loaded) return loaded;
@@ -55,4 +69,5 @@ export async function saveYear(db: Db, year: number, schedule: YearSchedule, by:
     .values(row)
     .onConflict((oc) => oc.column('year').doUpdateSet({ holidays: sql`excluded.holidays`, workdays: sql`excluded.workdays`, loaded_by: sql`excluded.loaded_by`, loaded_at: sql`excluded.loaded_at` }))
     .execute();
+  cache.delete(db);
 }
