@@ -37,9 +37,10 @@ const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy:
 
 export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
   return {
-    /** Writes the project's snapshot and rows to the public record; running it twice records once. */
-    async recordProject({ state }: { state: ProjectState }): Promise<void> {
-      await writeProjectRecord(db, state, await loadCalendar(db));
+    /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
+     *  running it twice records once. */
+    async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
+      await writeProjectRecord(db, state, await loadCalendar(db), at);
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */

@@ -42,6 +42,8 @@ export function createApp({ client, taskQueue, principals, policy, db, logger, d
   app.disable('x-powered-by');
   // Tokens never reach the log.
   app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
+  // First, so that commands refused before any route (no token, not JSON, too large) are audited too.
+  app.use('/api', auditCommands(db, logger));
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
 
@@ -61,7 +63,6 @@ export function createApp({ client, taskQueue, principals, policy, db, logger, d
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
 
   app.use('/api', authenticate(principals));
-  app.use('/api', auditCommands(db, logger));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
   app.use('/api/calendar', calendarRouter({ db, onYearChanged: (year) => notifyCalendarChanged(client, year) }));
   app.use('/api/stats', statsRouter({ db }));

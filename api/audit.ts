@@ -1,4 +1,6 @@
-// Records every command (POST, PUT, DELETE under /api) in the audit log once its answer is known.
+// Records every command (POST, PUT, DELETE under /api) in the audit log once its answer is known —
+// including those refused before they reach a route (no token, not JSON, too large), and those whose
+// caller hung up before the answer (the answer is still produced, and recorded).
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { appendAudit } from '../db/audit';
@@ -11,7 +13,16 @@ export function auditCommands(db: Db, logger: Logger): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const at = new Date().toISOString();
-    res.on('finish', () => {
+    let recorded = false;
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    res.end = ((...args: unknown[]) => {
+      if (!recorded) {
+        recorded = true;
+        record();
+      }
+      return end(...args);
+    }) as typeof res.end;
+    const record = () => {
       const status = res.statusCode;
       const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
       const created = status === 201 ? (res.getHeader('location') as string | undefined) : undefined;
@@ -27,7 +38,7 @@ export function auditCommands(db: Db, logger: Logger): RequestHandler {
         status,
         detail: (res.locals.auditDetail as string | undefined) ?? null,
       }).catch((err: unknown) => logger.error({ err, method: req.method, path }, 'audit log write failed'));
-    });
+    };
     next();
   };
 }

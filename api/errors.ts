@@ -43,6 +43,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   // express.json() failures: malformed JSON, a body too large, a wrong charset are the caller's doing.
   const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  res.locals.auditDetail = status < 500 ? String(err?.message ?? 'bad request') : 'internal error';
   if (status === 413) {
     res.status(413).json({ error: 'payload-too-large', message: `request body larger than the limit of ${BODY_LIMIT}` });
     return;

@@ -12,8 +12,12 @@ import type { Db } from './connect';
 
 const upsert = <T extends string>(...columns: T[]) => Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
 
-/** Writes the project's snapshot and its rows. Safe to run any number of times. */
-export async function writeProjectRecord(db: Db, state: ProjectState, calendar: WorkingCalendar): Promise<void> {
+/**
+ * Writes the project's snapshot and its rows, as of `now` (the workflow's time). Safe to run any number
+ * of times: a snapshot older than the one recorded changes nothing, and a decided attempt's figures are
+ * frozen at its first recording (a later calendar or green channel does not rewrite the past).
+ */
+export async function writeProjectRecord(db: Db, state: ProjectState, calendar: WorkingCalendar, now: number): Promise<void> {
   const { project } = state;
   const version = snapshotVersion(state);
   const closedAt = state.completedAt ?? state.withdrawal?.at ?? null;
@@ -35,9 +39,9 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
     closed_at: closedAt,
     version,
     state: JSON.stringify(state),
-    updated_at: new Date(),
+    updated_at: new Date(now),
   };
-  await db
+  const applied = await db
     .insertInto('projects')
     .values(row)
     .onConflict((oc) =>
@@ -46,18 +50,20 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
         .doUpdateSet(upsert(...(Object.keys(row).filter((c) => c !== 'id') as (keyof typeof row)[])))
         .where('projects.version', '<=', version),
     )
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  // A newer snapshot is already recorded (this is a late retry): its rows are newer too.
+  if (!applied) return;
 
   const id = project.id;
-  const decidedOrNow = Date.now();
   for (const record of state.stages) {
     for (const attempt of record.attempts) {
-      const limit = state.policy ? stageLimit(state.policy, record.stage as Stage, project.major) : null;
+      const limit = attempt.limitDays ?? (state.policy ? stageLimit(state.policy, record.stage as Stage, project.major) : null);
       const clock = stageClock(
         calendar,
         { submittedAt: attempt.submittedAt, ...(attempt.decidedAt && { decidedAt: attempt.decidedAt }), pauses: attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) })) },
         limit ?? 0,
-        attempt.decidedAt ? Date.parse(attempt.decidedAt) : decidedOrNow,
+        attempt.decidedAt ? Date.parse(attempt.decidedAt) : now,
       );
       await db
         .insertInto('stage_attempts')
@@ -75,7 +81,10 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
           deadline: limit === null ? null : clock.deadline,
         })
         .onConflict((oc) =>
-          oc.columns(['project_id', 'stage', 'attempt']).doUpdateSet(upsert('outcome', 'decided_at', 'limit_days', 'paused_working_days', 'working_days_used', 'deadline')),
+          oc
+            .columns(['project_id', 'stage', 'attempt'])
+            .doUpdateSet(upsert('outcome', 'decided_at', 'limit_days', 'paused_working_days', 'working_days_used', 'deadline'))
+            .where('stage_attempts.decided_at', 'is', null),
         )
         .execute();
       for (const s of attempt.signOffs) {

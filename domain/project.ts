@@ -61,6 +61,9 @@ export interface Attempt {
   note?: string;
   outcome: 'open' | 'approved' | 'rejected' | 'withdrawn';
   decidedAt?: string;
+  /** 审批时限 in working days, fixed when the application was accepted (a later green channel does not
+   *  rewrite the past). Absent for attempts from before it was kept. */
+  limitDays?: number;
   signOffs: SignOff[];
   corrections: Correction[];
 }
@@ -379,6 +382,7 @@ export function applyApplication(state: ProjectState, input: ApplicationInput, a
     submittedAt: at,
     ...(input.note !== undefined && { note: input.note }),
     outcome: 'open',
+    ...(state.policy && { limitDays: stageLimit(state.policy, input.stage, state.project.major) }),
     signOffs: [],
     corrections: [],
   });
@@ -481,7 +485,8 @@ export function attemptClock(state: ProjectState, record: StageRecord, calendar:
   if (!attempt || !state.policy) return null;
   const pauses = attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
   const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
-  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses }, stageLimit(state.policy, record.stage, state.project.major), now);
+  const limit = attempt.limitDays ?? stageLimit(state.policy, record.stage, state.project.major);
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses }, limit, now);
 }
 
 /** The state with what a reader needs derived: each stage's status, who is still to sign, what is

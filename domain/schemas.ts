@@ -5,7 +5,10 @@ import { CATEGORIES, DECISIONS, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES, i
 import { CADENCES } from './policy';
 import { usccProblem } from './uscc';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+// Control characters (NUL above all, which PostgreSQL cannot store) have no place in a public record.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max).refine((v) => !CONTROL.test(v), 'must not contain control characters');
 
 export const stageCode = z.enum(STAGES);
 export const partyCode = z.enum(PARTIES);

@@ -128,6 +128,9 @@ test('registration validates every field and names the ones that fail', async ()
   expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body', 'body.applicant.uscc', 'body.locality', 'body.utilities']);
   expect(bad.body.issues.find((i: { path: string }) => i.path === 'body.applicant.uscc').message).toMatch(/check character should be '3'/);
   expect(await call('POST', '/api/projects', 'dev-window', '{"name": ')).toMatchObject({ status: 400, body: { error: 'malformed-json' } });
+  // PostgreSQL cannot store NUL: control characters are refused before they reach a project.
+  const nul = await call('POST', '/api/projects', 'dev-window', { ...registration, name: 'a\u0000b' });
+  expect(nul).toMatchObject({ status: 400, body: { issues: [{ path: 'body.name', message: 'must not contain control characters' }] } });
   expect(await call('POST', '/api/projects', 'dev-window')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
   expect(await call('POST', '/api/projects', 'dev-planning', registration)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
 

@@ -186,3 +186,16 @@ describe('stage time limits in working days (审批时限)', () => {
     expect(scheduleProblem(2026, { holidays: ['2026-10-01'], workdays: ['2026-10-01'] })).toMatch(/both/);
   });
 });
+
+describe('an attempt keeps the time limit it was accepted with', () => {
+  test('a later green channel does not shorten the limit of a stage already under way or decided', () => {
+    const input = projectInput();
+    const state = newProjectState(input.project, input.plan, { autoConnection: true, policy: DEFAULT_POLICY });
+    const at = new Date().toISOString();
+    applyApplication(state, { stage: 'design', by: window }, at);
+    state.project.major = true; // what applyGreenChannel does
+    applyApplication(state, { stage: 'permit', by: window }, at);
+    expect(state.stages[0]?.attempts[0]?.limitDays).toBe(DEFAULT_POLICY.stageLimitDays.design);
+    expect(state.stages[1]?.attempts[0]?.limitDays).toBe(DEFAULT_POLICY.majorStageLimitDays.permit);
+  });
+});

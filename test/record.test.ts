@@ -147,13 +147,13 @@ test('recording is idempotent: run twice it records once, and an older snapshot 
       ),
     );
   const before = await count();
-  await activities.recordProject({ state: final });
-  await activities.recordProject({ state: final });
+  await activities.recordProject({ state: final, at: Date.now() });
+  await activities.recordProject({ state: final, at: Date.now() });
   expect(await count()).toEqual(before);
 
   // A stale retry (a snapshot missing the last action) changes nothing.
   const stale: ProjectState = { ...final, trail: final.trail.slice(0, -1) };
-  await activities.recordProject({ state: stale });
+  await activities.recordProject({ state: stale, at: Date.now() });
   const row = await db.selectFrom('projects').select(['state']).where('id', '=', id).executeTakeFirstOrThrow();
   expect((row.state as unknown as ProjectState).trail).toHaveLength(final.trail.length);
 });
@@ -166,10 +166,17 @@ test('every command is audited, accepted or refused, with who and the outcome; t
   await call('POST', stage(id, 'permit', 'application'), 'dev-window', {});
   await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'correction', items: [] });
   await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'approve' });
+  // Refused before any route: no token; not JSON.
+  await call('POST', `/api/projects/${id}/withdrawal`, undefined, { reason: 'x' });
+  await fetch(`http://127.0.0.1:${server.port}/api/projects/${id}/withdrawal`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer dev-window', 'content-type': 'text/plain' },
+    body: 'reason',
+  });
 
   const audit = await eventually(
     () => call('GET', `/api/projects/${id}/audit`, 'dev-admin'),
-    (a) => a.body.entries?.length === 6,
+    (a) => a.body.entries?.length === 8,
   );
   expect(audit.body.entries.map((e: { principalId: string; outcome: string; status: number }) => `${e.principalId}:${e.outcome}:${e.status}`)).toEqual([
     'window-01:accepted:201',
@@ -178,6 +185,8 @@ test('every command is audited, accepted or refused, with who and the outcome; t
     'window-01:refused:409',
     'reviewer-planning:invalid:400',
     'reviewer-planning:accepted:200',
+    'null:unauthenticated:401',
+    'null:invalid:415',
   ]);
   expect(audit.body.entries[3]).toMatchObject({ method: 'POST', path: `/api/projects/${id}/stages/permit/application`, detail: expect.stringMatching(/project is at stage design/) });
   // The project's agent may read it too; nobody else.

@@ -186,7 +186,7 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
   const record = async () => {
     if (!recording || snapshotVersion(state) === recorded) return;
     const version = snapshotVersion(state);
-    await recordProject({ state });
+    await recordProject({ state, at: Date.now() });
     recorded = version;
   };
   const inFlight = new Set<string>();
@@ -272,8 +272,11 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
       state.reports.push(await produceReport({ state: { ...state, trail: [] }, at: when }));
     }
     // One rung at a time, looking again after each delivery: a sign-off or a correction that arrives
-    // meanwhile stops the rungs still to come.
-    for (let rung = dueEscalations(state, policy, Date.now(), calendar)[0]; rung; rung = dueEscalations(state, policy, Date.now(), calendar)[0]) {
+    // meanwhile stops the rungs still to come. (Histories from before PUBLIC_RECORD_PATCH climbed the
+    // rungs due when the loop woke, and must replay that way.)
+    const rungs = recording ? undefined : dueEscalations(state, policy, at, calendar);
+    const nextRung = () => (rungs ? rungs.shift() : dueEscalations(state, policy, Date.now(), calendar)[0]);
+    for (let rung = nextRung(); rung; rung = nextRung()) {
       // Recorded before delivery, so a rung is never climbed twice.
       const escalation = { ...rung, notified: [] as string[] };
       state.escalations.push(escalation);
