@@ -9,6 +9,7 @@ import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectView } from '../domain/project';
 import { eventually } from './support/eventually';
+import { apiCaller, type Answer } from './support/http';
 import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
 import type { Db } from '../db/connect';
 
@@ -44,25 +45,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-interface Answer<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-async function call<T = any>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-    method,
-    headers: {
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };
-}
+const call = apiCaller(() => server.port);
 
 const registration = {
   name: '山阳镇 小型仓库',

@@ -17,6 +17,7 @@ import type { ProjectState } from '../domain/project';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
+import { apiCaller } from './support/http';
 import { bundle, devServerAddress, devServerClient, startWorker, tempFile, testDb, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
@@ -51,16 +52,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
+const call = apiCaller(() => server.port);
 
 const registration = {
   name: '廊下镇 农业综合体',
