@@ -17,6 +17,10 @@ export const scheduleBody = z
   })
   .strict();
 
+/** Says so when a count ran into a year without an official schedule (weekends only were off). */
+const uncovered = (years: number[]) =>
+  years.length === 0 ? {} : { uncoveredYears: years, warning: `no official schedule for ${years.join(', ')}: only weekends counted as off; an admin loads it with PUT /api/calendar/:year` };
+
 export interface CalendarDeps {
   db: Db;
   /** Tells running projects that a year's schedule changed, so they re-arm their deadlines. */
@@ -28,12 +32,15 @@ export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
 
   router.get('/working-days', async (req, res) => {
     const { from, to } = parse(z.object({ from: date, to: date }).strict(), req.query, 'query');
-    res.json({ from, to, workingDays: (await cachedCalendar(db)).workingDaysBetween(from, to) });
+    const calendar = await cachedCalendar(db);
+    res.json({ from, to, workingDays: calendar.workingDaysBetween(from, to), ...uncovered(calendar.uncoveredYears(from, to)) });
   });
 
   router.get('/deadline', async (req, res) => {
     const { from, days } = parse(z.object({ from: date, days: z.coerce.number().int().min(0).max(1000) }).strict(), req.query, 'query');
-    res.json({ from, days, deadline: (await cachedCalendar(db)).deadline(from, days) });
+    const calendar = await cachedCalendar(db);
+    const deadline = calendar.deadline(from, days);
+    res.json({ from, days, deadline, ...uncovered(calendar.uncoveredYears(from, deadline)) });
   });
 
   router.get('/:year', async (req, res) => {

@@ -136,6 +136,9 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
   router.get('/', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
     // "agent=me": an agent's own projects (我的项目).
+    if (query.agent === 'me' && req.actor?.role !== 'agent') {
+      throw new HttpError(400, 'invalid-request', 'invalid query.agent', [{ path: 'query.agent', message: "'me' is for agents; name the agent's id" }]);
+    }
     const agent = query.agent === 'me' ? req.actor?.id : query.agent;
     res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, await cachedCalendar(db), Date.now()) });
   });

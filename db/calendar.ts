@@ -71,3 +71,12 @@ export async function saveYear(db: Db, year: number, schedule: YearSchedule, by:
     .execute();
   cache.delete(db);
 }
+
+/** Years whose schedule should be loaded by now: this year, and next year from November (when the State
+ *  Council publishes it). Logged at start so an admin knows to PUT /api/calendar/:year. */
+export function missingYears(calendar: WorkingCalendar, now: Date): number[] {
+  const today = new Date(now.getTime() + 8 * 60 * 60 * 1000);
+  const year = today.getUTCFullYear();
+  const wanted = today.getUTCMonth() >= 10 ? [year, year + 1] : [year];
+  return wanted.filter((y) => !calendar.covers(`${y}-01-01`));
+}

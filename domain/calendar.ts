@@ -51,6 +51,13 @@ export class WorkingCalendar {
     return weekday !== 0 && weekday !== 6;
   }
 
+  /** Years between two dates whose official schedule the calendar lacks (only weekends count as off). */
+  uncoveredYears(from: string, to: string): number[] {
+    const years: number[] = [];
+    for (let y = yearOf(from < to ? from : to); y <= yearOf(from < to ? to : from); y++) if (this.data[y] === undefined) years.push(y);
+    return years;
+  }
+
   /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
   workingDaysBetween(from: string, to: string): number {
     let count = 0;

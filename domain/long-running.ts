@@ -182,7 +182,12 @@ export function checkCadence(state: ProjectState, input: CadenceInput): string |
 }
 
 export function checkGreenChannel(state: ProjectState): string | null {
-  return closed(state) ?? (state.greenChannel ? `project is already on the green channel (since ${state.greenChannel.at})` : null);
+  return (
+    closed(state) ??
+    (state.greenChannel
+      ? `project is already on the green channel (since ${state.greenChannel.at}); to change its dedicated agent, PUT /api/projects/${state.project.id}/agent`
+      : null)
+  );
 }
 
 function record(state: ProjectState, at: string, by: Actor, action: 'agent-assignment' | 'report-cadence' | 'green-channel', detail: string) {

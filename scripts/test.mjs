@@ -3,7 +3,7 @@
 // against PostgreSQL when TEST_DATABASE_URL names a server (a fresh database is created there and
 // dropped after). Ends with one plain line: 'tests: N passed, M failed'. Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,5 +36,6 @@ for (const [i, suite] of suites.entries()) {
     totals.failed += 1;
   }
 }
+rmSync(out, { recursive: true, force: true });
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(status);

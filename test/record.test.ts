@@ -194,6 +194,7 @@ test('every command is audited, accepted or refused, with who and the outcome; t
     (a) => a.body.projects.some((p: { id: string }) => p.id === id),
   );
   expect(mine.body.projects.every((p: { agent: string }) => p.agent === 'agent-01')).toBe(true);
+  expect((await call('GET', '/api/projects?agent=me', 'dev-admin')).body.issues[0].path).toBe('query.agent');
   // The list shows the open stage's clock too.
   expect(mine.body.projects.find((p: { id: string }) => p.id === id).clock).toMatchObject({ limitDays: 15, light: 'green' });
   // The open stage shows its working-day clock.
@@ -229,6 +230,9 @@ test('the calendar counts working days across the 2026 Spring Festival and Natio
   // 1–4 and 7 Oct off, 5–6 a weekend: Tue 8 … Fri 11, then Sat 12 worked.
   expect((await wd('2030-09-30', '2030-10-12')).body.workingDays).toBe(5);
   expect((await call('GET', '/api/calendar/working-days?from=2030-01-01', 'dev-window')).body.issues[0].path).toBe('query.to');
+  // A count that runs into a year nobody has loaded says so.
+  expect((await wd('2031-12-30', '2032-01-02')).body).toMatchObject({ workingDays: 3, uncoveredYears: [2031, 2032], warning: expect.stringMatching(/PUT \/api\/calendar/) });
+  expect((await wd('2026-02-13', '2026-02-14')).body.uncoveredYears).toBeUndefined();
 });
 
 test('statistics per stage and by locality come from the record', async () => {
