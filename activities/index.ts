@@ -1,7 +1,7 @@
 // Activities, built by a factory so the worker injects real dependencies and tests inject local ones.
 // Each may run more than once (Temporal retries), so each is idempotent by a key the workflow gives it.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { calendarData, loadCalendar } from '../db/calendar';
+import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { writeProjectRecord } from '../db/record';
 import type { CalendarData } from '../domain/calendar';
@@ -40,7 +40,7 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
     async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
-      await writeProjectRecord(db, state, await loadCalendar(db), at);
+      await writeProjectRecord(db, state, await cachedCalendar(db), at);
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */

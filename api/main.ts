@@ -1,7 +1,7 @@
 // The API process: `npm run api`. Closes the HTTP server and the Temporal connection on SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { loadCalendar, missingYears } from '../db/calendar';
+import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
@@ -15,8 +15,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   const target = temporalTarget(config);
   const db = await openConfiguredDb(config);
-  const missing = missingYears(await loadCalendar(db), new Date());
-  if (missing.length > 0) logger.warn({ missing }, 'no official working-day schedule for these years: only weekends count as off until an admin loads them (PUT /api/calendar/:year)');
+  await warnOfMissingYears(db, logger);
   const connection = await Connection.connect(connectionOptions(target));
   const client = new Client({ connection, namespace: target.namespace });
   const app = createApp({

@@ -41,7 +41,7 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
 }
 
 /**
- * The calendar for readers that ask often (the API's views and lists): kept for `ttlMs`, and dropped at
+ * The calendar for callers that ask often (the API's views and lists, the record writer): kept for `ttlMs`, dropped at
  * once by `saveYear` in this process; another process sees a newly loaded year within `ttlMs`.
  */
 const cache = new WeakMap<Db, { at: number; calendar: Promise<WorkingCalendar> }>();
@@ -79,4 +79,12 @@ export function missingYears(calendar: WorkingCalendar, now: Date): number[] {
   const year = today.getUTCFullYear();
   const wanted = today.getUTCMonth() >= 10 ? [year, year + 1] : [year];
   return wanted.filter((y) => !calendar.covers(`${y}-01-01`));
+}
+
+/** Logs which years still lack an official schedule (see missingYears). */
+export async function warnOfMissingYears(db: Db, logger: { warn(obj: object, msg: string): void }): Promise<void> {
+  const missing = missingYears(await loadCalendar(db), new Date());
+  if (missing.length > 0) {
+    logger.warn({ missing }, 'no official working-day schedule for these years: only weekends count as off until an admin loads them (PUT /api/calendar/:year)');
+  }
 }

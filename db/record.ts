@@ -2,10 +2,8 @@
 // natural keys, a snapshot never replaced by an older one), read by the API's lists, by GET when Temporal
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
-import { stageClock, type StageClock, type WorkingCalendar } from '../domain/calendar';
-import type { Stage } from '../domain/codes';
-import { stageLimit } from '../domain/policy';
-import { attemptClock, listedStage, overallStatus, stageRecord, type ProjectState } from '../domain/project';
+import type { StageClock, WorkingCalendar } from '../domain/calendar';
+import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProjectState } from '../domain/project';
 import type { ListQuery } from '../domain/schemas';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
@@ -58,13 +56,7 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
   const id = project.id;
   for (const record of state.stages) {
     for (const attempt of record.attempts) {
-      const limit = attempt.limitDays ?? (state.policy ? stageLimit(state.policy, record.stage as Stage, project.major) : null);
-      const clock = stageClock(
-        calendar,
-        { submittedAt: attempt.submittedAt, ...(attempt.decidedAt && { decidedAt: attempt.decidedAt }), pauses: attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) })) },
-        limit ?? 0,
-        attempt.decidedAt ? Date.parse(attempt.decidedAt) : now,
-      );
+      const clock = clockOfAttempt(state, record.stage, attempt, calendar, now);
       await db
         .insertInto('stage_attempts')
         .values({
@@ -75,10 +67,10 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
           submitted_at: attempt.submittedAt,
           outcome: attempt.outcome,
           decided_at: attempt.decidedAt ?? null,
-          limit_days: limit,
-          paused_working_days: clock.pausedDays,
-          working_days_used: clock.usedDays,
-          deadline: limit === null ? null : clock.deadline,
+          limit_days: clock?.limitDays ?? null,
+          paused_working_days: clock?.pausedDays ?? 0,
+          working_days_used: clock?.usedDays ?? 0,
+          deadline: clock?.deadline ?? null,
         })
         .onConflict((oc) =>
           oc

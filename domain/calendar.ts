@@ -102,8 +102,8 @@ export interface StageClock {
   light: Light;
 }
 
-/** Merged [from, to] spans of correction pauses; an open one runs to `now`. */
-function pauseSpans(pauses: { from: string; to?: string }[], now: number): [number, number][] {
+/** Merged [from, to] spans (ms) of correction pauses, overlaps counted once; an open one runs to `now`. */
+export function pauseSpans(pauses: { from: string; to?: string }[], now: number): [number, number][] {
   const spans = pauses.map((p) => [Date.parse(p.from), p.to ? Date.parse(p.to) : now] as [number, number]).sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const [from, to] of spans) {

@@ -1,9 +1,10 @@
 // The rules of a project's long life, as pure functions over ProjectState: progress reports on a
 // cadence, escalation of slow sign-offs, and the actions that steer them (agent, cadence, green channel).
 import type { Party, Stage } from './codes';
-import { startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
+import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
+  attemptPauses,
   currentAttempt,
   nextReportTime,
   openCorrections,
@@ -58,17 +59,7 @@ export function composeReport(state: ProjectState, at: number): ProgressReport {
 
 /** Milliseconds the attempt spent paused for correction up to `now` (overlapping corrections count once). */
 export function pausedMs(attempt: Attempt, now: number): number {
-  const spans = attempt.corrections
-    .map((c) => [ms(c.requestedAt), c.supplementedAt ? ms(c.supplementedAt) : now] as const)
-    .sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = -Infinity;
-  for (const [from, to] of spans) {
-    const start = Math.max(from, end);
-    if (to > start) total += to - start;
-    end = Math.max(end, to);
-  }
-  return total;
+  return pauseSpans(attemptPauses(attempt), now).reduce((sum, [from, to]) => sum + (to - from), 0);
 }
 
 export const pendingMs = (attempt: Attempt, now: number): number => now - ms(attempt.submittedAt) - pausedMs(attempt, now);
@@ -108,8 +99,7 @@ function rungs(state: ProjectState, policy: Policy, now: number, calendar?: Work
   let dueAfter: (afterDays: number) => number;
   let pendingDays: number;
   if (calendar) {
-    const pauses = attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
-    const clock = stageClock(calendar, { submittedAt: attempt.submittedAt, pauses }, 0, now);
+    const clock = stageClock(calendar, { submittedAt: attempt.submittedAt, pauses: attemptPauses(attempt) }, 0, now);
     dueAfter = (n) => startOfShanghaiDay(calendar.deadline(clock.acceptedOn, n + clock.pausedDays + 1));
     pendingDays = clock.usedDays;
   } else {

@@ -479,14 +479,23 @@ export interface ProjectView extends Omit<ProjectState, 'stages'> {
   nextReportAt: string | null;
 }
 
+/** An attempt's correction pauses (补正), each from the request to the supplement (open if none yet). */
+export function attemptPauses(attempt: Attempt): { from: string; to?: string }[] {
+  return attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
+}
+
+/** The time-limit clock of one attempt, or null when the project has no policy (so no limit). */
+export function clockOfAttempt(state: ProjectState, stage: Stage, attempt: Attempt, calendar: WorkingCalendar, now: number): StageClock | null {
+  if (!state.policy) return null;
+  const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
+  const limit = attempt.limitDays ?? stageLimit(state.policy, stage, state.project.major);
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses: attemptPauses(attempt) }, limit, now);
+}
+
 /** The time-limit clock of a stage's latest attempt, or null before it is applied for. */
 export function attemptClock(state: ProjectState, record: StageRecord, calendar: WorkingCalendar, now: number): StageClock | null {
   const attempt = currentAttempt(record);
-  if (!attempt || !state.policy) return null;
-  const pauses = attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
-  const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
-  const limit = attempt.limitDays ?? stageLimit(state.policy, record.stage, state.project.major);
-  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses }, limit, now);
+  return attempt ? clockOfAttempt(state, record.stage, attempt, calendar, now) : null;
 }
 
 /** The state with what a reader needs derived: each stage's status, who is still to sign, what is

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { loadConfig } from '../config/env';
-import { loadCalendar, missingYears } from '../db/calendar';
+import { warnOfMissingYears } from '../db/calendar';
 import { connectDb, migrate } from '../db/connect';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../config/logger';
@@ -58,8 +58,7 @@ async function main(): Promise<void> {
   const db = connectDb(databaseUrl);
   started.push({ name: 'database pool', stop: () => db.destroy() });
   await migrate(db);
-  const missing = missingYears(await loadCalendar(db), new Date());
-  if (missing.length > 0) logger.warn({ missing }, 'no official working-day schedule for these years: only weekends count as off until an admin loads them (PUT /api/calendar/:year)');
+  await warnOfMissingYears(db, logger);
 
   const target = temporalTarget(config);
   const connection = await Connection.connect(connectionOptions(target));

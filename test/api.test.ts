@@ -1,51 +1,26 @@
 // The HTTP API over real HTTP, against the suite's Temporal dev server and a real worker.
-import type { Client } from '@temporalio/client';
-import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import pino from 'pino';
-import { createApp } from '../api/app';
-import { listen, type Listening } from '../api/listen';
-import { loadPrincipals } from '../config/principals';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
-import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectView } from '../domain/project';
 import { eventually } from './support/eventually';
 import { apiCaller, type Answer } from './support/http';
-import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
-import type { Db } from '../db/connect';
+import { startService } from './support/service';
 
-let client: Client;
-let nativeConnection: NativeConnection;
-let workflowBundle: WorkflowBundle;
-let worker: Awaited<ReturnType<typeof startWorker>>;
-let server: Listening;
-let db: Db;
+let service: Awaited<ReturnType<typeof startService>>;
 
 beforeAll(async () => {
-  const taskQueue = uniqueTaskQueue('api');
-  [client, nativeConnection, workflowBundle] = await Promise.all([
-    devServerClient(),
-    NativeConnection.connect({ address: devServerAddress() }),
-    bundle(),
-  ]);
-  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  db = testDb();
-  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: true });
-  server = await listen(app, 0, '127.0.0.1');
   // The worker pushes permitted projects to the API's development inbox, as with `npm start`.
-  worker = await startWorker(nativeConnection, workflowBundle, taskQueue, {
-    utilityEndpoints: loadUtilityEndpoints({ PORT: server.port, UTILITY_ENDPOINTS_FILE: undefined }),
+  service = await startService('api', {
+    devUtilityInbox: true,
+    utilityEndpoints: (port) => loadUtilityEndpoints({ PORT: port, UTILITY_ENDPOINTS_FILE: undefined }),
   });
 });
 
 afterAll(async () => {
-  await server?.close();
-  await worker?.stop();
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await db?.destroy();
+  await service?.stop();
 });
 
-const call = apiCaller(() => server.port);
+const call = apiCaller(() => service.port);
+
 
 const registration = {
   name: '山阳镇 小型仓库',
@@ -271,7 +246,7 @@ test('the same Idempotency-Key applies a retried action once, and never swallows
 });
 
 test('a body that is not a JSON object is named as such: wrong content type, null, too large', async () => {
-  const res = await fetch(`http://127.0.0.1:${server.port}/api/projects`, {
+  const res = await fetch(`http://127.0.0.1:${service.port}/api/projects`, {
     method: 'POST',
     headers: { authorization: 'Bearer dev-window', 'content-type': 'text/plain' },
     body: JSON.stringify(registration),

@@ -1,58 +1,38 @@
 // The public record, over HTTP against the suite's dev server and database: it outlives Temporal's
 // history, it is written idempotently, every command is audited, and the calendar is the official one.
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { createActivities } from '../activities';
 import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
-import { createApp } from '../api/app';
-import { listen, type Listening } from '../api/listen';
 import { ROOT } from '../config/env';
-import { loadPrincipals } from '../config/principals';
 import type { Db } from '../db/connect';
-import { DEFAULT_POLICY } from '../domain/policy';
 import type { ProjectState } from '../domain/project';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
-import { bundle, devServerAddress, devServerClient, startWorker, tempFile, testDb, uniqueTaskQueue } from './support/temporal';
+import { startService } from './support/service';
+import { tempFile } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
-let client: Client;
-let nativeConnection: NativeConnection;
-let workflowBundle: WorkflowBundle;
-let worker: Awaited<ReturnType<typeof startWorker>>;
+let service: Awaited<ReturnType<typeof startService>>;
 let companies: Awaited<ReturnType<typeof startUtilityCompanies>>;
-let server: Listening;
+let client: Client;
 let db: Db;
 
 beforeAll(async () => {
-  const taskQueue = uniqueTaskQueue('record');
-  [client, nativeConnection, workflowBundle, companies] = await Promise.all([
-    devServerClient(),
-    NativeConnection.connect({ address: devServerAddress() }),
-    bundle(),
-    startUtilityCompanies(),
-  ]);
-  db = testDb();
-  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  server = await listen(createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
-  worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints });
+  companies = await startUtilityCompanies();
+  service = await startService('record', { utilityEndpoints: () => companies.endpoints });
+  ({ client, db } = service);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await worker?.stop();
+  await service?.stop();
   await companies?.stop();
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await db?.destroy();
 });
 
-const call = apiCaller(() => server.port);
+const call = apiCaller(() => service.port);
 
 const registration = {
   name: '廊下镇 农业综合体',
@@ -160,7 +140,7 @@ test('every command is audited, accepted or refused, with who and the outcome; t
   await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'approve' });
   // Refused before any route: no token; not JSON.
   await call('POST', `/api/projects/${id}/withdrawal`, undefined, { reason: 'x' });
-  await fetch(`http://127.0.0.1:${server.port}/api/projects/${id}/withdrawal`, {
+  await fetch(`http://127.0.0.1:${service.port}/api/projects/${id}/withdrawal`, {
     method: 'POST',
     headers: { authorization: 'Bearer dev-window', 'content-type': 'text/plain' },
     body: 'reason',

@@ -1,0 +1,44 @@
+// The service as the HTTP tests use it: the API in-process on a loopback port and a real worker, against
+// the suite's Temporal dev server and record database.
+import type { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { listen } from '../../api/listen';
+import { loadPrincipals } from '../../config/principals';
+import type { Utility } from '../../domain/codes';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './temporal';
+
+export interface ServiceOptions {
+  /** Serve /dev/utility-inbox on the API, as `npm start` does. */
+  devUtilityInbox?: boolean;
+  /** Where the worker pushes permitted projects, given the API's port. */
+  utilityEndpoints?: (apiPort: number) => Partial<Record<Utility, string>>;
+}
+
+export async function startService(name: string, options: ServiceOptions = {}) {
+  const taskQueue = uniqueTaskQueue(name);
+  const [client, nativeConnection, workflowBundle]: [Client, NativeConnection, Awaited<ReturnType<typeof bundle>>] = await Promise.all([
+    devServerClient(),
+    NativeConnection.connect({ address: devServerAddress() }),
+    bundle(),
+  ]);
+  const db = testDb();
+  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
+  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: options.devUtilityInbox ?? false });
+  const server = await listen(app, 0, '127.0.0.1');
+  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {} });
+  return {
+    client,
+    db,
+    port: server.port,
+    async stop() {
+      await server.close();
+      await worker.stop();
+      await nativeConnection.close();
+      await client.connection.close();
+      await db.destroy();
+    },
+  };
+}
