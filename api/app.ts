@@ -4,6 +4,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { LIMIT_DEFAULTS } from '../config/env';
+import type { OidcVerifier } from '../config/oidc';
 import type { Principals } from '../config/principals';
 import type { Db } from '../db/connect';
 import type { Policy } from '../domain/policy';
@@ -16,6 +18,8 @@ import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
 import { projectsRouter } from './projects';
+import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
+import { corsFor, securityHeaders } from './security';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
 const requireJson: express.RequestHandler = (req, _res, next) => {
@@ -35,13 +39,27 @@ export interface AppDeps {
   logger: Logger;
   /** Mount the development stand-in for the utility companies (never in production). */
   devUtilityInbox?: boolean;
+  /** Verifies bearer JWTs from the district's identity provider (OIDC_ISSUER); static tokens otherwise. */
+  oidc?: OidcVerifier;
+  /** Rate limits and quotas (defaults: config/env.ts). */
+  limits?: RateLimits;
+  /** Origins allowed by CORS; none, no CORS header at all. */
+  corsOrigins?: readonly string[];
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For gives the client address. */
+  trustProxy?: boolean | number | string[];
 }
 
-export function createApp({ client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false }: AppDeps): express.Express {
+export function createApp(deps: AppDeps): express.Express {
+  const { client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false, oidc, limits = LIMIT_DEFAULTS, corsOrigins = [], trustProxy = false } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   // Tokens never reach the log.
   app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
+  app.use(securityHeaders());
+  const cors = corsFor(corsOrigins);
+  if (cors) app.use(cors);
+  app.use(perAddressLimit(limits));
   // First, so that commands refused before any route (no token, not JSON, too large) are audited too.
   app.use('/api', auditCommands(db, logger));
   app.use(requireJson);
@@ -62,11 +80,13 @@ export function createApp({ client, taskQueue, principals, policy, db, logger, d
   });
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
 
-  app.use('/api', authenticate(principals));
+  const identify = authenticate(principals, oidc);
+  app.use('/api', identify, perPrincipalLimit(limits));
+  app.post('/api/projects', registrationQuota(limits));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
   app.use('/api/calendar', calendarRouter({ db, onYearChanged: (year) => notifyCalendarChanged(client, year) }));
   app.use('/api/stats', statsRouter({ db }));
-  if (inbox) app.use('/dev/utility-inbox', devUtilityInbox());
+  if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);
   });

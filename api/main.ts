@@ -9,6 +9,7 @@ import { loadPrincipals } from '../config/principals';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
 import { listen } from './listen';
+import { securityOptions } from './security';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     db,
     logger,
     devUtilityInbox: config.devUtilityInbox,
+    ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api listening');

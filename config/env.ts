@@ -21,6 +21,32 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
+const count = (max: number) => z.coerce.number().int().min(1).max(max);
+const claimName = z.string().trim().min(1).max(200);
+/** `https://a.example, http://localhost:5173` → origins, each exactly scheme://host[:port]. */
+const origins = optional.transform((v, ctx) => {
+  const list = (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const o of list) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== o) ctx.addIssue({ code: 'custom', message: `${o} is not an origin (scheme://host[:port], no path or trailing slash; no wildcard)` });
+  }
+  return list;
+});
+/** Express's `trust proxy`: how many proxies, or which addresses, may set X-Forwarded-For. */
+const trustProxy = optional.transform((v, ctx) => {
+  if (v === undefined || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') ctx.addIssue({ code: 'custom', message: 'true would trust any X-Forwarded-For; give the number of proxies or their addresses' });
+  return v.split(',').map((a) => a.trim());
+});
+
+/** Generous enough for a busy window office behind one address; tests configure small ones. */
+export const LIMIT_DEFAULTS = { windowSeconds: 60, perAddress: 1200, perPrincipal: 600, registrationsPerHour: 200 } as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -51,6 +77,20 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_DEV_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(3650),
+  OIDC_ISSUER: optional.pipe(z.url('must be the identity provider\'s issuer URL').optional()),
+  OIDC_AUDIENCE: optional,
+  OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  OIDC_ID_CLAIM: claimName.default('sub'),
+  OIDC_NAME_CLAIM: claimName.default('name'),
+  OIDC_ROLE_CLAIM: claimName.default('one_window_role'),
+  OIDC_PARTY_CLAIM: claimName.default('one_window_party'),
+  OIDC_LOCALITY_CLAIM: claimName.default('one_window_locality'),
+  CORS_ORIGINS: origins,
+  TRUST_PROXY: trustProxy,
+  RATE_LIMIT_WINDOW_SECONDS: count(86_400).default(LIMIT_DEFAULTS.windowSeconds),
+  RATE_LIMIT_PER_ADDRESS: count(1_000_000).default(LIMIT_DEFAULTS.perAddress),
+  RATE_LIMIT_PER_PRINCIPAL: count(1_000_000).default(LIMIT_DEFAULTS.perPrincipal),
+  REGISTRATIONS_PER_HOUR: count(100_000).default(LIMIT_DEFAULTS.registrationsPerHour),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -68,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const production = c.NODE_ENV === 'production';
   for (const name of ['LIAISONS_FILE', 'UTILITY_ENDPOINTS_FILE', 'DATABASE_URL'] as const) {
     if (production && c[name] === undefined) throw new Error(`invalid configuration: ${name} is required when NODE_ENV=production`);
+  }
+  if ((c.OIDC_ISSUER === undefined) !== (c.OIDC_AUDIENCE === undefined)) {
+    throw new Error('invalid configuration: OIDC_ISSUER and OIDC_AUDIENCE go together (the audience is this API\'s client id at the identity provider)');
+  }
+  if (production && c.OIDC_ISSUER !== undefined && !c.OIDC_ISSUER.startsWith('https://')) {
+    throw new Error('invalid configuration: OIDC_ISSUER must be https:// when NODE_ENV=production');
   }
   if (production && c.DEV_UTILITY_INBOX) throw new Error('invalid configuration: DEV_UTILITY_INBOX is for development only (it answers without a token)');
   const dataDir = resolve(ROOT, c.DATA_DIR);

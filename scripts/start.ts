@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
+import { securityOptions } from '../api/security';
 import { loadConfig } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { connectDb, migrate } from '../db/connect';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     db,
     logger,
     devUtilityInbox: config.devUtilityInbox,
+    ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
   started.push({ name: 'API', stop: server.close });

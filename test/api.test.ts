@@ -133,7 +133,7 @@ test('a project goes through all four stages over HTTP, each action recorded wit
   const connecting = await call('GET', `/api/projects/${id}`, 'dev-window');
   expect(connecting.body.stages[3]).toMatchObject({ status: 'under-review', pendingParties: ['power'] });
   const inbox = await eventually(
-    () => call('GET', '/dev/utility-inbox'),
+    () => call('GET', '/dev/utility-inbox', 'dev-window'),
     (a) => a.body.received.some((r: { key: string }) => r.key === `${id}/utility-push/power`),
   );
   expect(inbox.body.received.find((r: { key: string }) => r.key === `${id}/utility-push/power`).body.project.id).toBe(id);

@@ -1,0 +1,36 @@
+// The API app alone, in-process on a loopback port, against the suite's Temporal dev server and record
+// database but with no worker: for tests of what happens before a request reaches a workflow
+// (identity, limits, headers). Each test builds its own app with the options it examines.
+import pino from 'pino';
+import { createApp, type AppDeps } from '../../api/app';
+import { listen } from '../../api/listen';
+import { loadPrincipals } from '../../config/principals';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { apiCaller } from './http';
+import { devServerClient, testDb, uniqueTaskQueue } from './temporal';
+
+export async function startApp(name: string, options: Partial<Omit<AppDeps, 'client' | 'db' | 'logger'>> = {}) {
+  const client = await devServerClient();
+  const db = testDb();
+  const app = createApp({
+    client,
+    db,
+    taskQueue: uniqueTaskQueue(name),
+    principals: loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined }),
+    policy: DEFAULT_POLICY,
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
+  const server = await listen(app, 0, '127.0.0.1');
+  return {
+    client,
+    port: server.port,
+    url: `http://127.0.0.1:${server.port}`,
+    call: apiCaller(() => server.port),
+    async stop() {
+      await server.close();
+      await client.connection.close();
+      await db.destroy();
+    },
+  };
+}
