@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       retentionDays: config.TEMPORAL_DEV_RETENTION_DAYS,
+      pidFile: join(config.dataDir, 'temporal-dev.pid'),
     });
     started.push({ name: 'Temporal dev server', stop: devServer.stop });
   }
