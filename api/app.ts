@@ -12,7 +12,7 @@ import type { Policy } from '../domain/policy';
 import { auditCommands } from './audit';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
-import { notifyCalendarChanged } from './project-client';
+import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', identify, perPrincipalLimit(limits));
   app.post('/api/projects', registrationQuota(limits));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
-  app.use('/api/calendar', calendarRouter({ db, onYearChanged: (year) => notifyCalendarChanged(client, year) }));
+  app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {

@@ -6,6 +6,7 @@ import { scheduleProblem } from '../domain/calendar';
 import { cachedCalendar, describeYear, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { authorizeRole } from './auth';
+import type { CalendarPropagation } from './calendar-propagation';
 import { HttpError, parse } from './errors';
 
 const date = z.iso.date('must be a date YYYY-MM-DD');
@@ -24,10 +25,10 @@ const uncovered = (years: number[]) =>
 export interface CalendarDeps {
   db: Db;
   /** Tells running projects that a year's schedule changed, so they re-arm their deadlines. */
-  onYearChanged?: (year: number) => Promise<void>;
+  propagation: CalendarPropagation;
 }
 
-export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
+export function calendarRouter({ db, propagation }: CalendarDeps): Router {
   const router = Router();
 
   router.get('/working-days', async (req, res) => {
@@ -47,7 +48,12 @@ export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
     const { year } = parse(yearParams, req.params, 'params');
     const schedule = await describeYear(db, year);
     if (!schedule) throw new HttpError(404, 'not-found', `no schedule for ${year}; an admin can load it with PUT /api/calendar/${year}`);
-    res.json(schedule);
+    // The schedule comes from the record; how far its last change reached running projects, from Temporal.
+    const latest = await propagation.latest(year).catch((err: unknown) => {
+      req.log?.warn({ err, year }, 'calendar propagation progress unavailable');
+      return { state: 'unknown' as const, message: 'Temporal did not answer; progress unavailable' };
+    });
+    res.json({ ...schedule, ...(latest && { propagation: latest }) });
   });
 
   router.put('/:year', async (req, res) => {
@@ -57,8 +63,9 @@ export function calendarRouter({ db, onYearChanged }: CalendarDeps): Router {
     const problem = scheduleProblem(year, body);
     if (problem) throw new HttpError(400, 'invalid-request', `invalid body: ${problem}`, [{ path: 'body', message: problem }]);
     await saveYear(db, year, body, by.id);
-    await onYearChanged?.(year);
-    res.json(await describeYear(db, year));
+    // 202: the schedule is stored; running projects are told in the background (see propagation).
+    const started = await propagation.start(year, by.id);
+    res.status(202).json({ ...(await describeYear(db, year)), propagation: started });
   });
 
   return router;

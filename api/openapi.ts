@@ -18,7 +18,7 @@ import { scheduleBody } from './calendar';
 
 const errorBody = z
   .object({
-    error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · internal'),
+    error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · rate-limited · internal'),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: each failing field'),
   })
@@ -33,10 +33,11 @@ const json = (schema: z.ZodType, description: string) => ({ description, content
 
 const errors = {
   400: json(errorBody, 'Invalid request: `issues` names every failing field'),
-  401: json(errorBody, 'Missing or unknown bearer token'),
+  401: json(errorBody, 'Missing, unknown or refused bearer token (an expired, foreign or malformed JWT: the reason)'),
   403: json(errorBody, "The caller's role or party does not allow this"),
   404: json(errorBody, 'No such project'),
   409: json(errorBody, 'Refused by the project workflow, with the reason (wrong stage, party not required, duplicate, closed project)'),
+  429: json(errorBody, 'Too many requests from this address or caller, or registrations past the quota: Retry-After says when to try again'),
 };
 
 export function openApiDocument() {
@@ -131,7 +132,11 @@ export function openApiDocument() {
     summary: "Load a year's State Council schedule (admin); running projects re-arm their deadlines",
     security,
     request: { params: yearParams, body: { content: { 'application/json': { schema: registry.register('YearSchedule', scheduleBody) } } } },
-    responses: { 200: json(z.looseObject({}), 'The stored schedule'), ...errors },
+    responses: {
+      202: json(z.looseObject({}), 'The stored schedule, and `propagation`: the batch job telling running projects `{ jobId, state, completed, failed, total }`'),
+      ...errors,
+      503: json(errorBody, 'The schedule is stored but running projects could not be told now; repeat the PUT'),
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -1,7 +1,7 @@
 // Starting a project's workflow, shared by the API and the tests so both start projects the same way.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ProjectApprovalInput } from '../domain/project';
-import { WORKFLOW_TYPE, calendarChanged, workflowIdFor } from '../workflows/messages';
+import { WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from '../workflows/search-attributes';
 
@@ -21,12 +21,4 @@ export function startProject(client: Client, taskQueue: string, input: ProjectAp
       { key: ProjectMajor, value: project.major },
     ],
   });
-}
-
-/** Signals every running project that a year's working-day schedule changed. */
-export async function notifyCalendarChanged(client: Client, year: number): Promise<void> {
-  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  for await (const run of client.workflow.list({ query })) {
-    await client.workflow.getHandle(run.workflowId).signal(calendarChanged, year).catch(() => undefined); // closed since listed
-  }
 }
