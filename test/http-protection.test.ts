@@ -2,6 +2,8 @@
 // (small limits configured in each test's own app), security headers that still let the Swagger UI
 // work, CORS closed unless configured, and the development utility inbox authenticated and bounded.
 import { randomUUID } from 'node:crypto';
+import { rateLimitsFrom } from '../api/rate-limits';
+import { loadConfig } from '../config/env';
 import { startApp } from './support/app';
 
 const registration = {
@@ -169,4 +171,21 @@ test('the development utility inbox needs a token, shows a company only its own 
   } finally {
     await app.stop();
   }
+});
+
+test('their configuration is validated at start-up, naming the variable', () => {
+  const base = { NODE_ENV: 'test' };
+  const config = loadConfig({ ...base, CORS_ORIGINS: 'https://console.district.example, http://localhost:5173', TRUST_PROXY: '1', RATE_LIMIT_PER_ADDRESS: '50' });
+  expect(config).toMatchObject({ CORS_ORIGINS: ['https://console.district.example', 'http://localhost:5173'], TRUST_PROXY: 1, RATE_LIMIT_PER_ADDRESS: 50 });
+  expect(rateLimitsFrom(loadConfig(base))).toEqual({ windowSeconds: 60, perAddress: 1200, perPrincipal: 600, registrationsPerHour: 200 });
+  expect(loadConfig(base).CORS_ORIGINS).toEqual([]);
+  expect(() => loadConfig({ ...base, CORS_ORIGINS: 'https://console.district.example/' })).toThrow(/CORS_ORIGINS: https:\/\/console\.district\.example\/ is not an origin/);
+  expect(() => loadConfig({ ...base, CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS: \* is not an origin/);
+  expect(() => loadConfig({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any X-Forwarded-For/);
+  expect(() => loadConfig({ ...base, REGISTRATIONS_PER_HOUR: '0' })).toThrow(/REGISTRATIONS_PER_HOUR/);
+  expect(() => loadConfig({ ...base, OIDC_ISSUER: 'https://login.district.example' })).toThrow(/OIDC_ISSUER and OIDC_AUDIENCE go together/);
+  expect(() => loadConfig({ ...base, OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'one-window' })).toThrow(/OIDC_ISSUER/);
+  expect(() => loadConfig({ NODE_ENV: 'production', LIAISONS_FILE: 'l', UTILITY_ENDPOINTS_FILE: 'u', DATABASE_URL: 'postgres://x', OIDC_ISSUER: 'http://login.district.example', OIDC_AUDIENCE: 'one-window' })).toThrow(
+    /OIDC_ISSUER must be https/,
+  );
 });

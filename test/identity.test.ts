@@ -153,6 +153,36 @@ test('a static token is rotated: the old one until its notAfter, the new one at 
   }
 });
 
+test('an agent who signs in at the identity provider is assigned by the id listed in the principals file', async () => {
+  const file = tempFile('principals.json');
+  writeFileSync(file, JSON.stringify({ principals: [{ id: 'agent-07', role: 'agent', name: '代办员 赵强' }, { id: 'machine-window', role: 'window', tokenSha256: sha256('a-window-machine-token') }] }));
+  const app = await startApp('identity-agents', { principals: loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file }), oidc: createOidcVerifier(options()) });
+  const registration = {
+    name: '枫泾镇 小型仓库',
+    applicant: { name: '上海枫泾某某物流有限公司', uscc: '91350100M000100Y43' },
+    category: 'small',
+    locality: 'fengjing',
+    utilities: ['power'],
+  };
+  try {
+    const window = await idp.token({ sub: 'window.zhou', one_window_role: 'window' });
+    const unknown = await app.call('POST', '/api/projects', window, { ...registration, agent: 'agent-99' });
+    expect(unknown).toMatchObject({ status: 400, body: { issues: [{ path: 'body.agent', message: 'no agent with id agent-99' }] } });
+    const made = await app.call('POST', '/api/projects', window, { ...registration, agent: 'agent-07' });
+    expect(made.status).toBe(201);
+    const handle = app.client.workflow.getHandle(made.body.workflowId);
+    try {
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+    } finally {
+      await handle.terminate('test over');
+    }
+    // The listed agent still has no static token: it signs in at the provider only.
+    expect((await app.call('GET', '/api/projects?agent=me', await idp.token({ sub: 'agent-07', one_window_role: 'agent' }))).status).toBe(200);
+  } finally {
+    await app.stop();
+  }
+});
+
 test('a principals file is checked strictly: misspelt keys, bad notAfter, shared tokens', () => {
   const load = (principals: unknown[]) => {
     const file = tempFile('principals.json');
