@@ -9,6 +9,7 @@ import type { Locality, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
+import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   utilityEndpoints: Partial<Record<Utility, string>>;
   /** One HTTP attempt to a utility company may take this long; Temporal retries after it. */
   pushTimeoutMs: number;
+  /** The public keys whose seals the worker accepts (the same the workflow bundle carries). */
+  sealKeys: SealKeySet;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */
@@ -35,12 +38,30 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
+export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys }: ActivityDeps) {
   return {
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
     async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
-      await writeProjectRecord(db, state, await cachedCalendar(db), at);
+      try {
+        await writeProjectRecord(db, state, await cachedCalendar(db), at);
+      } catch (err) {
+        // The database refusing the data itself (SQLSTATE class 22 data exception, 23 integrity, 54 limit)
+        // will refuse it on every retry: fail now, so the workflow notes it and goes on.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && /^(22|23|54)/.test(code)) {
+          throw ApplicationFailure.nonRetryable(`the record refused the project's data (SQLSTATE ${code}): ${(err as Error).message}`, 'RecordRefused');
+        }
+        throw err;
+      }
+    },
+
+    /** Whether a new project's registration carries the API's seal (a local activity: its answer is
+     *  kept in history, so a replay after a key rotation takes the same path). */
+    async verifyRegistrationSeal({ seal, command }: { seal: Seal | null; command: Omit<SealedCommand, 'at'> }): Promise<{ problem: string | null }> {
+      const problem = sealProblem(sealKeys, seal ?? undefined, command);
+      if (problem) log.warn('registration without a valid seal refused', { workflowId: command.workflowId, problem });
+      return { problem };
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */

@@ -1,5 +1,6 @@
 // Starting a project's workflow, shared by the API and the tests so both start projects the same way.
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ProjectApprovalInput } from '../domain/project';
 import { WORKFLOW_TYPE, calendarChanged, workflowIdFor } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
@@ -9,6 +10,8 @@ export function startProject(client: Client, taskQueue: string, input: ProjectAp
   const { project } = input;
   return client.workflow.start<typeof projectApproval>(WORKFLOW_TYPE, {
     workflowId: workflowIdFor(project.id),
+    // A project's id names one workflow for ever: a closed project is never started again.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     taskQueue,
     args: [input],
     memo: { name: project.name },

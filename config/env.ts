@@ -51,6 +51,9 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_DEV_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(3650),
+  // The command seal: the API signs with the private key, workers trust the public keys.
+  SEAL_PRIVATE_KEY_FILE: optional,
+  SEAL_PUBLIC_KEYS_FILE: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;

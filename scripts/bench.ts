@@ -19,6 +19,7 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import { startDevServer } from '../temporal/dev-server';
 import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
+import { generateSealKeys, sealedClient } from '../temporal/command-seal';
 import { createWorker } from '../worker/worker';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 40);
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   await migrate(db);
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-${randomUUID()}`;
+  const seal = generateSealKeys();
   const worker = await createWorker({
     connection,
     namespace: 'default',
@@ -43,11 +45,12 @@ async function main(): Promise<void> {
       liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
       utilityEndpoints: {},
       pushTimeoutMs: 1_000,
+      sealKeys: seal.keys,
     },
   });
   const running = worker.run();
   const principals = loadPrincipals({ NODE_ENV: 'development', PRINCIPALS_FILE: undefined });
-  const api = await listen(createApp({ client: server.env.client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
+  const api = await listen(createApp({ client: sealedClient(server.env.connection, 'default', seal.signer), taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
 
   const timings = new Map<string, number[]>();
   const call = async (kind: string, method: string, path: string, token: string, body?: unknown) => {
