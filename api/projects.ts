@@ -68,17 +68,23 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     }
   }
 
-  /** 404 for a project that never existed; 409 for one whose workflow has closed. */
+  /** 404 for a project that never existed (or whose registration was refused); 409 for a closed one. */
   async function explainMissing(id: string, err: unknown): Promise<never> {
     if (!isNotFound(err)) throw err;
-    const description = await client.workflow
+    // Temporal may have deleted a closed project's history; the record keeps it.
+    const recorded = await readProjectRecord(db, id);
+    if (recorded) throw new HttpError(409, 'refused', `project ${id} is ${recorded.status}; no further action is possible`);
+    const description = await describe(id);
+    // A registration that never carried the API's seal failed at once: there is no such project.
+    if (!description || description.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+    throw new HttpError(409, 'refused', `project ${id} is ${description.typedSearchAttributes.get(ProjectStatus) ?? 'closed'}; no further action is possible`);
+  }
+
+  async function describe(id: string) {
+    return client.workflow
       .getHandle(workflowIdFor(id))
       .describe()
       .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    // Temporal may have deleted a closed project's history; the record keeps it.
-    const status = description?.typedSearchAttributes.get(ProjectStatus) ?? (await readProjectRecord(db, id))?.status;
-    if (!status) throw new HttpError(404, 'not-found', `no project ${id}`);
-    throw new HttpError(409, 'refused', `project ${id} is ${status}; no further action is possible`);
   }
 
   /** The state, for a caller who may read it (403 for one whose work does not touch the project). */
@@ -94,10 +100,11 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     try {
       return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
       const recorded = await readProjectRecord(db, id);
-      if (!recorded) throw new HttpError(404, 'not-found', `no project ${id}`);
-      return recorded;
+      if (recorded) return recorded;
+      // Never registered, or a registration refused for want of the API's seal (it failed at once).
+      if (isNotFound(err) || (await describe(id))?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+      throw err;
     }
   }
 

@@ -32,6 +32,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   return {
     client,
     db,
+    taskQueue,
     port: server.port,
     async stop() {
       await server.close();
