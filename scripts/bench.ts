@@ -21,6 +21,7 @@ import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { generateSealKeys, sealedClient } from '../temporal/command-seal';
 import { createWorker } from '../worker/worker';
+import { longestProject } from './longest-project';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -105,6 +106,14 @@ async function main(): Promise<void> {
   const requests = [...timings.values()].reduce((n, l) => n + l.length, 0) - 20;
   console.log(`throughput: ${(requests / elapsed).toFixed(1)} commands and reads per second over ${elapsed.toFixed(1)} s`);
   console.log(`working days across two years: ${calendarUs.toFixed(0)} µs a count`);
+
+  // What Temporal keeps of the longest realistic project (its warnings: 10 MB or 10,240 events per run,
+  // 512 KB per payload).
+  const longest = await longestProject(db);
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`\nlongest realistic project (two years, 3 attempts per stage, corrections by every party, weekly reports):`);
+  for (const [i, run] of longest.runs.entries()) console.log(`  run ${i + 1}: ${run.events} events, ${kb(run.bytes)} of history, largest event ${kb(run.largestEvent)}`);
+  console.log(`  final state ${kb(longest.stateBytes)}; replaying every run took ${longest.replayMs.toFixed(0)} ms`);
 
   await api.close();
   worker.shutdown();

@@ -26,6 +26,7 @@ import {
   checkAgent,
   checkCadence,
   checkGreenChannel,
+  composeReport,
   dueEscalations,
   nextEscalationAt,
   nextReportAt,
@@ -95,10 +96,14 @@ const { notify, produceReport, escalate, recordProject, workingCalendar } = prox
 // The public record once the hardening patch applies: retried for as long as the database is away, but a
 // write the database refuses for its data (a bad value, a constraint) fails at once and waits for the
 // next change; in either case nothing else in the workflow waits for it.
-const { recordProject: recordProjectBeside } = proxyActivities<Activities>({
+const { recordProject: recordBeside, deliverReport } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+
+/** History size (bytes) at which a hardened project continues as new: each record write carries the
+ *  state (at most 256 KB), so this keeps a run's history a fifth of Temporal's 10 MB warning. */
+const HISTORY_BYTES_CAP = 2 * 1024 * 1024;
 
 function refuseIf(reason: string | null, type = REFUSED): void {
   if (reason !== null) throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
@@ -233,7 +238,7 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
         await condition(() => !recordCaughtUp());
         const version = snapshotVersion(state);
         try {
-          await recordProjectBeside({ state, at: Date.now() });
+          await recordBeside({ state, at: Date.now() });
           recorded = version;
           recordFailure = null;
         } catch (err) {
@@ -323,8 +328,10 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     if (reportAt !== null && reportAt <= at) {
       // Its timer rang: dated when it was due. Made overdue by a cadence switch: sent and dated now.
       const when = reportAt === plannedReport && reportAt > before ? reportAt : at;
-      const report = await produceReport({ state: { ...state, trail: [] }, at: when });
+      // Hardened: composed here (a pure function), so only the report enters history, not the state.
+      const report = hardened ? composeReport(state, when) : await produceReport({ state: { ...state, trail: [] }, at: when });
       if (hardened) {
+        await deliverReport({ project: { id, name: state.project.name }, report });
         // The live state keeps the latest reports; every one is in the public record.
         state.reportCount = reportsSent(state) + 1;
         state.reports = [...state.reports, report].slice(-LIMITS.reportsInState);
@@ -352,7 +359,10 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
 
     const closed = state.status !== 'active';
     const info = workflowInfo();
-    if (closed || info.continueAsNewSuggested || info.historyLength >= policy.historyEventCap) {
+    // Hardened projects also start afresh well before Temporal's 10 MB history-size warning, whatever
+    // the server suggests (the test server suggests nothing).
+    const tooLarge = hardened && info.historySize >= HISTORY_BYTES_CAP;
+    if (closed || info.continueAsNewSuggested || info.historyLength >= policy.historyEventCap || tooLarge) {
       // Nothing may be lost at the boundary: finish every handler, push and notice first.
       for (;;) {
         startPushes();
