@@ -201,8 +201,9 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const body = parse(signOffBody, req.body, 'body');
     // A reviewer or utility signs for its own party unless it names one; an admin must name it.
     const party = body.party ?? req.actor?.party;
-    if (party === undefined) throw new HttpError(400, 'invalid-request', 'invalid body.party', [{ path: 'body.party', message: 'name the party you sign for' }]);
+    // Who may sign at all is answered first (403), before what is missing from the request (400).
     const by = authorize(req, 'sign-off', party);
+    if (party === undefined) throw new HttpError(400, 'invalid-request', 'invalid body.party', [{ path: 'body.party', message: 'name the party you sign for' }]);
     // 代录: an admin records a party's decision only as an explicit proxy, with the party's document.
     if (by.party !== party && body.proxy === undefined) {
       throw new HttpError(400, 'invalid-request', 'invalid body.proxy', [
