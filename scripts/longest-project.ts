@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
@@ -20,9 +19,8 @@ import type { Party, Stage } from '../domain/codes';
 import { utf8Bytes } from '../domain/limits';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { registrationInput, type Actor } from '../domain/project';
-import { testServerExecutable } from '../temporal/binaries';
-import { commandSealInterceptor, generateSealKeys } from '../temporal/command-seal';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { generateSealKeys } from '../temporal/command-seal';
+import { sealedTimeSkippingEnv } from '../temporal/time-skipping';
 import { bundleWorkflows } from '../worker/bundle';
 import { createWorker } from '../worker/worker';
 import { recordSupplement, setReportCadence, signOff, submitApplication } from '../workflows/messages';
@@ -45,13 +43,7 @@ export interface LongestProjectFigures {
 
 export async function longestProject(db: Db): Promise<LongestProjectFigures> {
   const seal = generateSealKeys();
-  let clock: () => Promise<number> = async () => Date.now();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: testServerExecutable() },
-    client: { interceptors: { workflow: [commandSealInterceptor(seal.signer, () => clock())] } },
-  });
-  clock = () => env.currentTimeMs();
-  await ensureSearchAttributes(env.connection, 'default');
+  const env = await sealedTimeSkippingEnv(seal.signer);
   const taskQueue = `longest-${randomUUID()}`;
   const workflowBundle = await bundleWorkflows(seal.keys);
   const worker = await createWorker({

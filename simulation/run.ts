@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { SingleBar } from 'cli-progress';
 import express from 'express';
@@ -25,9 +24,9 @@ import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domai
 import { UTILITIES, type Party, type Stage } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { registrationInput, type Actor } from '../domain/project';
-import { testServerExecutable } from '../temporal/binaries';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { commandSealInterceptor, generateSealKeys } from '../temporal/command-seal';
+import { generateSealKeys } from '../temporal/command-seal';
+import { sealedTimeSkippingEnv } from '../temporal/time-skipping';
 import { bundleWorkflows } from '../worker/bundle';
 import { recordSupplement, signOff, submitApplication } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
@@ -72,12 +71,7 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
   if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('ERROR') });
   // The bots act as the API does: every command sealed, at the test server's (skipped) time.
   const seal = generateSealKeys();
-  let clock: () => Promise<number> = async () => Date.now();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: testServerExecutable() },
-    client: { interceptors: { workflow: [commandSealInterceptor(seal.signer, () => clock())] } },
-  });
-  clock = () => env.currentTimeMs();
+  const env = await sealedTimeSkippingEnv(seal.signer);
   const embedded = await startEmbeddedPostgres();
   const db = connectDb(embedded.url, 4);
   const companies = await listen(express().use(express.json()).use('/', devUtilityInbox()), 0, '127.0.0.1');

@@ -7,19 +7,18 @@ import { Connection, type Client, type WorkflowHandle } from '@temporalio/client
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CommandResult, ProjectState } from '../../domain/project';
 import { stateQuery } from '../../workflows/messages';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { loadLiaisons } from '../../activities/liaisons';
 import { FileNotificationSink } from '../../activities/notification-sink';
 import { ROOT } from '../../config/env';
 import { connectDb, type Db } from '../../db/connect';
-import { testServerExecutable } from '../../temporal/binaries';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createWorker } from '../../worker/worker';
+import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
 import { bundleWorkflows } from '../../worker/bundle';
 import type { SealKeySet } from '../../domain/seal';
-import { commandSealInterceptor, keySetOf, sealedClient, signerFromPem, type SealSigner } from '../../temporal/command-seal';
+import { keySetOf, sealedClient, signerFromPem, type SealSigner } from '../../temporal/command-seal';
 
 // The SDK's INFO lines would bury test output.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -38,15 +37,8 @@ export function bundle(workflowsPath?: string): Promise<WorkflowBundle> {
 }
 
 /** A time-skipping server whose client seals commands at the server's own (skipped) time. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  let clock: () => Promise<number> = async () => Date.now();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: testServerExecutable() },
-    client: { interceptors: { workflow: [commandSealInterceptor(testSeal().signer, () => clock())] } },
-  });
-  clock = () => env.currentTimeMs();
-  await ensureSearchAttributes(env.connection, 'default');
-  return env;
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return sealedTimeSkippingEnv(testSeal().signer);
 }
 
 export function devServerAddress(): string {
