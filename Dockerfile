@@ -27,6 +27,8 @@ COPY --from=build /app/dist dist
 COPY config config
 COPY db db
 COPY simulation simulation
+# Folders the services write as the unprivileged user (a named volume takes their owner on first use).
+RUN mkdir -p /data /keys && chown node:node /data /keys
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

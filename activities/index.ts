@@ -9,6 +9,7 @@ import type { Locality, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
+import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   utilityEndpoints: Partial<Record<Utility, string>>;
   /** One HTTP attempt to a utility company may take this long; Temporal retries after it. */
   pushTimeoutMs: number;
+  /** The public keys whose seals the worker accepts (the same the workflow bundle carries). */
+  sealKeys: SealKeySet;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */
@@ -35,12 +38,45 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs }: ActivityDeps) {
+export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys }: ActivityDeps) {
+  const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
+    const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
+    await sink.deliver({
+      key: `${project.id}/report/${report.seq}`,
+      to: report.to,
+      subject:
+        `${project.id} ${project.name}: progress report ${report.seq} (${report.cadence}) — ` +
+        `${report.stage ?? 'closed'} ${report.stageStatus}; pending: ${pending}; open corrections: ${report.openCorrections.length}; ` +
+        `escalations: ${report.escalations}; next report ${report.nextReportAt ?? 'none'}`,
+    });
+  };
+  /** The record write itself; a value the database refuses for its data fails for good. */
+  const writeRecord = async (state: ProjectState, at: number) => {
+    try {
+      await writeProjectRecord(db, state, await cachedCalendar(db), at);
+    } catch (err) {
+      // The database refusing the data itself (SQLSTATE class 22 data exception, 23 integrity, 54 limit)
+      // will refuse it on every retry: fail now, so the workflow notes it and goes on.
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && /^(22|23|54)/.test(code)) {
+        throw ApplicationFailure.nonRetryable(`the record refused the project's data (SQLSTATE ${code}): ${(err as Error).message}`, 'RecordRefused');
+      }
+      throw err;
+    }
+  };
   return {
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
     async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
-      await writeProjectRecord(db, state, await cachedCalendar(db), at);
+      await writeRecord(state, at);
+    },
+
+    /** Whether a new project's registration carries the API's seal (a local activity: its answer is
+     *  kept in history, so a replay after a key rotation takes the same path). */
+    async verifyRegistrationSeal({ seal, command }: { seal: Seal | null; command: Omit<SealedCommand, 'at'> }): Promise<{ problem: string | null }> {
+      const problem = sealProblem(sealKeys, seal ?? undefined, command);
+      if (problem) log.warn('registration without a valid seal refused', { workflowId: command.workflowId, problem });
+      return { problem };
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */
@@ -53,19 +89,17 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
       log.info('notice delivered', { key: delivery.key, to: delivery.to });
     },
 
-    /** 代办进度报告: composes the report due at `at` and delivers it to the project's agent. */
+    /** 代办进度报告: composes the report due at `at` and delivers it to the project's agent. (Projects
+     *  from before the hardening patch; later ones compose in the workflow and call deliverReport.) */
     async produceReport({ state, at }: { state: ProjectState; at: number }): Promise<ProgressReport> {
       const report = composeReport(state, at);
-      const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
-      await sink.deliver({
-        key: `${state.project.id}/report/${report.seq}`,
-        to: report.to,
-        subject:
-          `${state.project.id} ${state.project.name}: progress report ${report.seq} (${report.cadence}) — ` +
-          `${report.stage ?? 'closed'} ${report.stageStatus}; pending: ${pending}; open corrections: ${report.openCorrections.length}; ` +
-          `escalations: ${report.escalations}; next report ${report.nextReportAt ?? 'none'}`,
-      });
+      await deliver(state.project, report);
       return report;
+    },
+
+    /** Delivers a report the workflow composed (only the report crosses into history, not the state). */
+    async deliverReport({ project, report }: { project: Pick<ProjectInfo, 'id' | 'name'>; report: ProgressReport }): Promise<void> {
+      await deliver(project, report);
     },
 
     /** Tells the tier's contact for the slow party, and the project's locality liaison; returns who. */

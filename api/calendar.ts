@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from '../domain/zod';
 import { scheduleProblem } from '../domain/calendar';
+import { serviceDate } from '../domain/schemas';
 import { cachedCalendar, describeYear, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { authorizeRole } from './auth';
@@ -10,6 +11,27 @@ import type { CalendarPropagation } from './calendar-propagation';
 import { HttpError, parse } from './errors';
 
 const date = z.iso.date('must be a date YYYY-MM-DD');
+/** The longest span counted in one request: ten years. */
+const MAX_SPAN_DAYS = 3660;
+const spanDays = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+const workingDaysQuery = z
+  .object({ from: serviceDate, to: serviceDate })
+  .strict()
+  .refine((q) => !(spanDays(q.from, q.to) > MAX_SPAN_DAYS) && !(spanDays(q.to, q.from) > MAX_SPAN_DAYS), {
+    path: ['to'],
+    message: `must be within ${MAX_SPAN_DAYS} days of from`,
+  });
+const deadlineQuery = z.object({ from: serviceDate, days: z.coerce.number().int().min(0).max(1000) }).strict();
+
+/** A deadline that would fall past the last countable date is the caller's request, not our fault. */
+function deadlineOrRefuse(count: () => string): string {
+  try {
+    return count();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new HttpError(400, 'invalid-request', 'invalid query.days', [{ path: 'query.days', message: err.message }]);
+  }
+}
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 export const scheduleBody = z
   .object({
@@ -32,15 +54,15 @@ export function calendarRouter({ db, propagation }: CalendarDeps): Router {
   const router = Router();
 
   router.get('/working-days', async (req, res) => {
-    const { from, to } = parse(z.object({ from: date, to: date }).strict(), req.query, 'query');
+    const { from, to } = parse(workingDaysQuery, req.query, 'query');
     const calendar = await cachedCalendar(db);
     res.json({ from, to, workingDays: calendar.workingDaysBetween(from, to), ...uncovered(calendar.uncoveredYears(from, to)) });
   });
 
   router.get('/deadline', async (req, res) => {
-    const { from, days } = parse(z.object({ from: date, days: z.coerce.number().int().min(0).max(1000) }).strict(), req.query, 'query');
+    const { from, days } = parse(deadlineQuery, req.query, 'query');
     const calendar = await cachedCalendar(db);
-    const deadline = calendar.deadline(from, days);
+    const deadline = deadlineOrRefuse(() => calendar.deadline(from, days));
     res.json({ from, days, deadline, ...uncovered(calendar.uncoveredYears(from, deadline)) });
   });
 

@@ -1,11 +1,13 @@
 // The API process: `npm run api`. Closes the HTTP server and the Temporal connection on SIGINT/SIGTERM.
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
+import { loadSealSigner } from '../config/seal';
+import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
 import { listen } from './listen';
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
   const db = await openConfiguredDb(config);
   await warnOfMissingYears(db, logger);
   const connection = await Connection.connect(connectionOptions(target));
-  const client = new Client({ connection, namespace: target.namespace });
+  const client = sealedClient(connection, target.namespace, loadSealSigner(config));
   const app = createApp({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

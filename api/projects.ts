@@ -6,11 +6,12 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDe
 import { Router, type Request } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
-import { nextReportTime, projectView, registrationInput, type Actor, type ProjectState } from '../domain/project';
+import { newProjectState, nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectState } from '../domain/project';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
-import { listProjects, readProjectRecord } from '../db/record';
+import { listProjects, projectReports, readProjectRecord } from '../db/record';
+import { readRefusal, readScope } from '../domain/access';
 import {
   agentBody,
   applicationBody,
@@ -26,6 +27,7 @@ import {
 } from '../domain/schemas';
 import {
   FORBIDDEN,
+  SEAL_REFUSED,
   assignAgent,
   enterGreenChannel,
   recordSupplement,
@@ -66,17 +68,31 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     }
   }
 
-  /** 404 for a project that never existed; 409 for one whose workflow has closed. */
+  /** 404 for a project that never existed (or whose registration was refused); 409 for a closed one. */
   async function explainMissing(id: string, err: unknown): Promise<never> {
     if (!isNotFound(err)) throw err;
-    const description = await client.workflow
+    // Temporal may have deleted a closed project's history; the record keeps it.
+    const recorded = await readProjectRecord(db, id);
+    if (recorded) throw new HttpError(409, 'refused', `project ${id} is ${recorded.status}; no further action is possible`);
+    const description = await describe(id);
+    // A registration that never carried the API's seal failed at once: there is no such project.
+    if (!description || description.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+    throw new HttpError(409, 'refused', `project ${id} is ${description.typedSearchAttributes.get(ProjectStatus) ?? 'closed'}; no further action is possible`);
+  }
+
+  async function describe(id: string) {
+    return client.workflow
       .getHandle(workflowIdFor(id))
       .describe()
       .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    // Temporal may have deleted a closed project's history; the record keeps it.
-    const status = description?.typedSearchAttributes.get(ProjectStatus) ?? (await readProjectRecord(db, id))?.status;
-    if (!status) throw new HttpError(404, 'not-found', `no project ${id}`);
-    throw new HttpError(409, 'refused', `project ${id} is ${status}; no further action is possible`);
+  }
+
+  /** The state, for a caller who may read it (403 for one whose work does not touch the project). */
+  async function readVisible(req: Request, id: string): Promise<ProjectState> {
+    const state = await readState(id);
+    const refusal = readRefusal(req.actor as Actor, state);
+    if (refusal) throw new HttpError(403, 'forbidden', refusal);
+    return state;
   }
 
   /** The live state from the workflow, or the record once Temporal no longer holds the project. */
@@ -84,10 +100,11 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     try {
       return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
       const recorded = await readProjectRecord(db, id);
-      if (!recorded) throw new HttpError(404, 'not-found', `no project ${id}`);
-      return recorded;
+      if (recorded) return recorded;
+      // Never registered, or a registration refused for want of the API's seal (it failed at once).
+      if (isNotFound(err) || (await describe(id))?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+      throw err;
     }
   }
 
@@ -96,17 +113,24 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     return projectView(state, await cachedCalendar(db), Date.now());
   }
 
-  /** Sends one human action; an Idempotency-Key header makes a retried request apply once. */
-  async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<ProjectState, [A]>, input: A) {
-    const updateId = requestDigest(req, input.by, input);
+  /**
+   * Sends one human action and answers with the project as it stands after it (read by query: the Update
+   * itself answers only its place in the trail). An Idempotency-Key header makes a retried request apply
+   * once.
+   */
+  async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<CommandResult, [A]>, input: A) {
+    const updateId = requestDigest(req, input.by, input) ?? randomUUID();
+    const handle = client.workflow.getHandle(workflowIdFor(id));
     try {
-      const state = await client.workflow
-        .getHandle(workflowIdFor(id))
-        .executeUpdate(update, { args: [input], ...(updateId && { updateId }) });
-      return await view(state);
+      await handle.executeUpdate(update, { args: [input], updateId });
+      return await view(await handle.query(stateQuery));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
         throw new HttpError(403, 'forbidden', err.cause.message);
+      }
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === SEAL_REFUSED) {
+        // Our own seal refused: the worker does not trust the API's key. An operator's problem, not the caller's.
+        throw new Error(`the worker refused the API's command seal (${err.cause.message}); check SEAL_PRIVATE_KEY_FILE against SEAL_PUBLIC_KEYS_FILE`);
       }
       if (err instanceof WorkflowUpdateFailedError) {
         // The workflow's validator refused (REFUSED carries the reason); any other refusal by the workflow
@@ -117,20 +141,36 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     }
   }
 
+  /** What a registration answers, from the project's own state: a retry answers what the first did. */
+  const registered = (state: ProjectState) => {
+    const { id, exemptions } = state.project;
+    const plan = Object.fromEntries(state.stages.map((s) => [s.stage, { lead: s.lead, parties: s.parties }]));
+    return { id, workflowId: workflowIdFor(id), plan, exemptions };
+  };
+
   router.post('/', async (req, res) => {
     const by = authorize(req, 'register');
     const body = parse(registrationBody, req.body, 'body');
     knownAgent(body.agent, 'body.agent');
     const digest = requestDigest(req, by, body);
     const input = registrationInput(body, digest ? uuidFrom(digest) : randomUUID(), by, new Date().toISOString(), policy);
+    const { id } = input.project;
+    // A retried registration (same Idempotency-Key, caller and body) of a project that exists — open,
+    // closed, or already deleted from Temporal and kept only in the record — starts nothing: a workflow
+    // id is never reused.
+    const existing = digest ? await readProjectRecord(db, id) : undefined;
+    if (existing) {
+      res.status(201).location(`/api/projects/${id}`).json(registered(existing));
+      return;
+    }
     try {
       await startProject(client, taskQueue, input);
     } catch (err) {
-      // The same registration retried with its Idempotency-Key: the project already exists.
       if (!(digest && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      res.status(201).location(`/api/projects/${id}`).json(registered(await readState(id)));
+      return;
     }
-    const { id, exemptions } = input.project;
-    res.status(201).location(`/api/projects/${id}`).json({ id, workflowId: workflowIdFor(id), plan: input.plan, exemptions });
+    res.status(201).location(`/api/projects/${id}`).json(registered(newProjectState(input.project, input.plan)));
   });
 
   router.get('/', async (req, res) => {
@@ -140,12 +180,13 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
       throw new HttpError(400, 'invalid-request', 'invalid query.agent', [{ path: 'query.agent', message: "'me' is for agents; name the agent's id" }]);
     }
     const agent = query.agent === 'me' ? req.actor?.id : query.agent;
-    res.json({ projects: await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, await cachedCalendar(db), Date.now()) });
+    const page = await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
+    res.json(page);
   });
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    res.json(await view(await readState(id)));
+    res.json(await view(await readVisible(req, id)));
   });
 
   router.post('/:id/stages/:stage/application', async (req, res) => {
@@ -160,8 +201,18 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const body = parse(signOffBody, req.body, 'body');
     // A reviewer or utility signs for its own party unless it names one; an admin must name it.
     const party = body.party ?? req.actor?.party;
-    if (party === undefined) throw new HttpError(400, 'invalid-request', 'invalid body.party', [{ path: 'body.party', message: 'name the party you sign for' }]);
+    // Who may sign at all is answered first (403), before what is missing from the request (400).
     const by = authorize(req, 'sign-off', party);
+    if (party === undefined) throw new HttpError(400, 'invalid-request', 'invalid body.party', [{ path: 'body.party', message: 'name the party you sign for' }]);
+    // 代录: an admin records a party's decision only as an explicit proxy, with the party's document.
+    if (by.party !== party && body.proxy === undefined) {
+      throw new HttpError(400, 'invalid-request', 'invalid body.proxy', [
+        { path: 'body.proxy', message: `recording ${party}'s decision for it is a proxy (代录): give proxy.reference (its document) and proxy.reason` },
+      ]);
+    }
+    if (by.party === party && body.proxy !== undefined) {
+      throw new HttpError(400, 'invalid-request', 'invalid body.proxy', [{ path: 'body.proxy', message: 'you sign for your own party; a proxy is recorded by an admin' }]);
+    }
     res.json(await act(req, id, signOff, { stage, by, ...body, party }));
   });
 
@@ -204,13 +255,16 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
 
   router.get('/:id/reports', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    const state = await readState(id);
-    res.json({ agent: state.agent, cadence: state.cadence, nextReportAt: nextReportTime(state), reports: state.reports });
+    const state = await readVisible(req, id);
+    // The live state keeps the latest reports; the record has every one.
+    const recorded = await projectReports(db, id);
+    const reports = [...recorded.filter((r) => !state.reports.some((s) => s.seq === r.seq)), ...state.reports].sort((a, b) => a.seq - b.seq);
+    res.json({ agent: state.agent, cadence: state.cadence, nextReportAt: nextReportTime(state), reports });
   });
 
   router.get('/:id/escalations', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    const state = await readState(id);
+    const state = await readVisible(req, id);
     res.json({ major: state.project.major, greenChannel: state.greenChannel, escalations: state.escalations });
   });
 

@@ -6,14 +6,15 @@ import { z } from '../domain/zod';
 import { startOfShanghaiDay } from '../domain/calendar';
 import { CATEGORIES, LOCALITIES, STAGES } from '../domain/codes';
 import type { Db } from '../db/connect';
+import { serviceDate } from '../domain/schemas';
 import { parse } from './errors';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const query = z
   .object({
-    from: z.iso.date('must be a date YYYY-MM-DD'),
-    to: z.iso.date('must be a date YYYY-MM-DD'),
+    from: serviceDate,
+    to: serviceDate,
     locality: z.enum(LOCALITIES).optional(),
     category: z.enum(CATEGORIES).optional(),
   })

@@ -91,6 +91,9 @@ const schema = z.object({
   RATE_LIMIT_PER_ADDRESS: count(1_000_000).default(LIMIT_DEFAULTS.perAddress),
   RATE_LIMIT_PER_PRINCIPAL: count(1_000_000).default(LIMIT_DEFAULTS.perPrincipal),
   REGISTRATIONS_PER_HOUR: count(100_000).default(LIMIT_DEFAULTS.registrationsPerHour),
+  // The command seal: the API signs with the private key, workers trust the public keys.
+  SEAL_PRIVATE_KEY_FILE: optional,
+  SEAL_PUBLIC_KEYS_FILE: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -3,8 +3,9 @@
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
-import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProjectState } from '../domain/project';
-import type { ListQuery } from '../domain/schemas';
+import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProgressReport, type ProjectState } from '../domain/project';
+import { encodeCursor, type ListQuery } from '../domain/schemas';
+import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
 
@@ -148,17 +149,44 @@ export interface ProjectSummary {
   clock: StageClock | null;
 }
 
-/** The business list, newest first, from the record. */
-export async function listProjects(db: Db, q: ListQuery & { agent?: string }, calendar: WorkingCalendar, now: number): Promise<ProjectSummary[]> {
-  let query = db.selectFrom('projects').selectAll().orderBy('registered_at', 'desc').limit(q.limit);
+/** Every progress report the record keeps for a project, oldest first. */
+export async function projectReports(db: Db, id: string): Promise<ProgressReport[]> {
+  const rows = await db.selectFrom('progress_reports').select('body').where('project_id', '=', id).orderBy('seq').execute();
+  return rows.map((r) => r.body as unknown as ProgressReport);
+}
+
+export interface ProjectPage {
+  projects: ProjectSummary[];
+  /** Pass as `cursor` for the next page; absent on the last one. */
+  nextCursor?: string;
+}
+
+/** The business list, newest first, from the record, limited to what the caller may read. */
+export async function listProjects(db: Db, q: ListQuery & { agent?: string }, scope: ReadScope, calendar: WorkingCalendar, now: number): Promise<ProjectPage> {
+  let query = db
+    .selectFrom('projects')
+    .selectAll()
+    .orderBy('registered_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1);
+  if ('agent' in scope) query = query.where('agent', '=', scope.agent);
+  // A department or company reads the projects whose plan names it (any stage).
+  if ('party' in scope) query = query.where(sql<boolean>`state -> 'stages' @> ${JSON.stringify([{ parties: [scope.party] }])}::jsonb`);
+  if (q.cursor) {
+    const { registeredAt, id } = q.cursor;
+    query = query.where((eb) => eb.or([eb('registered_at', '<', new Date(registeredAt)), eb.and([eb('registered_at', '=', new Date(registeredAt)), eb('id', '<', id)])]));
+  }
   if (q.stage) query = query.where('listed_stage', '=', q.stage);
   if (q.status) query = query.where('overall_status', '=', q.status);
   if (q.locality) query = query.where('locality', '=', q.locality);
   if (q.category) query = query.where('category', '=', q.category);
   if (q.major !== undefined) query = query.where('major', '=', q.major);
   if (q.agent) query = query.where('agent', '=', q.agent);
-  const rows = await query.execute();
-  return rows.map((r) => {
+  const found = await query.execute();
+  const rows = found.slice(0, q.limit);
+  const last = rows[rows.length - 1];
+  const nextCursor = found.length > q.limit && last ? encodeCursor({ registeredAt: new Date(last.registered_at).toISOString(), id: last.id }) : undefined;
+  const projects = rows.map((r) => {
     const state = r.state as unknown as ProjectState;
     const open = state.currentStage ? stageRecord(state, state.currentStage) : undefined;
     return {
@@ -175,5 +203,6 @@ export async function listProjects(db: Db, q: ListQuery & { agent?: string }, ca
       clock: open ? attemptClock(state, open, calendar, now) : null,
     };
   });
+  return { projects, ...(nextCursor && { nextCursor }) };
 }
 

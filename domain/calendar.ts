@@ -26,6 +26,20 @@ export function startOfShanghaiDay(date: string): number {
 const addDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const yearOf = (date: string): number => Number(date.slice(0, 4));
 
+/** The dates the service counts with. Outside them (a year 10000 formats as '+010000-…' and sorts
+ *  before '9999-…') counting is refused, so no loop can run away. */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2099-12-31';
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Throws a RangeError for a date the service does not count with; callers validate first. */
+function countable(date: string): string {
+  if (!ISO_DAY.test(date) || date < MIN_DATE || date > MAX_DATE || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+    throw new RangeError(`${date} is not a date between ${MIN_DATE} and ${MAX_DATE}`);
+  }
+  return date;
+}
+
 export class WorkingCalendar {
   private readonly off = new Set<string>();
   private readonly on = new Set<string>();
@@ -53,6 +67,8 @@ export class WorkingCalendar {
 
   /** Years between two dates whose official schedule the calendar lacks (only weekends count as off). */
   uncoveredYears(from: string, to: string): number[] {
+    countable(from);
+    countable(to);
     const years: number[] = [];
     for (let y = yearOf(from < to ? from : to); y <= yearOf(from < to ? to : from); y++) if (this.data[y] === undefined) years.push(y);
     return years;
@@ -60,6 +76,8 @@ export class WorkingCalendar {
 
   /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
   workingDaysBetween(from: string, to: string): number {
+    countable(from);
+    countable(to);
     let count = 0;
     for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isWorkingDay(d)) count++;
     return count;
@@ -67,9 +85,10 @@ export class WorkingCalendar {
 
   /** The date of the Nth working day after `from` (`from` itself when n is 0). */
   deadline(from: string, n: number): string {
-    let d = from;
+    let d = countable(from);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${n} is not a number of working days`);
     for (let left = n; left > 0; ) {
-      d = addDays(d, 1);
+      d = countable(addDays(d, 1));
       if (this.isWorkingDay(d)) left--;
     }
     return d;

@@ -2,6 +2,7 @@
 // cadence, escalation of slow sign-offs, and the actions that steer them (agent, cadence, green channel).
 import type { Party, Stage } from './codes';
 import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
+import { LIMITS } from './limits';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
   attemptPauses,
@@ -10,6 +11,7 @@ import {
   openCorrections,
   overallStatus,
   pendingParties,
+  reportsSent,
   stageRecord,
   type Actor,
   type Attempt,
@@ -40,7 +42,7 @@ export function composeReport(state: ProjectState, at: number): ProgressReport {
   const record = stage ? stageRecord(state, stage) : undefined;
   const attempt = record ? currentAttempt(record) : undefined;
   const report: ProgressReport = {
-    seq: state.reports.length + 1,
+    seq: reportsSent(state) + 1,
     at: iso(at),
     to: reportRecipient(state),
     cadence: state.cadence,
@@ -163,12 +165,25 @@ export function agentAssignmentForbidden(state: ProjectState, input: AgentInput)
     : `project ${state.project.id} is followed by ${state.agent}; only that agent or an admin may hand it over`;
 }
 
+/** A project's life allows only so many changes of one kind (each is kept in its trail). */
+function tooMany(state: ProjectState, action: 'agent-assignment' | 'report-cadence', limit: number, what: string): string | null {
+  return state.trail.filter((t) => t.action === action).length >= limit ? `the ${what} of this project has changed ${limit} times, the most allowed; ask an admin` : null;
+}
+
 export function checkAgent(state: ProjectState, input: AgentInput): string | null {
-  return closed(state) ?? (state.agent === input.agent ? `${input.agent} is already the agent of this project` : null);
+  return (
+    closed(state) ??
+    (state.agent === input.agent ? `${input.agent} is already the agent of this project` : null) ??
+    tooMany(state, 'agent-assignment', LIMITS.agentChanges, 'agent')
+  );
 }
 
 export function checkCadence(state: ProjectState, input: CadenceInput): string | null {
-  return closed(state) ?? (state.cadence === input.cadence ? `reports are already ${input.cadence}` : null);
+  return (
+    closed(state) ??
+    (state.cadence === input.cadence ? `reports are already ${input.cadence}` : null) ??
+    tooMany(state, 'report-cadence', LIMITS.cadenceChanges, 'report cadence')
+  );
 }
 
 export function checkGreenChannel(state: ProjectState): string | null {

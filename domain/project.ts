@@ -5,6 +5,7 @@ import { STAGES, type Category, type Locality, type Party, type Role, type Stage
 import { stageClock, type StageClock, type WorkingCalendar } from './calendar';
 import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
+import { LIMITS } from './limits';
 
 export interface Actor {
   id: string;
@@ -40,6 +41,8 @@ export interface SignOff {
   comment?: string;
   by: Actor;
   at: string;
+  /** 代录: recorded by `by` for the party. */
+  proxy?: Proxy;
 }
 
 export interface Correction {
@@ -49,6 +52,8 @@ export interface Correction {
   comment?: string;
   requestedBy: Actor;
   requestedAt: string;
+  /** 代录: requested by `requestedBy` for the party. */
+  proxy?: Proxy;
   supplementedBy?: Actor;
   supplementedAt?: string;
   supplementNote?: string;
@@ -114,7 +119,10 @@ export interface ProjectState {
   cadence: Cadence;
   /** 绿色通道: set for a major project, at registration or later by an admin. */
   greenChannel: { by: Actor; at: string } | null;
+  /** The latest progress reports (older ones are in the public record). */
   reports: ProgressReport[];
+  /** Reports sent so far; absent before reports were trimmed (then reports.length). */
+  reportCount?: number;
   escalations: Escalation[];
   pushes: UtilityPush[];
   /** Connection opens on its own after the permit's push to the utility companies. False only for
@@ -203,6 +211,19 @@ export function registrationInput(
 
 // ---- inputs of the human actions (the update arguments) ----
 
+/** What an accepted action answers: small, since Temporal keeps it in history. Read the state by query. */
+export interface CommandResult {
+  /** The action's entry in the trail. */
+  seq: number;
+  at: string;
+}
+
+/** 代录: an admin records a department's or company's decision for it, on its documented instruction. */
+export interface Proxy {
+  reference: string;
+  reason: string;
+}
+
 export interface ApplicationInput {
   stage: Stage;
   by: Actor;
@@ -215,6 +236,8 @@ export interface SignOffInput {
   decision: 'approve' | 'reject' | 'correction';
   comment?: string;
   items?: string[];
+  /** Required when `by` is not the party itself (an admin). */
+  proxy?: Proxy;
   by: Actor;
 }
 
@@ -320,6 +343,9 @@ export function checkApplication(state: ProjectState, input: ApplicationInput): 
   const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
   if (refused) return refused;
   const status = stageStatus(state, input.stage);
+  if (status === 'rejected' && stageRecord(state, input.stage).attempts.length >= LIMITS.attemptsPerStage) {
+    return `stage ${input.stage} has had ${LIMITS.attemptsPerStage} applications, the most one project may make; ask an admin`;
+  }
   if (status === 'awaiting-application' || status === 'rejected') return null;
   return `stage ${input.stage} already has an application under review (attempt ${currentAttempt(stageRecord(state, input.stage))?.number})`;
 }
@@ -335,6 +361,10 @@ export function checkSignOff(state: ProjectState, input: SignOffInput): string |
   if (!record.parties.includes(input.party)) {
     return `${input.party} is not a required party of stage ${input.stage} (required: ${record.parties.join(', ')})`;
   }
+  if (input.by.party !== input.party && input.proxy === undefined) {
+    return `${input.by.id} is not ${input.party}: an entry for the party is a proxy (代录) and needs its document reference and a reason`;
+  }
+  if (input.by.party === input.party && input.proxy !== undefined) return `${input.party} signs for itself; a proxy (代录) is recorded by an admin`;
   const decided = attempt.signOffs.find((s) => s.party === input.party);
   if (decided) {
     return `${input.party} already signed off stage ${input.stage} attempt ${attempt.number} (${decided.decision}, by ${decided.by.id})`;
@@ -395,20 +425,32 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
   const attempt = currentAttempt(stage) as Attempt;
   const id = state.project.id;
   const comment = input.comment !== undefined ? { comment: input.comment } : {};
-  record(state, { at, by: input.by, action: 'sign-off', stage: input.stage, party: input.party, detail: input.decision });
+  const proxy = input.proxy !== undefined ? { proxy: { ...input.proxy } } : {};
+  const detail = input.proxy ? `${input.decision} (代录 proxy by ${input.by.id}, ref ${input.proxy.reference}: ${input.proxy.reason})` : input.decision;
+  record(state, { at, by: input.by, action: 'sign-off', stage: input.stage, party: input.party, detail });
+  // The party hears of every decision recorded in its name.
+  const told: Notice[] = input.proxy
+    ? [{ to: `party:${input.party}`, subject: `${id}: ${input.by.id} recorded your ${input.decision} of ${input.stage} as a proxy (代录), ref ${input.proxy.reference}` }]
+    : [];
 
   if (input.decision === 'correction') {
-    attempt.corrections.push({ party: input.party, items: [...(input.items ?? [])], ...comment, requestedBy: input.by, requestedAt: at });
-    return [{ to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` }];
+    attempt.corrections.push({ party: input.party, items: [...(input.items ?? [])], ...comment, requestedBy: input.by, requestedAt: at, ...proxy });
+    return [{ to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` }, ...told];
   }
 
-  attempt.signOffs.push({ party: input.party, decision: input.decision, ...comment, by: input.by, at });
+  attempt.signOffs.push({ party: input.party, decision: input.decision, ...comment, by: input.by, at, ...proxy });
   if (input.decision === 'reject') {
     attempt.outcome = 'rejected';
     attempt.decidedAt = at;
-    return [{ to: 'window', subject: `${id}: ${input.stage} attempt ${attempt.number} rejected by ${input.party}` }];
+    return [{ to: 'window', subject: `${id}: ${input.stage} attempt ${attempt.number} rejected by ${input.party}` }, ...told];
   }
-  if (pendingParties(stage).length > 0) return [];
+  if (pendingParties(stage).length > 0) return told;
+  return [...told, ...advance(state, input, attempt, at)];
+}
+
+/** The last sign-off of an attempt arrived and approved: the project moves on. */
+function advance(state: ProjectState, input: SignOffInput, attempt: Attempt, at: string): Notice[] {
+  const id = state.project.id;
 
   attempt.outcome = 'approved';
   attempt.decidedAt = at;
@@ -514,6 +556,9 @@ export function projectView(state: ProjectState, calendar: WorkingCalendar, now:
     })),
   };
 }
+
+/** Progress reports sent so far (the live state keeps only the latest). */
+export const reportsSent = (state: ProjectState): number => state.reportCount ?? state.reports.length;
 
 /** When the next progress report is due: one cadence after the last (or registration); null once closed. */
 export function nextReportTime(state: ProjectState): string | null {

@@ -4,11 +4,34 @@ import { z } from './zod';
 import { CATEGORIES, DECISIONS, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES, isDepartment, isUtility } from './codes';
 import { CADENCES } from './policy';
 import { usccProblem } from './uscc';
+import { MAX_DATE, MIN_DATE } from './calendar';
+import { LIMITS } from './limits';
 
-// Control characters (NUL above all, which PostgreSQL cannot store) have no place in a public record.
+// Control characters (NUL above all, which PostgreSQL cannot store) and lone UTF-16 surrogates (ill-formed
+// Unicode, which PostgreSQL refuses as invalid text) have no place in a public record; neither has a name
+// made only of invisible characters (format characters, fillers, spaces).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max).refine((v) => !CONTROL.test(v), 'must not contain control characters');
+const LONE_SURROGATE = /\p{Cs}/u;
+const INVISIBLE_ONLY = /^[\p{Cf}\p{Z}\p{Cc}\u034f\u115f\u1160\u2800\u3164\uffa0]*$/u;
+export const text = (max: number) =>
+  z
+    .string()
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode (a lone UTF-16 surrogate is not a character)')
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(max, `must be at most ${max} characters`)
+        .refine((v) => !CONTROL.test(v), 'must not contain control characters')
+        .refine((v) => !INVISIBLE_ONLY.test(v), 'must contain visible characters'),
+    );
+
+/** A calendar date the service can count with: YYYY-MM-DD between 2000 and 2099 (any later or earlier
+ *  date is refused rather than counted). */
+export const serviceDate = z.iso
+  .date('must be a date YYYY-MM-DD')
+  .refine((d) => d >= MIN_DATE && d <= MAX_DATE, `must be between ${MIN_DATE} and ${MAX_DATE}`);
 
 export const stageCode = z.enum(STAGES);
 export const partyCode = z.enum(PARTIES);
@@ -40,14 +63,26 @@ export const registrationBody = z
   .strict();
 export type RegistrationBody = z.infer<typeof registrationBody>;
 
-export const applicationBody = z.object({ note: text(2000).optional() }).strict();
+export const applicationBody = z.object({ note: text(LIMITS.commentChars).optional() }).strict();
 
 export const signOffBody = z
   .object({
     party: partyCode.optional().describe("defaults to the caller's own department or company"),
     decision: z.enum(DECISIONS),
-    comment: text(2000).optional(),
-    items: z.array(text(500)).max(100).optional().describe('correction only: every missing item at once (一次性告知)'),
+    comment: text(LIMITS.commentChars).optional(),
+    items: z
+      .array(text(LIMITS.itemChars))
+      .max(LIMITS.correctionItems, `at most ${LIMITS.correctionItems} items`)
+      .optional()
+      .describe(`correction only: every missing item at once (一次性告知); at most ${LIMITS.correctionItems} items of ${LIMITS.itemChars} characters`),
+    proxy: z
+      .object({
+        reference: text(100).describe("the department's document reference (文号) authorising the entry"),
+        reason: text(LIMITS.commentChars).describe('why the admin records it'),
+      })
+      .strict()
+      .optional()
+      .describe("代录: required when an admin records a department's or company's decision for it"),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -67,12 +102,34 @@ export const agentBody = z.object({ agent: text(100).describe('principal id of a
 export const cadenceBody = z.object({ cadence: z.enum(CADENCES).describe('biweekly 正常推进 · weekly 集中开工准备') }).strict();
 export const greenChannelBody = z.object({ agent: text(100).describe('the dedicated agent (industrial-zone service staff)') }).strict();
 
-export const supplementBody = z.object({ note: text(2000).optional() }).strict();
+export const supplementBody = z.object({ note: text(LIMITS.commentChars).optional() }).strict();
 
-export const withdrawalBody = z.object({ reason: text(2000) }).strict();
+export const withdrawalBody = z.object({ reason: text(LIMITS.commentChars) }).strict();
 
 export const projectParams = z.object({ id: z.uuid('must be a project id (UUID)') });
 export const stageParams = projectParams.extend({ stage: stageCode });
+
+/** A list page ends at (registeredAt, id); the next page starts after it. Opaque to callers. */
+export interface ListPosition {
+  registeredAt: string;
+  id: string;
+}
+export const encodeCursor = (p: ListPosition): string => Buffer.from(JSON.stringify([p.registeredAt, p.id])).toString('base64url');
+const listCursor = z
+  .string()
+  .max(200)
+  .transform((value, ctx): ListPosition => {
+    try {
+      const [registeredAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+      if (typeof registeredAt === 'string' && !Number.isNaN(Date.parse(registeredAt)) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
+        return { registeredAt, id };
+      }
+    } catch {
+      // falls through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: "not a cursor this service gave out (use the previous page's nextCursor)" });
+    return z.NEVER;
+  });
 
 const booleanString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -87,6 +144,7 @@ export const listQuery = z
     major: booleanString.optional(),
     agent: text(100).optional().describe("an agent's principal id, or 'me'"),
     limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;

@@ -19,7 +19,9 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import { startDevServer } from '../temporal/dev-server';
 import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
+import { generateSealKeys, sealedClient } from '../temporal/command-seal';
 import { createWorker } from '../worker/worker';
+import { longestProject } from './longest-project';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   await migrate(db);
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-${randomUUID()}`;
+  const seal = generateSealKeys();
   const worker = await createWorker({
     connection,
     namespace: 'default',
@@ -43,11 +46,12 @@ async function main(): Promise<void> {
       liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
       utilityEndpoints: {},
       pushTimeoutMs: 1_000,
+      sealKeys: seal.keys,
     },
   });
   const running = worker.run();
   const principals = loadPrincipals({ NODE_ENV: 'development', PRINCIPALS_FILE: undefined });
-  const api = await listen(createApp({ client: server.env.client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
+  const api = await listen(createApp({ client: sealedClient(server.env.connection, 'default', seal.signer), taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }) }), 0, '127.0.0.1');
 
   const timings = new Map<string, number[]>();
   const call = async (kind: string, method: string, path: string, token: string, body?: unknown) => {
@@ -102,6 +106,14 @@ async function main(): Promise<void> {
   const requests = [...timings.values()].reduce((n, l) => n + l.length, 0) - 20;
   console.log(`throughput: ${(requests / elapsed).toFixed(1)} commands and reads per second over ${elapsed.toFixed(1)} s`);
   console.log(`working days across two years: ${calendarUs.toFixed(0)} µs a count`);
+
+  // What Temporal keeps of the longest realistic project (its warnings: 10 MB or 10,240 events per run,
+  // 512 KB per payload).
+  const longest = await longestProject(db);
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`\nlongest realistic project (two years, 3 attempts per stage, corrections by every party, weekly reports):`);
+  for (const [i, run] of longest.runs.entries()) console.log(`  run ${i + 1}: ${run.events} events, ${kb(run.bytes)} of history, largest event ${kb(run.largestEvent)}`);
+  console.log(`  final state ${kb(longest.stateBytes)}; replaying every run took ${longest.replayMs.toFixed(0)} ms`);
 
   await api.close();
   worker.shutdown();

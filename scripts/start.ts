@@ -1,7 +1,7 @@
 // `npm start`: the whole service on one machine. Starts the Temporal dev server (unless TEMPORAL_ADDRESS
 // names a cluster), the worker and the API, prints where to go, and stops everything on Ctrl-C.
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { securityOptions } from '../api/security';
@@ -12,6 +12,8 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
+import { loadSealSigner } from '../config/seal';
+import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(connectionOptions(target));
   started.push({ name: 'Temporal client', stop: () => connection.close() });
   if (!devServer) await ensureSearchAttributes(connection, target.namespace);
-  const client = new Client({ connection, namespace: target.namespace });
+  const client = sealedClient(connection, target.namespace, loadSealSigner(config));
 
   const workerConnection = await connectWorker(target);
   started.push({ name: 'worker connection', stop: () => workerConnection.close() });

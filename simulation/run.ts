@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { SingleBar } from 'cli-progress';
 import express from 'express';
@@ -25,8 +24,10 @@ import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domai
 import { UTILITIES, type Party, type Stage } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { registrationInput, type Actor } from '../domain/project';
-import { testServerExecutable } from '../temporal/binaries';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { generateSealKeys } from '../temporal/command-seal';
+import { sealedTimeSkippingEnv } from '../temporal/time-skipping';
+import { bundleWorkflows } from '../worker/bundle';
 import { recordSupplement, signOff, submitApplication } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
 import type { StageCase } from './jinshan-2021';
@@ -68,7 +69,9 @@ const atTen = (calendar: WorkingCalendar, day: string, n: number) => startOfShan
 
 export async function simulate(cases: StageCase[], { progress = true }: { progress?: boolean } = {}): Promise<SimulationResult> {
   if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  // The bots act as the API does: every command sealed, at the test server's (skipped) time.
+  const seal = generateSealKeys();
+  const env = await sealedTimeSkippingEnv(seal.signer);
   const embedded = await startEmbeddedPostgres();
   const db = connectDb(embedded.url, 4);
   const companies = await listen(express().use(express.json()).use('/', devUtilityInbox()), 0, '127.0.0.1');
@@ -92,13 +95,14 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      workflowBundle: await bundleWorkflows(seal.keys),
       activities: createActivities({
         sink: new FileNotificationSink(join(mkdtempSync(join(tmpdir(), 'one-window-sim-')), 'notifications.jsonl')),
         db,
         liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
         utilityEndpoints: Object.fromEntries(UTILITIES.map((u) => [u, `http://127.0.0.1:${companies.port}/${u}`])),
         pushTimeoutMs: 5_000,
+        sealKeys: seal.keys,
       }),
     });
     running = worker.run();

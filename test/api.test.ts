@@ -123,11 +123,15 @@ test('a project goes through all four stages over HTTP, each action recorded wit
   for (const party of ['construction', 'planning', 'water', 'civil-defense']) await approve(id, 'permit', party);
 
   await call('POST', stage(id, 'acceptance', 'application'), 'dev-window', {});
-  const pending = await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-agent');
+  const pending = await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-leader');
   expect(pending.body.stages[2]?.pendingParties).toEqual(['planning', 'construction']);
   await approve(id, 'acceptance', 'planning');
-  // An admin may sign for any party; the record shows it was the admin.
-  await approve(id, 'acceptance', 'construction', 'dev-admin');
+  // An admin records a department's decision only as a proxy (代录), with its document and a reason.
+  const proxy = { reference: '区建管委〔2026〕12号', reason: '部门系统故障，按书面意见代录' };
+  expect((await approve(id, 'acceptance', 'construction', 'dev-admin')).body.issues[0].path).toBe('body.proxy');
+  const proxied = await call('POST', stage(id, 'acceptance', 'sign-offs'), 'dev-admin', { party: 'construction', decision: 'approve', proxy });
+  expect(proxied.body.stages[2].attempts[0].signOffs.find((s: { party: string }) => s.party === 'construction')).toMatchObject({ by: { id: 'admin-01' }, proxy });
+  expect(proxied.body.trail.at(-2).detail).toMatch(/代录 proxy by admin-01, ref 区建管委〔2026〕12号/);
 
   // Acceptance approved: connection opened on its own, the permit having been pushed to the company.
   const connecting = await call('GET', `/api/projects/${id}`, 'dev-window');
@@ -211,7 +215,7 @@ test('wrong actions answer 400, 404 or 409 with the field or the reason, and cha
   expect(notOpen).toMatchObject({ status: 409, body: { error: 'refused', message: 'stage design has no application to review' } });
   expect((await call('POST', stage(id, 'permit', 'application'), 'dev-window', {})).body.message).toMatch(/project is at stage design, not permit/);
   await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
-  const civil = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-admin', { party: 'civil-defense', decision: 'approve' });
+  const civil = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-admin', { party: 'civil-defense', decision: 'approve', proxy: { reference: 'x', reason: 'y' } });
   expect(civil).toMatchObject({ status: 409, body: { message: expect.stringMatching(/civil-defense is not a required party of stage design/) } });
   await approve(id, 'design', 'planning');
   expect((await approve(id, 'design', 'planning')).body.message).toMatch(/planning already signed off stage design attempt 1/);

@@ -15,7 +15,20 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  // Temporal's front door trusts whoever reaches it: only this host's loopback may.
+  expect(compose.services.temporal.ports).toEqual(['127.0.0.1:7233:7233']);
+  expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
+  // The API seals commands with the private key the seal-keys service made; the worker verifies with the public one.
+  const keygen = compose.services['seal-keys'];
+  expect(existsSync(join(ROOT, keygen.command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+  const keysAt = keygen.command[2];
+  for (const name of ['worker', 'api']) {
+    expect(compose.services[name].volumes).toContain(`seal-keys:${keysAt}:ro`);
+    expect(compose.services[name].depends_on['seal-keys']).toEqual({ condition: 'service_completed_successfully' });
+  }
+  expect(compose.services.api.environment.SEAL_PRIVATE_KEY_FILE).toBe(`${keysAt}/seal-private.pem`);
+  expect(compose.services.worker.environment.SEAL_PUBLIC_KEYS_FILE).toBe(`${keysAt}/seal-public.pem`);
   expect(compose.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
   for (const name of ['worker', 'api']) {
     const service = compose.services[name];

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { connectDb, migrate } from '../db/connect';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { generateSealKeys } from '../temporal/command-seal';
 
 declare global {
   var __devServer: DevServer | undefined;
@@ -36,6 +37,8 @@ async function freshPostgresDatabase(serverUrl: string): Promise<string> {
 
 export default async function globalSetup(): Promise<void> {
   process.env.TEST_TMP_ROOT = mkdtempSync(join(tmpdir(), 'one-window-test-'));
+  // The suite's command seal: test clients sign as the API does, test workers trust its public key.
+  process.env.TEST_SEAL_PRIVATE_KEY = generateSealKeys().pem;
   const [server, databaseUrl] = await Promise.all([
     startDevServer(),
     (async () => {

@@ -25,7 +25,7 @@ import {
 import type { projectApproval } from '../workflows/project-approval';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { saveHistoryIfRecording } from './support/histories';
-import { bundle, createTimeSkippingEnv, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
+import { act, bundle, createTimeSkippingEnv, startWorker, testDb, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
@@ -70,9 +70,9 @@ async function start(overrides: Parameters<typeof projectInput>[0] = {}, policy:
   return [await startProject(env.client, taskQueue, input), input];
 }
 
-const apply = (h: Handle, stage: Stage) => h.executeUpdate(submitApplication, { args: [{ stage, by: window }] });
+const apply = (h: Handle, stage: Stage) => act(h, submitApplication, { stage, by: window });
 const sign = (h: Handle, stage: Stage, party: Party, decision: SignOffInput['decision'] = 'approve', extra: Partial<SignOffInput> = {}) =>
-  h.executeUpdate(signOff, { args: [{ stage, party, decision, by: stage === 'connection' ? utility(party) : reviewer(party), ...extra }] });
+  act(h, signOff, { stage, party, decision, by: stage === 'connection' ? utility(party) : reviewer(party), ...extra });
 async function pass(h: Handle, stage: Exclude<Stage, 'connection'>) {
   await apply(h, stage);
   for (const party of STAGE_PARTIES[stage]) await sign(h, stage, party);
@@ -152,7 +152,7 @@ test('a major project climbs the ladder tier by tier in working days, pauses for
   const pausedFrom = await env.currentTimeMs();
   await env.sleep(days(10));
   expect(await ladder()).toHaveLength(3);
-  const supplemented = await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window }] });
+  const supplemented = await act(h, recordSupplement, { stage: 'design', by: window });
   const correction = supplemented.stages[0]!.attempts[0]!.corrections[0]!;
   const paused = calendar.workingDaysBetween(shanghaiDate(pausedFrom), shanghaiDate(correction.supplementedAt!));
   expect(paused).toBeGreaterThan(0);
@@ -193,7 +193,7 @@ test('a non-major project escalates once, to the liaison, past the stage time li
   expect(state.escalations.map((e) => `${e.tier}:${e.party}`)).toEqual(['liaison:construction', 'liaison:water']);
 
   // Green channel later: the ladder's higher tiers fire at once for what is already long overdue.
-  state = await h.executeUpdate(enterGreenChannel, { args: [{ agent: 'agent-02', by: admin }] });
+  state = await act(h, enterGreenChannel, { agent: 'agent-02', by: admin });
   expect(state).toMatchObject({ agent: 'agent-02', greenChannel: { by: admin }, project: { major: true } });
   await env.sleep('1 hour');
   state = await h.query(stateQuery);

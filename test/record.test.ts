@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
-import { tempFile } from './support/temporal';
+import { tempFile, testSeal } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
 let service: Awaited<ReturnType<typeof startService>>;
@@ -111,6 +111,7 @@ test('recording is idempotent: run twice it records once, and an older snapshot 
     liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
     utilityEndpoints: {},
     pushTimeoutMs: 1_000,
+    sealKeys: testSeal().keys,
   });
   const count = async () =>
     Promise.all(

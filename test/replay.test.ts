@@ -2,6 +2,7 @@
 // current workflow code: a change that would break running projects fails here first.
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { HARDENING_PATCH } from '../workflows/messages';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -36,6 +37,10 @@ test('saved histories from before and after the long-running change are both rep
       'pre-record-continued-as-new',
       'pre-record-green-channel-ladder',
       'pre-record-utility-push',
+      // Recorded after it but before HARDENING_PATCH (the record awaited in the main loop, full reports in state).
+      'pre-hardening-general-four-stages',
+      'pre-hardening-long-running-reports',
+      'pre-hardening-continued-as-new',
       // Recorded by the current code, including a run that ended by continuing as new.
       'general-four-stages',
       'long-running-reports',
@@ -45,8 +50,14 @@ test('saved histories from before and after the long-running change are both rep
     ]),
   );
   for (const { name, history } of histories) {
-    const expected = name.startsWith('pre-patch-') ? [] : name.startsWith('pre-record-') ? [LONG_RUNNING_PATCH] : [LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH];
-    expect([name, patchesIn(history)]).toEqual([name, expected]);
+    const expected = name.startsWith('pre-patch-')
+      ? []
+      : name.startsWith('pre-record-')
+        ? [LONG_RUNNING_PATCH]
+        : name.startsWith('pre-hardening-')
+          ? [LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
+          : [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH];
+    expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
   expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();

@@ -10,7 +10,7 @@ import { REFUSED, recordSupplement, signOff, stateQuery, submitApplication, with
 import type { projectApproval } from '../workflows/project-approval';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { saveHistoryIfRecording } from './support/histories';
-import { bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
+import { act, bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
@@ -36,11 +36,9 @@ afterAll(async () => {
 
 const start = (overrides: Parameters<typeof projectInput>[0] = {}) => startProject(env.client, taskQueue, projectInput(overrides));
 
-const apply = (h: Handle, stage: Stage) => h.executeUpdate(submitApplication, { args: [{ stage, by: window }] });
+const apply = (h: Handle, stage: Stage) => act(h, submitApplication, { stage, by: window });
 const sign = (h: Handle, stage: Stage, party: Party, decision: SignOffInput['decision'], extra: Partial<SignOffInput> = {}) =>
-  h.executeUpdate(signOff, {
-    args: [{ stage, party, decision, by: stage === 'connection' ? utility(party) : reviewer(party), ...extra }],
-  });
+  act(h, signOff, { stage, party, decision, by: stage === 'connection' ? utility(party) : reviewer(party), ...extra });
 const approveAll = async (h: Handle, stage: Stage, parties: readonly Party[]) => {
   let state: ProjectState | undefined;
   for (const party of parties) state = await sign(h, stage, party, 'approve');
@@ -74,7 +72,7 @@ test('a general project walks design → permit → acceptance → connection, t
   expect(stageStatus(state, 'design')).toBe('under-review');
   state = await sign(h, 'design', 'planning', 'correction', { items: ['总平面图', '日照分析报告'] });
   expect(stageStatus(state, 'design')).toBe('correction');
-  state = await h.executeUpdate(recordSupplement, { args: [{ stage: 'design', by: window, note: '已补齐' }] });
+  state = await act(h, recordSupplement, { stage: 'design', by: window, note: '已补齐' });
   expect(stageStatus(state, 'design')).toBe('under-review');
   state = await approveAll(h, 'design', ['water', 'planning', 'construction']);
   expect(stageStatus(state, 'design')).toBe('approved');
@@ -202,7 +200,7 @@ test('withdrawal ends the project and records who withdrew it and why', async ()
   await approveAll(h, 'design', ['planning', 'construction', 'water']);
   await apply(h, 'permit');
   await sign(h, 'permit', 'planning', 'approve');
-  const state = await h.executeUpdate(withdraw, { args: [{ by: window, reason: '项目取消' }] });
+  const state = await act(h, withdraw, { by: window, reason: '项目取消' });
   expect(state.status).toBe('withdrawn');
   const final = await h.result();
   expect(final.withdrawal).toMatchObject({ by: window, reason: '项目取消' });

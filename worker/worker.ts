@@ -7,6 +7,8 @@ import { FileNotificationSink } from '../activities/notification-sink';
 import type { Config } from '../config/env';
 import type { Db } from '../db/connect';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
+import { loadSealKeys } from '../config/seal';
+import { bundleWorkflows } from './bundle';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
 
 export interface WorkerDeps {
@@ -30,15 +32,17 @@ export function activityDeps(config: Config, db: Db): ActivityDeps {
     liaisons: loadLiaisons(config.liaisonsFile),
     utilityEndpoints: loadUtilityEndpoints(config),
     pushTimeoutMs: config.PUSH_TIMEOUT_MS,
+    sealKeys: loadSealKeys(config),
   };
 }
 
-export function createWorker({ connection, namespace, taskQueue, activities, workflowBundle }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, activities, workflowBundle }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    // Bundled here (not from workflowsPath) so the seal's public keys are compiled in; see worker/bundle.ts.
+    workflowBundle: workflowBundle ?? (await bundleWorkflows(activities.sealKeys)),
     activities: createActivities(activities),
   });
 }

@@ -26,6 +26,7 @@ import {
   checkAgent,
   checkCadence,
   checkGreenChannel,
+  composeReport,
   dueEscalations,
   nextEscalationAt,
   nextReportAt,
@@ -43,6 +44,8 @@ import {
   listedStage,
   newProjectState,
   overallStatus,
+  reportsSent,
+  type CommandResult,
   type Notice,
   type ProjectApprovalInput,
   type ProjectState,
@@ -52,17 +55,21 @@ import { WorkingCalendar } from '../domain/calendar';
 import { snapshotVersion } from '../domain/record';
 import {
   FORBIDDEN,
+  HARDENING_PATCH,
   REFUSED,
   assignAgent,
   calendarChanged,
   enterGreenChannel,
+  recordHealthQuery,
   recordSupplement,
   setReportCadence,
   signOff,
   stateQuery,
   submitApplication,
   withdraw,
+  type RecordHealth,
 } from './messages';
+import { LIMITS, capacityRefusal } from '../domain/limits';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
 
 /**
@@ -86,9 +93,24 @@ const { notify, produceReport, escalate, recordProject, workingCalendar } = prox
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+// The public record once the hardening patch applies: retried for as long as the database is away, but a
+// write the database refuses for its data (a bad value, a constraint) fails at once and waits for the
+// next change; in either case nothing else in the workflow waits for it.
+const { recordProject: recordBeside, deliverReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** History size (bytes) at which a hardened project continues as new: each record write carries the
+ *  state (at most 256 KB), so this keeps a run's history a fifth of Temporal's 10 MB warning. */
+const HISTORY_BYTES_CAP = 2 * 1024 * 1024;
+
 function refuseIf(reason: string | null, type = REFUSED): void {
   if (reason !== null) throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
 }
+
+/** Human actions other than withdrawal may not grow the project past its size limit. */
+const withinCapacity = (state: ProjectState, input: unknown): void => refuseIf(capacityRefusal(state, input));
 
 type Outgoing = Notice & { key: string };
 
@@ -103,21 +125,32 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     });
   const outbox: Outgoing[] = [];
   const now = (): string => new Date().toISOString();
-  const queue = (notices: Notice[]): ProjectState => {
+  // An accepted action answers with its place in the trail, not the whole state: Temporal keeps every
+  // Update's result in history. Callers read the state by query.
+  const queue = (notices: Notice[]): CommandResult => {
     const seq = state.trail.length;
     notices.forEach((n, i) => outbox.push({ ...n, key: `${state.project.id}/${seq}/${i}` }));
-    return state;
+    return { seq, at: state.trail[seq - 1]?.at ?? now() };
   };
 
   setHandler(stateQuery, () => state);
   setHandler(submitApplication, (a) => queue(applyApplication(state, a, now())), {
-    validator: (a) => refuseIf(checkApplication(state, a)),
+    validator: (a) => {
+      refuseIf(checkApplication(state, a));
+      withinCapacity(state, a);
+    },
   });
   setHandler(signOff, (s) => queue(applySignOff(state, s, now())), {
-    validator: (s) => refuseIf(checkSignOff(state, s)),
+    validator: (s) => {
+      refuseIf(checkSignOff(state, s));
+      withinCapacity(state, s);
+    },
   });
   setHandler(recordSupplement, (s) => queue(applySupplement(state, s, now())), {
-    validator: (s) => refuseIf(checkSupplement(state, s)),
+    validator: (s) => {
+      refuseIf(checkSupplement(state, s));
+      withinCapacity(state, s);
+    },
   });
   setHandler(withdraw, (w) => queue(applyWithdrawal(state, w, now())), {
     validator: (w) => refuseIf(checkWithdrawal(state, w)),
@@ -131,16 +164,21 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     validator: (a) => {
       refuseIf(agentAssignmentForbidden(state, a), FORBIDDEN);
       refuseIf(checkAgent(state, a));
+      withinCapacity(state, a);
     },
   });
   setHandler(setReportCadence, (c) => queue(applyCadence(state, c, now())), {
     validator: (c) => {
       refuseIf(agentForbidden(state, c.by), FORBIDDEN);
       refuseIf(checkCadence(state, c));
+      withinCapacity(state, c);
     },
   });
   setHandler(enterGreenChannel, (g) => queue(applyGreenChannel(state, g, now())), {
-    validator: (_g) => refuseIf(checkGreenChannel(state)),
+    validator: (g) => {
+      refuseIf(checkGreenChannel(state));
+      withinCapacity(state, g);
+    },
   });
   return longRunningLoop(input, policy, state, outbox);
 }
@@ -182,13 +220,34 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
   setHandler(calendarChanged, () => {
     calendarStale = recording;
   });
+  const hardened = patched(HARDENING_PATCH);
   let recorded = -1;
   const record = async () => {
-    if (!recording || snapshotVersion(state) === recorded) return;
+    if (hardened || !recording || snapshotVersion(state) === recorded) return;
     const version = snapshotVersion(state);
     await recordProject({ state, at: Date.now() });
     recorded = version;
   };
+  // Hardened: the record is written beside the main loop, one write at a time, always the latest state.
+  let recordFailure: RecordHealth['failure'] = null;
+  const recordCaughtUp = () => !recording || snapshotVersion(state) === recorded || (hardened && recordFailure?.version === snapshotVersion(state));
+  setHandler(recordHealthQuery, () => ({ recordedVersion: recorded, currentVersion: snapshotVersion(state), failure: recordFailure }));
+  if (hardened && recording) {
+    void (async () => {
+      for (;;) {
+        await condition(() => !recordCaughtUp());
+        const version = snapshotVersion(state);
+        try {
+          await recordBeside({ state, at: Date.now() });
+          recorded = version;
+          recordFailure = null;
+        } catch (err) {
+          const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+          recordFailure = { version, message: cause, at: new Date().toISOString() };
+        }
+      }
+    })();
+  }
   const inFlight = new Set<string>();
   let settled = 0; // bumped when a push settles, so the loop wakes to record it
 
@@ -269,7 +328,14 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     if (reportAt !== null && reportAt <= at) {
       // Its timer rang: dated when it was due. Made overdue by a cadence switch: sent and dated now.
       const when = reportAt === plannedReport && reportAt > before ? reportAt : at;
-      state.reports.push(await produceReport({ state: { ...state, trail: [] }, at: when }));
+      // Hardened: composed here (a pure function), so only the report enters history, not the state.
+      const report = hardened ? composeReport(state, when) : await produceReport({ state: { ...state, trail: [] }, at: when });
+      if (hardened) {
+        await deliverReport({ project: { id, name: state.project.name }, report });
+        // The live state keeps the latest reports; every one is in the public record.
+        state.reportCount = reportsSent(state) + 1;
+        state.reports = [...state.reports, report].slice(-LIMITS.reportsInState);
+      } else state.reports.push(report);
     }
     // One rung at a time, looking again after each delivery: a sign-off or a correction that arrives
     // meanwhile stops the rungs still to come. (Histories from before PUBLIC_RECORD_PATCH climbed the
@@ -293,15 +359,19 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
 
     const closed = state.status !== 'active';
     const info = workflowInfo();
-    if (closed || info.continueAsNewSuggested || info.historyLength >= policy.historyEventCap) {
+    // Hardened projects also start afresh well before Temporal's 10 MB history-size warning, whatever
+    // the server suggests (the test server suggests nothing).
+    const tooLarge = hardened && info.historySize >= HISTORY_BYTES_CAP;
+    if (closed || info.continueAsNewSuggested || info.historyLength >= policy.historyEventCap || tooLarge) {
       // Nothing may be lost at the boundary: finish every handler, push and notice first.
       for (;;) {
         startPushes();
         await condition(() => allHandlersFinished() && inFlight.size === 0);
         syncSearchAttributes();
-        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending') && (!recording || snapshotVersion(state) === recorded)) break;
+        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending') && recordCaughtUp()) break;
         await drain();
-        await record();
+        if (hardened) await condition(() => recordCaughtUp() || outbox.length > 0 || !allHandlersFinished());
+        else await record();
       }
       if (state.status !== 'active') return state;
       return continueAsNew<typeof projectApproval>({

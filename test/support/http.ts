@@ -16,6 +16,8 @@ export function apiCaller(port: () => number) {
       },
       // A string is sent as it is (to send malformed JSON on purpose).
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      // No answer within this is a hang, and fails the test rather than stalling it.
+      signal: AbortSignal.timeout(20_000),
     });
     const text = await res.text();
     return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };

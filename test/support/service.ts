@@ -30,8 +30,10 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   const server = await listen(app, 0, '127.0.0.1');
   const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {} });
   return {
+    app,
     client,
     db,
+    taskQueue,
     port: server.port,
     async stop() {
       await server.close();

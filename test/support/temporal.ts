@@ -1,34 +1,44 @@
 // Real Temporal servers for tests: the time-skipping test server, the suite's dev server, a worker.
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { Connection, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { CommandResult, ProjectState } from '../../domain/project';
+import { stateQuery } from '../../workflows/messages';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { loadLiaisons } from '../../activities/liaisons';
 import { FileNotificationSink } from '../../activities/notification-sink';
 import { ROOT } from '../../config/env';
 import { connectDb, type Db } from '../../db/connect';
-import { testServerExecutable } from '../../temporal/binaries';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createWorker } from '../../worker/worker';
+import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
+import { bundleWorkflows } from '../../worker/bundle';
+import type { SealKeySet } from '../../domain/seal';
+import { keySetOf, sealedClient, signerFromPem, type SealSigner } from '../../temporal/command-seal';
 
 // The SDK's INFO lines would bury test output.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export const WORKFLOWS = require.resolve('../../workflows');
-
-/** Bundles the workflow code once; call from beforeAll and pass the bundle to every worker of the file. */
-export function bundle(workflowsPath = WORKFLOWS): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+/** The suite's command seal (test/global-setup.ts): clients sign as the API does, workers trust it. */
+export function testSeal(): { signer: SealSigner; keys: SealKeySet } {
+  const pem = process.env.TEST_SEAL_PRIVATE_KEY;
+  if (!pem) throw new Error('TEST_SEAL_PRIVATE_KEY is unset: the global setup did not make the seal key');
+  const signer = signerFromPem(pem);
+  return { signer, keys: keySetOf(createPublicKey(signer.privateKey)) };
 }
 
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
-  await ensureSearchAttributes(env.connection, 'default');
-  return env;
+/** Bundles the workflow code once; call from beforeAll and pass the bundle to every worker of the file. */
+export function bundle(workflowsPath?: string): Promise<WorkflowBundle> {
+  return bundleWorkflows(testSeal().keys, workflowsPath);
+}
+
+/** A time-skipping server whose client seals commands at the server's own (skipped) time. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return sealedTimeSkippingEnv(testSeal().signer);
 }
 
 export function devServerAddress(): string {
@@ -37,8 +47,9 @@ export function devServerAddress(): string {
   return address;
 }
 
+/** A client of the suite's dev server that seals its commands, as the API's does. */
 export async function devServerClient(): Promise<Client> {
-  return new Client({ connection: await Connection.connect({ address: devServerAddress() }) });
+  return sealedClient(await Connection.connect({ address: devServerAddress() }), 'default', testSeal().signer);
 }
 
 /** The suite's record database (see global-setup.ts). */
@@ -62,7 +73,7 @@ export async function startWorker(
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
-  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs };
+  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
@@ -75,4 +86,10 @@ export async function startWorker(
       await db.destroy();
     },
   };
+}
+
+/** An action, then the state as the API reads it: an Update answers only its place in the trail. */
+export async function act<A>(h: WorkflowHandle, update: UpdateDefinition<CommandResult, [A]>, input: A): Promise<ProjectState> {
+  await h.executeUpdate(update, { args: [input] });
+  return h.query(stateQuery);
 }

@@ -1,0 +1,43 @@
+// How far a caller can grow a project. Every list a person can lengthen is bounded, and so is the whole
+// state: the workflow keeps it in memory, carries it across continue-as-new and hands it to the record
+// writer, and Temporal warns at 512 KB for one payload. These numbers are documented in the API.
+import type { ProjectState } from './project';
+
+export const LIMITS = {
+  /** 一次性告知: missing items one correction may list, and the characters of one item. */
+  correctionItems: 50,
+  itemChars: 200,
+  /** Free text: a sign-off's comment, an application's or supplement's note, a withdrawal's reason. */
+  commentChars: 1000,
+  /** Applications of one stage (the first and every resubmission after a rejection). */
+  attemptsPerStage: 12,
+  /** Report cadence switches and agent changes over a project's life. */
+  cadenceChanges: 60,
+  agentChanges: 30,
+  /** The serialized project state (UTF-8 bytes); a human action that would pass it is refused. */
+  stateBytes: 256 * 1024,
+  /** Progress reports kept in the live state; older ones stay in the public record. */
+  reportsInState: 26,
+} as const;
+
+/** UTF-8 length of a string, without TextEncoder (workflow code stays free of host APIs it need not use). */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Why a human action carrying `input` would make the project too large to keep, or null. */
+export function capacityRefusal(state: ProjectState, input: unknown): string | null {
+  const size = utf8Bytes(JSON.stringify(state)) + utf8Bytes(JSON.stringify(input) ?? '');
+  if (size <= LIMITS.stateBytes) return null;
+  return `project ${state.project.id} has reached its size limit (${Math.round(LIMITS.stateBytes / 1024)} KB); shorten the text, or ask an admin`;
+}

@@ -1,0 +1,137 @@
+// Who may reach what, as one table: every principal kind against every endpoint the app serves. The
+// endpoints are read from the express app itself, so a new one without a row here fails this test.
+import type express from 'express';
+import { apiCaller } from './support/http';
+import { startService } from './support/service';
+
+let service: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  service = await startService('matrix', { devUtilityInbox: true });
+});
+afterAll(async () => {
+  await service?.stop();
+});
+const call = apiCaller(() => service.port);
+
+const KINDS = {
+  anonymous: undefined,
+  window: 'dev-window',
+  admin: 'dev-admin',
+  leader: 'dev-leader',
+  // The fixture project is followed by agent-01, is industrial (no civil-defense) and asked for gas only.
+  'agent-own': 'dev-agent',
+  'agent-other': 'dev-agent-2',
+  'reviewer-party': 'dev-planning',
+  'reviewer-other': 'dev-civil-defense',
+  'utility-party': 'dev-gas',
+  'utility-other': 'dev-power',
+} as const;
+type Kind = keyof typeof KINDS;
+const SIGNED_IN = (Object.keys(KINDS) as Kind[]).filter((k) => k !== 'anonymous');
+const READERS: Kind[] = ['window', 'admin', 'leader', 'agent-own', 'reviewer-party', 'utility-party'];
+
+interface Row {
+  /** Who gets past authentication and authorisation (any answer but 401/403; never 5xx). */
+  allowed: Kind[] | 'public';
+  request: (project: string, kind: Kind) => { path: string; body?: unknown };
+  /** Acts on the project: each kind gets a fresh one, so one kind's action does not change what the next meets. */
+  acts?: true;
+}
+
+const registration = {
+  name: '金山卫镇 工业厂房',
+  applicant: { name: '上海金山卫某某制造有限公司', uscc: '91310000MA1FL4B24G' },
+  category: 'industrial',
+  locality: 'jinshanwei',
+  utilities: ['gas'],
+  agent: 'agent-01',
+};
+const p = (id: string, rest = '') => `/api/projects/${id}${rest}`;
+
+const MATRIX: Record<string, Row> = {
+  'GET /health': { allowed: 'public', request: () => ({ path: '/health' }) },
+  'GET /api/openapi.json': { allowed: 'public', request: () => ({ path: '/api/openapi.json' }) },
+  'USE /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs/' }) },
+  'POST /api/projects': { allowed: ['window', 'admin'], request: () => ({ path: '/api/projects', body: registration }) },
+  'GET /api/projects': { allowed: SIGNED_IN, request: () => ({ path: '/api/projects?limit=5' }) },
+  'GET /api/projects/:id': { allowed: READERS, request: (id) => ({ path: p(id) }) },
+  'POST /api/projects/:id/stages/:stage/application': { acts: true, allowed: ['window', 'admin'], request: (id) => ({ path: p(id, '/stages/design/application'), body: {} }) },
+  'POST /api/projects/:id/stages/:stage/sign-offs': { acts: true,
+    allowed: ['admin', 'reviewer-party', 'reviewer-other', 'utility-party', 'utility-other'],
+    request: (id, kind) => ({
+      path: p(id, '/stages/design/sign-offs'),
+      body: kind === 'admin' ? { party: 'planning', decision: 'approve', proxy: { reference: '规划〔2026〕1号', reason: '书面意见代录' } } : { decision: 'approve' },
+    }),
+  },
+  'POST /api/projects/:id/stages/:stage/supplements': { acts: true, allowed: ['window', 'admin'], request: (id) => ({ path: p(id, '/stages/design/supplements'), body: {} }) },
+  'POST /api/projects/:id/withdrawal': { acts: true, allowed: ['window', 'admin'], request: (id) => ({ path: p(id, '/withdrawal'), body: { reason: '建设单位撤回' } }) },
+  'PUT /api/projects/:id/agent': { acts: true, allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/agent'), body: { agent: 'agent-02' } }) },
+  'PUT /api/projects/:id/report-cadence': { acts: true, allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/report-cadence'), body: { cadence: 'weekly' } }) },
+  'POST /api/projects/:id/green-channel': { acts: true, allowed: ['admin'], request: (id) => ({ path: p(id, '/green-channel'), body: { agent: 'agent-01' } }) },
+  'GET /api/projects/:id/reports': { allowed: READERS, request: (id) => ({ path: p(id, '/reports') }) },
+  'GET /api/projects/:id/escalations': { allowed: READERS, request: (id) => ({ path: p(id, '/escalations') }) },
+  'GET /api/projects/:id/audit': { allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/audit') }) },
+  'GET /api/calendar/working-days': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/working-days?from=2026-01-01&to=2026-02-01' }) },
+  'GET /api/calendar/deadline': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/deadline?from=2026-01-01&days=5' }) },
+  'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
+  'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2032', body: { holidays: ['2032-01-01'], workdays: [] } }) },
+  'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
+  // Development only (never mounted in production): the stand-in utility companies.
+  'GET /dev/utility-inbox': { allowed: 'public', request: () => ({ path: '/dev/utility-inbox' }) },
+  'POST /dev/utility-inbox/:company': { allowed: 'public', request: () => ({ path: '/dev/utility-inbox/gas', body: { probe: true } }) },
+};
+
+interface RouterLayer {
+  rawPath?: string;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: RouterLayer[] };
+}
+
+/** Every endpoint the app serves, as 'METHOD /path', read from express's own router. */
+function endpoints(app: express.Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: RouterLayer[], prefix: string) => {
+    for (const layer of stack) {
+      const path = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${prefix}${layer.route.path === '/' && prefix ? '' : layer.route.path}`);
+      } else if (layer.handle.stack) walk(layer.handle.stack, prefix + path);
+      else if (path && prefix + path !== '/api') found.push(`USE ${prefix}${path}`);
+    }
+  };
+  walk((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, '');
+  return [...new Set(found)].sort();
+}
+
+test('every endpoint the app serves has a row in the access matrix, and every row an endpoint', () => {
+  expect(endpoints(service.app)).toEqual(Object.keys(MATRIX).sort());
+});
+
+/** A project in design review, as the rows find it. */
+async function fixtureProject(): Promise<string> {
+  const created = await call('POST', '/api/projects', 'dev-window', registration);
+  await call('POST', p(created.body.id, '/stages/design/application'), 'dev-window', {});
+  return created.body.id as string;
+}
+
+let shared: string;
+beforeAll(async () => {
+  shared = await fixtureProject();
+});
+
+test.each(Object.entries(MATRIX))('%s: each kind of principal reaches it only as the table says', async (route, row) => {
+  const method = route.split(' ')[0] as string;
+  const verb = method === 'USE' ? 'GET' : method;
+  const kinds = Object.keys(KINDS) as Kind[];
+  const answers = await Promise.all(
+    kinds.map(async (kind) => {
+      const { path, body } = row.request(row.acts ? await fixtureProject() : shared, kind);
+      return call(verb, path, KINDS[kind], body);
+    }),
+  );
+  const outcomes = Object.fromEntries(answers.map((res, i) => [kinds[i], res.status >= 500 ? `error ${res.status}` : res.status === 401 ? 'unauthenticated' : res.status === 403 ? 'forbidden' : 'reached']));
+  const expected = Object.fromEntries(
+    kinds.map((kind) => [kind, row.allowed === 'public' || row.allowed.includes(kind) ? 'reached' : kind === 'anonymous' ? 'unauthenticated' : 'forbidden']),
+  );
+  expect(outcomes).toEqual(expected);
+});

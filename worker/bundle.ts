@@ -1,0 +1,29 @@
+// The workflow bundle: the workflows, their interceptors (the command seal check), and the public keys
+// those interceptors trust, compiled in. Validators never run on replay, so changing the keys never
+// changes how a history replays.
+import { bundleWorkflowCode, DefaultLogger, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
+import type { SealKeySet } from '../domain/seal';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+export const WORKFLOW_INTERCEPTORS = require.resolve('../workflows/interceptors');
+
+// webpack comes with @temporalio/worker, which does the bundling; take the same copy it uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const webpack = require(require.resolve('webpack', { paths: [require.resolve('@temporalio/worker')] })) as {
+  DefinePlugin: new (definitions: Record<string, string>) => unknown;
+};
+
+export function bundleOptions(keys: SealKeySet, workflowsPath = WORKFLOWS_PATH): BundleOptions {
+  return {
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS],
+    webpackConfigHook: (config) => ({
+      ...config,
+      plugins: [...(config.plugins ?? []), new webpack.DefinePlugin({ __ONE_WINDOW_SEAL_KEYS__: JSON.stringify(JSON.stringify(keys)) }) as never],
+    }),
+  };
+}
+
+export function bundleWorkflows(keys: SealKeySet, workflowsPath?: string, logger = new DefaultLogger('WARN')): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ ...bundleOptions(keys, workflowsPath), logger });
+}
