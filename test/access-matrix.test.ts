@@ -77,7 +77,8 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2032', body: { holidays: ['2032-01-01'], workdays: [] } }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
   // Development only (never mounted in production): the stand-in utility companies.
-  'GET /dev/utility-inbox': { allowed: 'public', request: () => ({ path: '/dev/utility-inbox' }) },
+  // Pushes arrive without a token; reading needs one: a company reads its own entries.
+  'GET /dev/utility-inbox': { allowed: ['window', 'admin', 'utility-party', 'utility-other'], request: () => ({ path: '/dev/utility-inbox' }) },
   'POST /dev/utility-inbox/:company': { allowed: 'public', request: () => ({ path: '/dev/utility-inbox/gas', body: { probe: true } }) },
 };
 
