@@ -29,9 +29,12 @@ export const text = (max: number) =>
 
 /** A calendar date the service can count with: YYYY-MM-DD between 2000 and 2099 (any later or earlier
  *  date is refused rather than counted). */
-export const serviceDate = z.iso
-  .date('must be a date YYYY-MM-DD')
-  .refine((d) => d >= MIN_DATE && d <= MAX_DATE, `must be between ${MIN_DATE} and ${MAX_DATE}`);
+export const serviceDate = z
+  .string()
+  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d === new Date(Date.parse(`${d}T00:00:00Z`) || 0).toISOString().slice(0, 10) && d >= MIN_DATE && d <= MAX_DATE, {
+    message: `must be a date YYYY-MM-DD between ${MIN_DATE} and ${MAX_DATE}`,
+  })
+  .openapi({ format: 'date', example: '2026-11-27' });
 
 export const stageCode = z.enum(STAGES);
 export const partyCode = z.enum(PARTIES);

@@ -58,14 +58,14 @@ test('no 5xx, no hang, and a 4xx changes nothing, over random bodies and princip
     ['PUT', `/api/projects/${id}/agent`],
     ['PUT', `/api/projects/${id}/report-cadence`],
     ['POST', `/api/projects/${id}/green-channel`],
-    ['PUT', '/api/calendar/2031'],
+    ['PUT', '/api/calendar/2093'],
     ['POST', `/api/projects/not-a-uuid/withdrawal`],
     ['POST', `/api/projects/${id}/stages/nowhere/sign-offs`],
   ];
   const snapshot = async () => {
     const state = await call('GET', `/api/projects/${id}`, 'dev-admin');
     const record = await service.db.selectFrom('projects').select('version').where('id', '=', id).executeTakeFirst();
-    const year = await call('GET', '/api/calendar/2031', 'dev-admin');
+    const year = await call('GET', '/api/calendar/2093', 'dev-admin');
     return JSON.stringify([state.body.trail, state.body.stages, state.body.agent, state.body.cadence, record?.version, year.status, year.body.holidays]);
   };
   // The record follows the workflow a moment later; compare once it has caught up.
