@@ -1,12 +1,15 @@
 // docker-compose.yml and the Dockerfile are for users (no Docker engine here): checked as text, so they
 // keep pointing at what the build really produces.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadLiaisons } from '../activities/liaisons';
 import { ROOT, loadConfig } from '../config/env';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { UTILITIES } from '../domain/codes';
+import { loadPrincipals } from '../config/principals';
+import { initPrincipals } from '../scripts/principals-init';
 
 // Compose applies YAML merge keys (<<:), as the file uses for the shared service settings.
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -21,8 +24,10 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
   expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
   // The API seals commands with the private key the seal-keys service made; the worker verifies with the public one.
   const keygen = compose.services['seal-keys'];
-  expect(existsSync(join(ROOT, keygen.command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
-  const keysAt = keygen.command[2];
+  const steps = (keygen.command[2] as string).split(' && ').map((step) => step.split(' '));
+  expect(steps.map(([, script]) => existsSync(join(ROOT, (script as string).replace(/^dist\//, '').replace(/\.js$/, '.ts'))))).toEqual([true, true]);
+  const keysAt = steps[0]?.[2] as string;
+  expect(keygen.volumes).toEqual([`seal-keys:${keysAt}`]);
   for (const name of ['worker', 'api']) {
     expect(compose.services[name].volumes).toContain(`seal-keys:${keysAt}:ro`);
     expect(compose.services[name].depends_on['seal-keys']).toEqual({ condition: 'service_completed_successfully' });
@@ -42,9 +47,8 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
     const [node, script] = service.command;
     expect(node).toBe('node');
     expect(existsSync(join(ROOT, script.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
-    // In production the API refuses development principals: the file it names must hold hashed tokens only.
-    const principals = JSON.parse(readFileSync(join(ROOT, service.environment.PRINCIPALS_FILE.replace('/app/', '')), 'utf8'));
-    expect(principals.principals.every((p: Record<string, unknown>) => 'tokenSha256' in p && !('token' in p))).toBe(true);
+    // In production the API refuses the public development tokens: it reads the principals made at first start.
+    expect(service.environment.PRINCIPALS_FILE).toBe(`${compose.services['seal-keys'].volumes[0].split(':')[1]}/principals.json`);
     // Production requires the liaison directory and the companies' endpoints; both must load.
     expect(() => loadLiaisons(join(ROOT, service.environment.LIAISONS_FILE.replace('/app/', '')))).not.toThrow();
     const endpoints = loadUtilityEndpoints({ PORT: 3000, UTILITY_ENDPOINTS_FILE: join(ROOT, service.environment.UTILITY_ENDPOINTS_FILE.replace('/app/', '')) });
@@ -64,4 +68,17 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
 test('the Dockerfile copies every source folder the build compiles', () => {
   const built = (baseConfig.include as string[]).filter((dir) => !(buildConfig.exclude as string[]).includes(dir));
   for (const dir of built) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} ${dir}$`, 'm'));
+});
+
+test('the principals made at first start are accepted in production, and their tokens are not the public ones', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'principals-'));
+  const { file } = initPrincipals(folder);
+  const principals = loadPrincipals({ NODE_ENV: 'production', PRINCIPALS_FILE: file });
+  const [line] = readFileSync(join(folder, 'tokens.txt'), 'utf8').trim().split('\n');
+  const [id, , token] = (line as string).split('\t');
+  expect(principals.authenticate(token as string)?.id).toBe(id);
+  expect(principals.authenticate('dev-window')).toBeUndefined();
+  expect(statSync(join(folder, 'tokens.txt')).mode & 0o077).toBe(0);
+  // Run again, it leaves the file (and its tokens) as they are.
+  expect(initPrincipals(folder).created).toBe(false);
 });
