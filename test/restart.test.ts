@@ -1,10 +1,11 @@
 // Durability: a worker process killed mid-project, and a dev server restarted on its SQLite file.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Connection, type Client, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { startProject } from '../api/project-client';
 import { ROOT } from '../config/env';
@@ -15,7 +16,8 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { signOff, stateQuery, submitApplication, recordSupplement, withdraw } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
 import { projectInput, reviewer, utility, window } from './support/fixtures';
-import { bundle, devServerAddress, devServerClient, startWorker, tempFile, uniqueTaskQueue } from './support/temporal';
+import { bundle, devServerAddress, devServerClient, startWorker, tempFile, testSeal, uniqueTaskQueue } from './support/temporal';
+import { sealedClient } from '../temporal/command-seal';
 import { startUtilityCompanies } from './support/utility-companies';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
@@ -23,6 +25,13 @@ type Handle = WorkflowHandle<typeof projectApproval>;
 const apply = (h: Handle, stage: Stage) => h.executeUpdate(submitApplication, { args: [{ stage, by: window }] });
 const approve = (h: Handle, stage: Stage, party: Party) =>
   h.executeUpdate(signOff, { args: [{ stage, party, decision: 'approve', by: stage === 'connection' ? utility(party) : reviewer(party) }] });
+
+/** The suite's public seal key as a PEM file, as a deployed worker is given it. */
+function sealPublicKeyFile(): string {
+  const file = tempFile('seal-public.pem');
+  writeFileSync(file, createPublicKey(testSeal().signer.privateKey).export({ format: 'pem', type: 'spki' }));
+  return file;
+}
 
 /** The real worker entry point (worker/main.ts) as its own process; resolves once it polls. */
 async function spawnWorker(taskQueue: string, notificationsFile: string, endpointsFile: string): Promise<ChildProcess> {
@@ -35,6 +44,8 @@ async function spawnWorker(taskQueue: string, notificationsFile: string, endpoin
       NOTIFICATIONS_FILE: notificationsFile,
       UTILITY_ENDPOINTS_FILE: endpointsFile,
       DATABASE_URL: process.env.TEST_DB_URL,
+      // The suite's seal key, so the worker accepts the test client's commands as it would the API's.
+      SEAL_PUBLIC_KEYS_FILE: sealPublicKeyFile(),
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
     },
@@ -118,7 +129,8 @@ test('a dev server restarted on its SQLite file keeps every project where it was
   expect(Number(namespace.config?.workflowExecutionRetentionTtl?.seconds)).toBe(3650 * 24 * 60 * 60);
   let connection = await NativeConnection.connect({ address: before.address });
   let worker = await startWorker(connection, workflowBundle, taskQueue);
-  const h1 = await startProject(before.env.client, taskQueue, input);
+  const sealed = sealedClient(before.env.connection, 'default', testSeal().signer);
+  const h1 = await startProject(sealed, taskQueue, input);
   await apply(h1, 'design');
   for (const party of ['planning', 'construction', 'water'] as const) await approve(h1, 'design', party);
   await apply(h1, 'permit');
@@ -132,7 +144,7 @@ test('a dev server restarted on its SQLite file keeps every project where it was
     connection = await NativeConnection.connect({ address: after.address });
     worker = await startWorker(connection, workflowBundle, taskQueue);
     const clientConnection = await Connection.connect({ address: after.address });
-    const client2 = new Client({ connection: clientConnection });
+    const client2 = sealedClient(clientConnection, 'default', testSeal().signer);
     await ensureSearchAttributes(clientConnection, 'default');
     const h2 = client2.workflow.getHandle<typeof projectApproval>(h1.workflowId);
     const state = await h2.query(stateQuery);
