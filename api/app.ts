@@ -8,6 +8,7 @@ import type { Principals } from '../config/principals';
 import type { Db } from '../db/connect';
 import type { Policy } from '../domain/policy';
 import { auditCommands } from './audit';
+import { auditLogRouter } from './audit-log';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
 import { notifyCalendarChanged } from './project-client';
@@ -66,6 +67,7 @@ export function createApp({ client, taskQueue, principals, policy, db, logger, d
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
   app.use('/api/calendar', calendarRouter({ db, onYearChanged: (year) => notifyCalendarChanged(client, year) }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/audit', auditLogRouter({ db }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox());
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);
