@@ -16,6 +16,7 @@ import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
+import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
 import { projectsRouter } from './projects';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
@@ -36,17 +37,22 @@ export interface AppDeps {
   logger: Logger;
   /** Mount the development stand-in for the utility companies (never in production). */
   devUtilityInbox?: boolean;
+  /** The registry served at /metrics; a new one by default. */
+  metrics?: Metrics;
 }
 
-export function createApp({ client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false }: AppDeps): express.Express {
+export function createApp({ client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false, metrics = createMetrics() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Tokens never reach the log.
   app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
-  // First, so that commands refused before any route (no token, not JSON, too large) are audited too.
-  app.use('/api', auditCommands(db, logger));
+  app.use(countUnauthenticated(metrics));
+  // First, so that commands refused before any route (not JSON, too large) are audited too.
+  app.use('/api', auditCommands(db, logger, metrics));
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+
+  app.use('/metrics', metricsRouter({ metrics, principals }));
 
   app.get('/health', async (_req, res) => {
     try {
