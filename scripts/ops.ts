@@ -27,7 +27,7 @@ async function auditVerify(): Promise<number> {
   const { db, close } = await openRecord();
   try {
     const result = await verifyAuditChain(db);
-    console.log(`checked ${result.checked} audit log entries`);
+    console.log(`checked ${result.checked} audit log ${result.checked === 1 ? 'entry' : 'entries'}`);
     if (result.intact) {
       console.log(`audit log intact${result.head ? ` (last entry: seq ${result.head.seq}, hash ${result.head.hash})` : ' (empty)'}`);
       return 0;
