@@ -23,12 +23,14 @@ import {
 /** The one session, shared by every Kysely instance over it; hands out exclusive leases in FIFO order. */
 export class PGliteSession {
   private tail: Promise<void> = Promise.resolve();
-  /** The role the session runs as now (null: the login, postgres, which owns the tables). */
-  private role: string | null = null;
 
   constructor(readonly pglite: PGlite) {}
 
-  /** Waits for every earlier lease to end, then runs as `role`; call the returned function to end the lease. */
+  /**
+   * Waits for every earlier lease to end, then runs as `role` (null: the login, postgres, which owns the
+   * tables); call the returned function to end the lease. The role is set afresh for every lease — it
+   * costs nothing measurable — so whatever a previous holder did to it does not carry over.
+   */
   async lease(role: string | null): Promise<() => Promise<void>> {
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
@@ -36,10 +38,7 @@ export class PGliteSession {
     this.tail = previous.then(() => ended);
     await previous;
     try {
-      if (this.role !== role) {
-        await this.pglite.query(role === null ? 'reset role' : `set role "${role.replace(/"/g, '""')}"`);
-        this.role = role;
-      }
+      await this.pglite.query(role === null ? 'reset role' : `set role "${role.replace(/"/g, '""')}"`);
     } catch (err) {
       end();
       throw err;

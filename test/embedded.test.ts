@@ -66,7 +66,7 @@ test('the embedded database opens no port, in memory or on files', async () => {
   }
 });
 
-test('2,000 concurrent appends lose nothing, while other callers hold transactions open or leave one open', async () => {
+test('2,000 concurrent appends lose nothing, while other callers hold transactions open or leave one open; no session state carries over', async () => {
   const embedded = await openEmbeddedDb();
   const { db } = embedded;
   try {
@@ -106,6 +106,15 @@ test('2,000 concurrent appends lose nothing, while other callers hold transactio
     expect(principals).not.toEqual(expect.arrayContaining(['caller-rolled-back']));
     expect(principals).not.toEqual(expect.arrayContaining(['caller-left-open']));
     expect(await verifyAuditChain(db)).toMatchObject({ intact: true, checked: 2001, head: { seq: '2001' } });
+
+    // Nor does a holder's change of role outlive its lease: the next lease acts as the service again.
+    const user = async () => (await sql<{ user: string }>`select current_user as user`.execute(db)).rows[0]?.user;
+    await db.connection().execute(async (conn) => {
+      await sql`reset role`.execute(conn);
+      expect((await sql<{ user: string }>`select current_user as user`.execute(conn)).rows[0]?.user).toBe('postgres');
+    });
+    expect(await user()).toBe('one_window_app');
+    await expect(sql`truncate projects`.execute(db)).rejects.toThrow(/permission denied/);
   } finally {
     await embedded.close();
   }
