@@ -9,8 +9,10 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // jose ships ES modules only; Node 20 requires them natively, jest's module loader does not.
     '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // PGlite in-process (the embedded default) inside jest's sandbox: see the transform's comment.
+    '/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/require-dynamic-imports.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!jose/|@electric-sql/pglite/)'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

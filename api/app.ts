@@ -10,6 +10,7 @@ import type { Principals } from '../config/principals';
 import type { Db } from '../db/connect';
 import type { Policy } from '../domain/policy';
 import { auditCommands } from './audit';
+import { auditLogRouter } from './audit-log';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
 import { calendarPropagation } from './calendar-propagation';
@@ -17,6 +18,7 @@ import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
+import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
 import { projectsRouter } from './projects';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
@@ -47,10 +49,25 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For gives the client address. */
   trustProxy?: boolean | number | string[];
+  /** The registry served at /metrics; a new one by default. */
+  metrics?: Metrics;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { client, taskQueue, principals, policy, db, logger, devUtilityInbox: inbox = false, oidc, limits = LIMIT_DEFAULTS, corsOrigins = [], trustProxy = false } = deps;
+  const {
+    client,
+    taskQueue,
+    principals,
+    policy,
+    db,
+    logger,
+    devUtilityInbox: inbox = false,
+    oidc,
+    limits = LIMIT_DEFAULTS,
+    corsOrigins = [],
+    trustProxy = false,
+    metrics = createMetrics(),
+  } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -60,10 +77,13 @@ export function createApp(deps: AppDeps): express.Express {
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
   app.use(perAddressLimit(limits));
-  // First, so that commands refused before any route (no token, not JSON, too large) are audited too.
-  app.use('/api', auditCommands(db, logger));
+  app.use(countUnauthenticated(metrics));
+  // First, so that commands refused before any route (not JSON, too large) are audited too.
+  app.use('/api', auditCommands(db, logger, metrics));
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+
+  app.use('/metrics', metricsRouter({ metrics, principals }));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -86,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/audit', auditLogRouter({ db }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
-  logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api listening');
+  logger.info({ url: `http://${config.API_HOST}:${server.port}` }, 'api listening');
   const stop = async () => {
     await server.close();
     await connection.close();

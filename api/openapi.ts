@@ -146,6 +146,24 @@ export function openApiDocument() {
     request: { query: z.object({ from: date, to: date, locality: z.string().optional(), category: z.string().optional() }) },
     responses: { 200: json(z.looseObject({}), 'The statistics'), ...errors },
   });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/audit/verify',
+    summary: "Recompute the audit log's hash chain (admin): intact, how many entries were checked, the last entry's seq and hash, or the first broken link",
+    security,
+    responses: {
+      200: json(
+        z.object({
+          intact: z.boolean(),
+          checked: z.number().int(),
+          head: z.object({ seq: z.string(), hash: z.string() }).nullable().optional(),
+          broken: z.object({ seq: z.string(), id: z.string(), problem: z.string() }).optional(),
+        }),
+        'The verification',
+      ),
+      ...errors,
+    },
+  });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -62,7 +62,8 @@ const schema = z.object({
   DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATABASE_URL: optional,
-  EMBEDDED_PG_PORT: port.default(5439),
+  /** The tables' owner, for migrations; DATABASE_URL's login otherwise. */
+  DATABASE_MIGRATION_URL: optional,
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('one-window'),
@@ -118,11 +119,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (production && c.OIDC_ISSUER !== undefined && !c.OIDC_ISSUER.startsWith('https://')) {
     throw new Error('invalid configuration: OIDC_ISSUER must be https:// when NODE_ENV=production');
   }
+  if (c.DATABASE_MIGRATION_URL !== undefined && c.DATABASE_URL === undefined) {
+    throw new Error('invalid configuration: DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded database migrates itself)');
+  }
   if (production && c.DEV_UTILITY_INBOX) throw new Error('invalid configuration: DEV_UTILITY_INBOX is for development only (it answers without a token)');
   const dataDir = resolve(ROOT, c.DATA_DIR);
   return {
     ...c,
     dataDir,
+    /** The embedded database's files (used when DATABASE_URL is unset). */
+    embeddedDataDir: join(dataDir, 'pgdata'),
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
     /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */

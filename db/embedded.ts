@@ -1,26 +1,97 @@
-// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) keeping its files under data/, served
-// over the Postgres wire protocol so every process uses the same driver and SQL as on a real server.
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) inside this process, keeping its files
+// under data/. It listens on nothing: no other process and no local user can reach it. PGlite is one
+// session, so the service gets one connection — an exclusive lease per Kysely connection (db/pglite-dialect.ts).
+//
+// Only one process may have the files open: a lock file beside them holds its pid. `npm start` takes it
+// for as long as it runs, and `npm run ops` takes it or refuses while the service runs.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PGlite, types } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { APP_ROLE, checkServiceRole, migrate, type Db } from './connect';
+import { PGliteDialect, PGliteSession } from './pglite-dialect';
+import type { Database } from './schema';
 
-export interface EmbeddedPostgres {
-  url: string;
-  stop(): Promise<void>;
+export interface EmbeddedDb {
+  /** The service's view: acts as APP_ROLE. */
+  db: Db;
+  /** The session under it, for whoever needs another role on it (the tests act as the owner). */
+  session: PGliteSession;
+  close(): Promise<void>;
 }
 
-/** `dataDir` omitted keeps the database in memory (tests). `port` 0 picks a free one. */
-export async function startEmbeddedPostgres({ dataDir, port = 0 }: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
-  const db = await PGlite.create(dataDir);
-  // PGlite is one session; the server multiplexes connections onto it, so the record's writes are single
-  // statements (no multi-statement transactions) that interleave safely.
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
-  await server.start();
-  const address = server.getServerConn();
-  return {
-    url: `postgres://postgres@${address}/postgres?sslmode=disable`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly lockFile: string,
+    readonly pid: number,
+  ) {
+    super(`the embedded database is in use by process ${pid} (npm start?): stop it first (or, if no such process is one-window, delete ${lockFile})`);
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Takes `<dataDir>.lock` for this process, or throws DataDirInUseError; a lock left by a dead process is taken over. */
+export function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`;
+  mkdirSync(dirname(lockFile), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataDirInUseError(lockFile, pid);
+      rmSync(lockFile, { force: true });
+    }
+  }
+}
+
+/** A PGlite (`dataDir` omitted: in memory) whose values read back as over `pg`: bigint as text (ids), date as 'YYYY-MM-DD'. */
+export function createPGlite(dataDir?: string): Promise<PGlite> {
+  return PGlite.create({ ...(dataDir !== undefined && { dataDir }), parsers: { [types.INT8]: (v: string) => v, [types.DATE]: (v: string) => v } });
+}
+
+/**
+ * Opens the embedded database (`dataDir` omitted: in memory), applies the migrations as its owner, and
+ * returns the service's view of it. The same function serves `npm start`, `npm run ops` and the tests.
+ */
+export async function openEmbeddedDb({ dataDir }: { dataDir?: string } = {}): Promise<EmbeddedDb> {
+  const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
+  let pglite: PGlite | undefined;
+  try {
+    pglite = await createPGlite(dataDir);
+    const session = new PGliteSession(pglite);
+    await migrate(new Kysely<Database>({ dialect: new PGliteDialect(session, null) }));
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(session, APP_ROLE) });
+    await checkServiceRole(db);
+    const opened = pglite;
+    return {
+      db,
+      session,
+      async close() {
+        try {
+          await db.destroy();
+          await opened.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    await pglite?.close().catch(() => undefined);
+    unlock();
+    throw err;
+  }
 }

@@ -140,6 +140,89 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+
+  // The audit log made trustworthy: no TRUNCATE, a role for the service that may only append to it, and a
+  // hash chain that shows any later change of a row (see db/audit.ts for how it is verified).
+  '0002_audit_integrity': {
+    async up(db: Kysely<unknown>) {
+      // The row trigger cannot see TRUNCATE; a statement-level one refuses it, even for the owner.
+      await sql`create trigger audit_log_no_truncate before truncate on audit_log
+        for each statement execute function audit_log_append_only()`.execute(db);
+
+      // The chain: seq orders it; hash = sha256(prev_hash || '\n' || the row's canonical text). The canonical
+      // text lists seq, at (UTC, milliseconds), principal_id, principal_role, method, path, project_id,
+      // outcome, status, detail, each as '-' when null or as <UTF-8 byte length>:<text>, so no two rows
+      // share a text. The first row's prev_hash is 64 zeros.
+      await sql`create function audit_log_hash(text, bigint, timestamptz, text, text, text, text, uuid, text, integer, text)
+        returns text language sql stable set search_path = pg_catalog as $$
+          select encode(sha256(convert_to($1 || E'\n' || string_agg(
+                   case when v is null then '-' else octet_length(convert_to(v, 'UTF8'))::text || ':' || v end, '' order by i), 'UTF8')), 'hex')
+            from unnest(array[$2::text, to_char($3 at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), $4, $5, $6, $7, $8::text, $9, $10::text, $11])
+                 with ordinality as f(v, i) $$`.execute(db);
+      await sql`alter table audit_log add column seq bigint, add column prev_hash text, add column hash text`.execute(db);
+      // Rows written before this migration start the chain, in the order of their ids: from now on a change
+      // to any of them shows, but what they held before this migration is taken as it was found.
+      await sql`alter table audit_log disable trigger audit_log_append_only`.execute(db);
+      await sql`do $$
+        declare r record; prev text := repeat('0', 64); n bigint := 0; h text;
+        begin
+          for r in select * from audit_log order by id loop
+            n := n + 1;
+            h := audit_log_hash(prev, n, date_trunc('milliseconds', r.at), r.principal_id, r.principal_role, r.method, r.path,
+                                r.project_id, r.outcome, r.status, r.detail);
+            update audit_log set seq = n, at = date_trunc('milliseconds', r.at), prev_hash = prev, hash = h where id = r.id;
+            prev := h;
+          end loop;
+        end $$`.execute(db);
+      await sql`alter table audit_log enable trigger audit_log_append_only`.execute(db);
+      await sql`alter table audit_log alter column seq set not null, alter column prev_hash set not null, alter column hash set not null`.execute(db);
+      await sql`create unique index audit_log_by_seq on audit_log (seq)`.execute(db);
+      // Each insert links to the last row. The advisory lock, held until the inserting transaction ends,
+      // makes concurrent inserts take turns; the unique index turns any fork into an error instead.
+      // The table is read through TG_TABLE_SCHEMA so that a temporary table of the same name cannot stand in.
+      await sql`create function audit_log_chain() returns trigger language plpgsql set search_path from current as $$
+        declare last_seq bigint; last_hash text;
+        begin
+          perform pg_advisory_xact_lock(hashtextextended('one-window audit_log chain', 0));
+          execute format('select seq, hash from %I.%I order by seq desc limit 1', tg_table_schema, tg_table_name) into last_seq, last_hash;
+          new.at := date_trunc('milliseconds', new.at);
+          new.seq := coalesce(last_seq, 0) + 1;
+          new.prev_hash := coalesce(last_hash, repeat('0', 64));
+          new.hash := audit_log_hash(new.prev_hash, new.seq, new.at, new.principal_id, new.principal_role, new.method, new.path,
+                                     new.project_id, new.outcome, new.status, new.detail);
+          return new;
+        end $$`.execute(db);
+      await sql`create trigger audit_log_chain before insert on audit_log for each row execute function audit_log_chain()`.execute(db);
+
+      // The service's role. Roles belong to the whole server, so it may exist already (another database,
+      // or a concurrent migration elsewhere).
+      await sql`do $$ begin
+          if not exists (select from pg_roles where rolname = 'one_window_app') then
+            begin
+              create role one_window_app nologin;
+            exception when duplicate_object or unique_violation then null;
+            end;
+          end if;
+        end $$`.execute(db);
+      await sql`grant select, insert, update, delete on projects, stage_attempts, sign_offs, corrections, progress_reports,
+        escalations, utility_pushes, calendar_years to one_window_app`.execute(db);
+      await sql`grant select, insert on audit_log to one_window_app`.execute(db);
+      await sql`grant usage, select on sequence audit_log_id_seq to one_window_app`.execute(db);
+      // Reading which migrations ran lets a process started as the service check that none is pending.
+      await sql`grant select on kysely_migration, kysely_migration_lock to one_window_app`.execute(db);
+      // When one login both migrates and serves, it must be able to SET ROLE; a login without the right to
+      // grant it is told, and an administrator grants it (GRANT one_window_app TO <login>).
+      await sql`do $$ begin
+          if not pg_has_role(current_user, 'one_window_app', 'member') then
+            begin
+              execute format('grant one_window_app to %I', current_user);
+            exception when insufficient_privilege then
+              raise notice '% may not grant one_window_app to itself; an administrator must', current_user;
+            end;
+          end if;
+        end $$`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

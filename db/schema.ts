@@ -94,6 +94,10 @@ export interface UtilityPushesTable {
 
 export interface AuditLogTable {
   id: Generated<string>;
+  /** The hash chain (migration 0002): set by the insert trigger, whatever the insert says. */
+  seq: Generated<string>;
+  prev_hash: Generated<string>;
+  hash: Generated<string>;
   at: Timestamp;
   principal_id: string | null;
   principal_role: string | null;

@@ -13,8 +13,7 @@ import { listen } from '../api/listen';
 import { ROOT } from '../config/env';
 import { loadPrincipals } from '../config/principals';
 import { loadCalendar } from '../db/calendar';
-import { connectDb, migrate } from '../db/connect';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { openEmbeddedDb } from '../db/embedded';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { startDevServer } from '../temporal/dev-server';
 import { loadLiaisons } from '../activities/liaisons';
@@ -30,9 +29,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const [server, embedded] = await Promise.all([startDevServer(), startEmbeddedPostgres()]);
-  const db = connectDb(embedded.url);
-  await migrate(db);
+  const [server, embedded] = await Promise.all([startDevServer(), openEmbeddedDb()]);
+  const { db } = embedded;
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-${randomUUID()}`;
   const seal = generateSealKeys();
@@ -119,8 +117,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   await connection.close();
-  await db.destroy();
-  await embedded.stop();
+  await embedded.close();
   await server.stop();
 }
 

@@ -1,5 +1,6 @@
 // `npm start`: the whole service on one machine. Starts the Temporal dev server (unless TEMPORAL_ADDRESS
-// names a cluster), the worker and the API, prints where to go, and stops everything on Ctrl-C.
+// names a cluster), opens the record (the embedded PGlite unless DATABASE_URL names a PostgreSQL), the
+// worker and the API, prints where to go, and stops everything on Ctrl-C.
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
@@ -7,8 +8,8 @@ import { listen } from '../api/listen';
 import { securityOptions } from '../api/security';
 import { loadConfig } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
-import { connectDb, migrate } from '../db/connect';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { openConfiguredDb, type Db } from '../db/connect';
+import { openEmbeddedDb } from '../db/embedded';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
@@ -39,6 +40,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll().then(() => logger.info('stopped')));
   process.on('SIGTERM', () => void stopAll().then(() => logger.info('stopped')));
 
+  // The record first: a second start (or `npm run ops`) on the same files stops before anything starts.
+  let db: Db;
+  if (config.DATABASE_URL === undefined) {
+    // In this process, listening on nothing; data/pgdata.lock holds this process's pid while it runs.
+    logger.info('opening the embedded PostgreSQL (PGlite, in this process)');
+    const embedded = await openEmbeddedDb({ dataDir: config.embeddedDataDir });
+    started.push({ name: 'embedded PostgreSQL', stop: embedded.close });
+    db = embedded.db;
+  } else {
+    db = await openConfiguredDb(config);
+    started.push({ name: 'database pool', stop: () => db.destroy() });
+  }
+
   let devServer: DevServer | undefined;
   if (config.TEMPORAL_ADDRESS === undefined) {
     logger.info('starting the Temporal dev server');
@@ -52,16 +66,6 @@ async function main(): Promise<void> {
     });
     started.push({ name: 'Temporal dev server', stop: devServer.stop });
   }
-  let databaseUrl = config.DATABASE_URL;
-  if (databaseUrl === undefined) {
-    logger.info('starting the embedded PostgreSQL (PGlite)');
-    const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pgdata'), port: config.EMBEDDED_PG_PORT });
-    started.push({ name: 'embedded PostgreSQL', stop: embedded.stop });
-    databaseUrl = embedded.url;
-  }
-  const db = connectDb(databaseUrl);
-  started.push({ name: 'database pool', stop: () => db.destroy() });
-  await migrate(db);
   await warnOfMissingYears(db, logger);
 
   const target = temporalTarget(config);
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
       `  health       ${base}/health`,
       `  Temporal UI  ${devServer?.uiUrl ?? `(cluster at ${target.address})`}`,
       `  notices      ${config.notificationsFile}`,
-      `  database     ${config.DATABASE_URL === undefined ? `embedded at ${databaseUrl} (files in ${join(config.dataDir, 'pgdata')})` : 'DATABASE_URL'}`,
+      `  database     ${config.DATABASE_URL === undefined ? `embedded PGlite in this process, no port (files in ${config.embeddedDataDir})` : 'DATABASE_URL'}`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

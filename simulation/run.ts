@@ -18,8 +18,7 @@ import { startProject } from '../api/project-client';
 import { stageStatistics, type StageStats } from '../api/stats';
 import { ROOT } from '../config/env';
 import { loadCalendar, saveYear } from '../db/calendar';
-import { connectDb, migrate } from '../db/connect';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { openEmbeddedDb } from '../db/embedded';
 import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domain/calendar';
 import { UTILITIES, type Party, type Stage } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
@@ -72,15 +71,14 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
   // The bots act as the API does: every command sealed, at the test server's (skipped) time.
   const seal = generateSealKeys();
   const env = await sealedTimeSkippingEnv(seal.signer);
-  const embedded = await startEmbeddedPostgres();
-  const db = connectDb(embedded.url, 4);
+  const embedded = await openEmbeddedDb();
+  const { db } = embedded;
   const companies = await listen(express().use(express.json()).use('/', devUtilityInbox()), 0, '127.0.0.1');
   const taskQueue = `simulation-${randomUUID()}`;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   try {
     await ensureSearchAttributes(env.connection, 'default');
-    await migrate(db);
     // Years the shipped schedules do not cover yet get their statutory fixed-date holidays (元旦 1 Jan,
     // 劳动节 1–2 May, 国庆节 1–3 Oct), loaded as an admin would with PUT /api/calendar/:year. The State
     // Council's adjusted days for those years are unknown here: an assumption of this simulation only.
@@ -202,8 +200,7 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
     worker?.shutdown();
     await running?.catch(() => undefined);
     await companies.close();
-    await db.destroy();
-    await embedded.stop();
+    await embedded.close();
     await env.teardown();
   }
 }

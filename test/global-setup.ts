@@ -1,38 +1,21 @@
 // What every test file shares: one Temporal dev server (in memory, search attributes registered) and one
 // fresh database for the public record — a new database on the PostgreSQL that TEST_DATABASE_URL names,
-// or else the embedded default (PGlite served on a local socket). Each test uses its own task queue and
-// project ids, so files can share both in parallel.
+// or else an in-memory PGlite served on a loopback socket (test/support/pglite-server.ts: a test harness
+// only; the product runs PGlite in-process). Each test uses its own task queue and project ids, so files
+// can share both in parallel. Migrations run here as the owner; the tests' pools act as the service's role.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { connectDb, migrate } from '../db/connect';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { generateSealKeys } from '../temporal/command-seal';
+import { startPGliteServer, type PGliteServer } from './support/pglite-server';
+import { freshPostgresDatabase } from './support/record-db';
 
 declare global {
   var __devServer: DevServer | undefined;
-  var __embeddedPostgres: EmbeddedPostgres | undefined;
+  var __pgliteServer: PGliteServer | undefined;
   var __dropDatabase: (() => Promise<void>) | undefined;
-}
-
-async function freshPostgresDatabase(serverUrl: string): Promise<string> {
-  const name = `one_window_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  globalThis.__dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  };
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -42,14 +25,18 @@ export default async function globalSetup(): Promise<void> {
   const [server, databaseUrl] = await Promise.all([
     startDevServer(),
     (async () => {
-      if (process.env.TEST_DATABASE_URL) return freshPostgresDatabase(process.env.TEST_DATABASE_URL);
-      globalThis.__embeddedPostgres = await startEmbeddedPostgres();
-      return globalThis.__embeddedPostgres.url;
+      if (process.env.TEST_DATABASE_URL) {
+        const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL);
+        globalThis.__dropDatabase = database.drop;
+        return database.url;
+      }
+      globalThis.__pgliteServer = await startPGliteServer();
+      return globalThis.__pgliteServer.url;
     })(),
   ]);
   globalThis.__devServer = server;
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
-  const db = connectDb(databaseUrl);
+  const db = connectDb(databaseUrl, { max: 1, role: null });
   await migrate(db);
   await db.destroy();
   process.env.TEST_DB_URL = databaseUrl;

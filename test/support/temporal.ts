@@ -52,11 +52,11 @@ export async function devServerClient(): Promise<Client> {
   return sealedClient(await Connection.connect({ address: devServerAddress() }), 'default', testSeal().signer);
 }
 
-/** The suite's record database (see global-setup.ts). */
+/** The suite's record database (see global-setup.ts), as the service sees it (its role). */
 export function testDb(): Db {
   const url = process.env.TEST_DB_URL;
   if (!url) throw new Error('TEST_DB_URL is unset: the global setup did not prepare the database');
-  return connectDb(url, 4);
+  return connectDb(url, { max: 4 });
 }
 
 export const uniqueTaskQueue = (name: string): string => `test-${name}-${randomUUID()}`;

@@ -1,0 +1,130 @@
+// Kysely over PGlite in this process. PGlite is ONE PostgreSQL session, so a Kysely "connection" here is an
+// exclusive lease of that session: taken when Kysely acquires a connection, held until it releases it. A
+// multi-statement transaction therefore runs alone, and nothing from another caller lands inside it.
+//
+// Why not a package: kysely-pglite-dialect serialises per Kysely instance (two instances over one PGlite —
+// the owner's for migrations, the service's — would still interleave), closes PGlite when Kysely is
+// destroyed, and does not declare PGlite 0.5; kysely-pglite is mainly a code generator with a CLI's
+// dependencies. What we need is the lease below and a role per lease.
+import type { PGlite } from '@electric-sql/pglite';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+
+/** The one session, shared by every Kysely instance over it; hands out exclusive leases in FIFO order. */
+export class PGliteSession {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(readonly pglite: PGlite) {}
+
+  /**
+   * Waits for every earlier lease to end, then runs as `role` (null: the login, postgres, which owns the
+   * tables); call the returned function to end the lease. The role is set afresh for every lease — it
+   * costs nothing measurable — so whatever a previous holder did to it does not carry over.
+   */
+  async lease(role: string | null): Promise<() => Promise<void>> {
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const previous = this.tail;
+    this.tail = previous.then(() => ended);
+    await previous;
+    try {
+      await this.pglite.query(role === null ? 'reset role' : `set role "${role.replace(/"/g, '""')}"`);
+    } catch (err) {
+      end();
+      throw err;
+    }
+    return async () => {
+      try {
+        // A holder that left a transaction open must not hand it to the next one: it is rolled back.
+        if (this.pglite.isInTransaction()) await this.pglite.query('rollback');
+      } finally {
+        end();
+      }
+    };
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  constructor(
+    private readonly pglite: PGlite,
+    readonly release: () => Promise<void>,
+  ) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    // Kysely reads the count only for INSERT, UPDATE and DELETE.
+    return { rows: result.rows, ...(result.affectedRows !== undefined && { numAffectedRows: BigInt(result.affectedRows) }) };
+  }
+
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported on the embedded database');
+  }
+}
+
+class PGliteDriver implements Driver {
+  constructor(
+    private readonly session: PGliteSession,
+    private readonly role: string | null,
+  ) {}
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new PGliteConnection(this.session.pglite, await this.session.lease(this.role));
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const mode = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
+    await connection.executeQuery(CompiledQuery.raw(mode ? `start transaction ${mode}` : 'begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await (connection as PGliteConnection).release();
+  }
+
+  /** The session outlives any one Kysely instance over it; whoever opened PGlite closes it. */
+  async destroy(): Promise<void> {}
+}
+
+/** A Kysely dialect whose every connection is an exclusive lease of `session`, running as `role`. */
+export class PGliteDialect implements Dialect {
+  constructor(
+    private readonly session: PGliteSession,
+    private readonly role: string | null,
+  ) {}
+
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+
+  createDriver(): Driver {
+    return new PGliteDriver(this.session, this.role);
+  }
+
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  createIntrospector(db: Kysely<any>) {
+    return new PostgresIntrospector(db);
+  }
+}

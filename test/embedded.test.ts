@@ -1,0 +1,150 @@
+// The embedded default exactly as `npm start` opens it (openEmbeddedDb): PGlite in this process, listening
+// on nothing, its one session handed out as exclusive leases — so concurrent writers lose nothing, and a
+// transaction another caller holds open (or forgets to close) neither swallows nor rolls back their writes.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { appendAudit, verifyAuditChain, type AuditEntry } from '../db/audit';
+import { DataDirInUseError, openEmbeddedDb } from '../db/embedded';
+import { tempFile } from './support/temporal';
+
+jest.setTimeout(180_000);
+
+/** Inodes of this process's listening sockets: TCP over IPv4 and IPv6 (state 0A), and Unix (flag __SO_ACCEPTCON). */
+function listeningSockets(): Set<string> {
+  const mine = new Set(
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+        } catch {
+          return undefined; // closed meanwhile
+        }
+      })
+      .filter((inode): inode is string => inode !== undefined),
+  );
+  const table = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').slice(1).map((line) => line.trim().split(/\s+/)) : []);
+  const tcp = [...table('/proc/net/tcp'), ...table('/proc/net/tcp6')].filter((f) => f[3] === '0A').map((f) => f[9]);
+  const unix = table('/proc/net/unix').filter((f) => (parseInt(f[3] ?? '0', 16) & 0x10000) !== 0).map((f) => f[6]);
+  return new Set([...tcp, ...unix].filter((inode): inode is string => inode !== undefined && mine.has(inode)));
+}
+
+const entry = (i: number | string): AuditEntry => ({
+  at: new Date().toISOString(),
+  principalId: `caller-${i}`,
+  principalRole: 'window',
+  method: 'POST',
+  path: `/api/projects/${i}`,
+  projectId: null,
+  outcome: 'accepted',
+  status: 201,
+  detail: null,
+});
+
+test('the embedded database opens no port, in memory or on files', async () => {
+  // The probe sees a listening socket of this process when there is one.
+  const before = listeningSockets();
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  expect(listeningSockets().size).toBe(before.size + 1);
+  probe.close();
+  await once(probe, 'close');
+  expect(listeningSockets()).toEqual(before);
+
+  for (const dataDir of [undefined, join(tempFile('data'), 'pgdata')]) {
+    const embedded = await openEmbeddedDb(dataDir === undefined ? {} : { dataDir });
+    try {
+      await appendAudit(embedded.db, entry('first'));
+      expect((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(embedded.db)).rows[0]?.n).toBe('1');
+      expect(listeningSockets()).toEqual(before);
+    } finally {
+      await embedded.close();
+    }
+  }
+});
+
+test('2,000 concurrent appends lose nothing, while other callers hold transactions open or leave one open; no session state carries over', async () => {
+  const embedded = await openEmbeddedDb();
+  const { db } = embedded;
+  try {
+    const count = async (on: typeof db = db) => Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(on)).rows[0]?.n);
+    const firstHalf = Array.from({ length: 1000 }, (_, i) => appendAudit(db, entry(i)));
+    // A caller holds a transaction open for a while, then rolls it back: only its own row goes.
+    let seenInside: number[] = [];
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await appendAudit(trx, entry('rolled-back'));
+        const atStart = await count(trx);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        seenInside = [atStart, await count(trx)];
+        throw new Error('changed my mind');
+      })
+      .catch((err: Error) => err.message);
+    // Another leaves a transaction open (BEGIN with no COMMIT): the lease's end rolls it back, and nobody
+    // else's statements ever run inside it.
+    const leftOpen = db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await appendAudit(conn, entry('left-open'));
+    });
+    // A third commits.
+    const committed = db.transaction().execute((trx) => appendAudit(trx, entry('committed')));
+    const secondHalf = Array.from({ length: 1000 }, (_, i) => appendAudit(db, entry(1000 + i)));
+
+    await Promise.all([...firstHalf, ...secondHalf, leftOpen, committed]);
+    expect(await rolledBack).toBe('changed my mind');
+    // Nothing from another caller landed inside the held transaction while it waited.
+    expect(seenInside[0]).toBe(seenInside[1]);
+
+    expect(await count()).toBe(2001);
+    const principals = (await db.selectFrom('audit_log').select('principal_id').execute()).map((r) => r.principal_id);
+    expect(new Set(principals).size).toBe(2001);
+    expect(principals).toEqual(expect.arrayContaining(['caller-0', 'caller-999', 'caller-1000', 'caller-1999', 'caller-committed']));
+    expect(principals).not.toEqual(expect.arrayContaining(['caller-rolled-back']));
+    expect(principals).not.toEqual(expect.arrayContaining(['caller-left-open']));
+    expect(await verifyAuditChain(db)).toMatchObject({ intact: true, checked: 2001, head: { seq: '2001' } });
+
+    // Nor does a holder's change of role outlive its lease: the next lease acts as the service again.
+    const user = async () => (await sql<{ user: string }>`select current_user as user`.execute(db)).rows[0]?.user;
+    await db.connection().execute(async (conn) => {
+      await sql`reset role`.execute(conn);
+      expect((await sql<{ user: string }>`select current_user as user`.execute(conn)).rows[0]?.user).toBe('postgres');
+    });
+    expect(await user()).toBe('one_window_app');
+    await expect(sql`truncate projects`.execute(db)).rejects.toThrow(/permission denied/);
+  } finally {
+    await embedded.close();
+  }
+});
+
+test('one process at a time: the files are locked while open, the lock goes on close, a dead holder\'s lock is taken over', async () => {
+  const dataDir = join(tempFile('data'), 'pgdata');
+  const lockFile = `${dataDir}.lock`;
+  const first = await openEmbeddedDb({ dataDir });
+  try {
+    expect(readFileSync(lockFile, 'utf8').trim()).toBe(String(process.pid));
+    const second = openEmbeddedDb({ dataDir });
+    await expect(second).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(second).rejects.toThrow(`in use by process ${process.pid}`);
+    await appendAudit(first.db, entry('still-works'));
+  } finally {
+    await first.close();
+  }
+  expect(existsSync(lockFile)).toBe(false);
+
+  // A holder killed with no chance to clean up.
+  const gone = spawn(process.execPath, ['-e', '']);
+  const [code] = await once(gone, 'exit');
+  expect(code).toBe(0);
+  writeFileSync(lockFile, `${gone.pid}\n`);
+  const again = await openEmbeddedDb({ dataDir });
+  try {
+    expect(readFileSync(lockFile, 'utf8').trim()).toBe(String(process.pid));
+    expect(await verifyAuditChain(again.db)).toMatchObject({ intact: true, checked: 1 });
+  } finally {
+    await again.close();
+  }
+});
