@@ -75,6 +75,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/calendar/deadline': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/deadline?from=2026-01-01&days=5' }) },
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094', body: { holidays: ['2094-01-01'], workdays: [] } }) },
+  'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
+  // Open to this machine's loopback (as here); from elsewhere it needs an admin token (test/audit-integrity).
+  'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
   // Development only (never mounted in production): the stand-in utility companies.
   // Pushes arrive without a token; reading needs one: a company reads its own entries.
