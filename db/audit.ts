@@ -17,21 +17,23 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+/** An entry as a row of the table (the chain's columns are filled in by the database). */
+export function auditRow(e: AuditEntry) {
+  return {
+    at: e.at,
+    principal_id: e.principalId,
+    principal_role: e.principalRole,
+    method: e.method,
+    path: e.path,
+    project_id: e.projectId,
+    outcome: e.outcome,
+    status: e.status,
+    detail: e.detail,
+  };
+}
+
 export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: e.at,
-      principal_id: e.principalId,
-      principal_role: e.principalRole,
-      method: e.method,
-      path: e.path,
-      project_id: e.projectId,
-      outcome: e.outcome,
-      status: e.status,
-      detail: e.detail,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(e)).execute();
 }
 
 /** A project's entries in the order they were written (the chain's order). */

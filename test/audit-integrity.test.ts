@@ -12,7 +12,7 @@ import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { ROOT } from '../config/env';
 import { loadPrincipals } from '../config/principals';
-import { GENESIS, appendAudit, auditHash, verifyAuditChain, type AuditEntry } from '../db/audit';
+import { GENESIS, appendAudit, auditHash, auditRow, verifyAuditChain, type AuditEntry } from '../db/audit';
 import { connectDb, migrate, openConfiguredDb, type Db } from '../db/connect';
 import { openEmbeddedDb } from '../db/embedded';
 import { PGliteDialect } from '../db/pglite-dialect';
@@ -68,7 +68,7 @@ test(`an intact log verifies, and the database and the verifier hash alike (${BA
     entry(4, { detail: '' }),
   ]);
   // Whatever an insert says about its place in the chain, the trigger decides it.
-  await service.insertInto('audit_log').values({ ...row(entry(5)), seq: '99', prev_hash: 'f'.repeat(64), hash: 'e'.repeat(64) }).execute();
+  await service.insertInto('audit_log').values({ ...auditRow(entry(5)), seq: '99', prev_hash: 'f'.repeat(64), hash: 'e'.repeat(64) }).execute();
 
   const verification = await verifyAuditChain(service, { batch: 2 });
   expect(verification).toMatchObject({ intact: true, checked: 5, head: { seq: '5' } });
@@ -258,19 +258,4 @@ if (BACKEND === 'PostgreSQL') {
     }
     expect(await opsAuditVerify(env)).toMatchObject({ code: 1, stdout: expect.stringMatching(/checked 2 audit log entries\naudit log broken at seq 2/) });
   });
-}
-
-/** An entry as a row of the table. */
-function row(e: AuditEntry) {
-  return {
-    at: e.at,
-    principal_id: e.principalId,
-    principal_role: e.principalRole,
-    method: e.method,
-    path: e.path,
-    project_id: e.projectId,
-    outcome: e.outcome,
-    status: e.status,
-    detail: e.detail,
-  };
 }
