@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { LIMITS } from '../domain/limits';
 import type { ProjectView } from '../domain/project';
 import { commandSealInterceptor, generateSealKeys, sealCommand } from '../temporal/command-seal';
@@ -144,14 +145,29 @@ test('lists and text are bounded, Updates answer small, and a project cannot gro
   }
   expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/size limit/) } });
 
-  const { events } = await service.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
-  const sizes = (events ?? []).map((e) => JSON.stringify(e).length);
-  const completed = (events ?? []).filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+  // Every run: a project this large continues as new every 2 MB of history.
+  const runs = await eventually(
+    async () => {
+      const found: string[] = [];
+      for await (const run of service.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) found.push(run.runId);
+      return found;
+    },
+    (found) => found.length >= 2,
+  );
+  expect(runs.length).toBeGreaterThanOrEqual(2);
+  const events = (await Promise.all(runs.map((runId) => service.client.workflow.getHandle(workflowIdFor(id), runId).fetchHistory()))).flatMap((h) => h.events ?? []);
+  const sizes = events.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
+  const completed = events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);
   expect(completed.length).toBeGreaterThan(10);
   // An Update's answer is its place in the trail, never the whole state.
   for (const e of completed) expect(JSON.stringify(e.workflowExecutionUpdateCompletedEventAttributes?.outcome).length).toBeLessThan(400);
-  // No single event comes near Temporal's 512 KB payload warning (the state itself is at most 256 KB).
-  expect(Math.max(...sizes)).toBeLessThan(LIMITS.stateBytes * 1.5);
+  // No single event comes near Temporal's 512 KB payload warning (the state itself is at most 256 KB),
+  // and no run near its 10 MB history warning.
+  expect(Math.max(...sizes)).toBeLessThan(LIMITS.stateBytes * 1.2);
+  for (const runId of runs) {
+    const { raw } = await service.client.workflow.getHandle(workflowIdFor(id), runId).describe();
+    expect(Number(raw.workflowExecutionInfo?.historySizeBytes)).toBeLessThan(4 * 1024 * 1024);
+  }
 });
 
 describe("Temporal's front door: only the API's sealed commands act on a project", () => {
@@ -191,6 +207,14 @@ describe("Temporal's front door: only the API's sealed commands act on a project
     expect(await send(tampering((args) => args, () => Date.now() - 20 * 60_000))).toMatch(/expired/);
     expect(await send(commandSealInterceptor(generateSealKeys().signer))).toMatch(/unknown key/);
     expect(await send(tampering((args) => args))).toBe('accepted');
+  });
+
+  test('an Update sent the moment a project is registered is accepted while its seal is still being checked', async () => {
+    for (let i = 0; i < 5; i++) {
+      const h = await startProject(service.client, service.taskQueue, projectInput());
+      const state = await act(h, submitApplication, { stage: 'design', by: window });
+      expect(state.stages[0]?.attempts).toHaveLength(1);
+    }
   });
 
   test('a registration started straight through Temporal ends itself and never reaches the record', async () => {

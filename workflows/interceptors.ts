@@ -17,6 +17,7 @@ import {
 import type { createActivities } from '../activities';
 import { SEAL_HEADER, sealProblem, type Seal, type SealKeySet } from '../domain/seal';
 import { HARDENING_PATCH, SEAL_REFUSED } from './messages';
+import { admission } from './admission';
 
 // Compiled into the bundle by worker/bundle.ts from the worker's configuration. Read only by
 // validators, which never run on replay; absent, every Update is refused.
@@ -46,18 +47,21 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     next(input);
   }
 
-  async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+  execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = workflowInfo();
     // A run continued from an earlier one was started by that run, not by a caller. The check is a local
     // activity so that its answer is in history: keys rotate, and a replay must take the same path.
-    if (info.continuedFromExecutionRunId === undefined && patched(HARDENING_PATCH)) {
-      const { problem } = await verifyRegistrationSeal({
-        seal: sealOf(input.headers) ?? null,
-        command: { kind: 'start', workflowId: info.workflowId, name: info.workflowType, id: info.workflowId, args: [...input.args] },
-      });
+    if (info.continuedFromExecutionRunId !== undefined || !patched(HARDENING_PATCH)) return next(input);
+    const admitted = verifyRegistrationSeal({
+      seal: sealOf(input.headers) ?? null,
+      command: { kind: 'start', workflowId: info.workflowId, name: info.workflowType, id: info.workflowId, args: [...input.args] },
+    }).then(({ problem }) => {
       if (problem) throw ApplicationFailure.create({ type: SEAL_REFUSED, message: `registration refused: ${problem}`, nonRetryable: true });
-    }
-    return next(input);
+    });
+    // The workflow starts at once, so that its Update handlers exist before this activation ends (an
+    // Update sent right after registration is then accepted, not refused for want of a handler); it
+    // waits for the answer (awaitAdmission) before it does anything outside itself.
+    return admission.run(admitted, () => next(input));
   }
 }
 

@@ -70,6 +70,7 @@ import {
   type RecordHealth,
 } from './messages';
 import { LIMITS, capacityRefusal } from '../domain/limits';
+import { awaitAdmission } from './admission';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
 
 /**
@@ -133,7 +134,12 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     return { seq, at: state.trail[seq - 1]?.at ?? now() };
   };
 
-  setHandler(stateQuery, () => state);
+  let refused: unknown;
+  setHandler(stateQuery, () => {
+    // A registration refused for want of the API's seal is no project: nothing to read.
+    if (refused !== undefined) throw refused;
+    return state;
+  });
   setHandler(submitApplication, (a) => queue(applyApplication(state, a, now())), {
     validator: (a) => {
       refuseIf(checkApplication(state, a));
@@ -179,6 +185,11 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
       refuseIf(checkGreenChannel(state));
       withinCapacity(state, g);
     },
+  });
+  // Every handler is set: now wait, if this is a new registration, for its seal to be checked.
+  await awaitAdmission().catch((err: unknown) => {
+    refused = err;
+    throw err;
   });
   return longRunningLoop(input, policy, state, outbox);
 }
