@@ -28,10 +28,10 @@ afterAll(async () => {
 const call = apiCaller(() => service.port);
 
 const registration = {
-  name: '亭林镇 标准厂房',
+  name: '吕巷镇 标准厂房',
   applicant: { name: '上海亭林某某实业有限公司', uscc: '91310000MA1FL4B24G' },
   category: 'general',
-  locality: 'tinglin',
+  locality: 'lvxiang',
   utilities: ['gas'],
 };
 const stage = (id: string, name: string, what: string) => `/api/projects/${id}/stages/${name}/${what}`;
@@ -240,7 +240,7 @@ test('reads are scoped to need: a party sees the projects it is party to, an age
   const listed = async (token: string) => {
     const ids: string[] = [];
     for (let cursor: string | undefined, page = 0; page < 100; page++) {
-      const res = await call('GET', `/api/projects?locality=tinglin&limit=2${cursor ? `&cursor=${cursor}` : ''}`, token);
+      const res = await call('GET', `/api/projects?locality=lvxiang&limit=2${cursor ? `&cursor=${cursor}` : ''}`, token);
       expect(res.status).toBe(200);
       ids.push(...res.body.projects.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
