@@ -26,6 +26,14 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: s
     async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
+      // A pool's end() resolves before its sockets have closed; a forced drop meanwhile kills them, and a
+      // killed client of an ended pool raises an unhandled error in whichever test runs then. So wait
+      // (boundedly) for the database's last session to go, and force only what is left after that.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await c.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]?.n === '0') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
