@@ -3,7 +3,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
-import { writeProjectRecord } from '../db/record';
+import { TrailConflict, writeProjectRecord } from '../db/record';
 import type { CalendarData } from '../domain/calendar';
 import type { Locality, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
@@ -55,6 +55,7 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
     try {
       await writeProjectRecord(db, state, await cachedCalendar(db), at);
     } catch (err) {
+      if (err instanceof TrailConflict) throw ApplicationFailure.nonRetryable(err.message, 'RecordRefused');
       // The database refusing the data itself (SQLSTATE class 22 data exception, 23 integrity, 54 limit)
       // will refuse it on every retry: fail now, so the workflow notes it and goes on.
       const code = (err as { code?: unknown }).code;

@@ -14,7 +14,8 @@ export function requestDigest(req: Request, by: Actor, body: unknown): string | 
   const { 'idempotency-key': key } = parse(header, { 'idempotency-key': req.get('idempotency-key') }, 'headers');
   if (key === undefined) return undefined;
   return createHash('sha256')
-    .update(JSON.stringify([by.id, req.method, req.baseUrl + req.path, key, body]))
+    // Express matches routes whatever their letter case; the key is bound to the route, not its spelling.
+    .update(JSON.stringify([by.id, req.method, (req.baseUrl + req.path).toLowerCase(), key, body]))
     .digest('hex');
 }
 

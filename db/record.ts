@@ -3,7 +3,7 @@
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
-import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProgressReport, type ProjectState } from '../domain/project';
+import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
 import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
@@ -16,8 +16,25 @@ const upsert = <T extends string>(...columns: T[]) => Object.fromEntries(columns
  * of times: a snapshot older than the one recorded changes nothing, and a decided attempt's figures are
  * frozen at its first recording (a later calendar or green channel does not rewrite the past).
  */
+/** The public record keeps a project's trail append-only: a snapshot whose trail neither extends nor
+ *  precedes the recorded one rewrites the past (say, a Temporal reset that dropped an accepted action). */
+export class TrailConflict extends Error {}
+
+type TrailKey = Pick<TrailEntry, 'seq' | 'action' | 'stage' | 'party'> & { by: { id: string } };
+const sameEntry = (a: TrailKey, b: TrailKey) => a.seq === b.seq && a.action === b.action && a.by.id === b.by.id && a.stage === b.stage && a.party === b.party;
+
 export async function writeProjectRecord(db: Db, state: ProjectState, calendar: WorkingCalendar, now: number): Promise<void> {
   const { project } = state;
+  const before = await db.selectFrom('projects').select(sql<TrailKey[]>`state -> 'trail'`.as('trail')).where('id', '=', project.id).executeTakeFirst();
+  if (before) {
+    const [shorter, longer] = before.trail.length <= state.trail.length ? [before.trail, state.trail] : [state.trail, before.trail];
+    const diverges = shorter.findIndex((entry, i) => !sameEntry(entry, longer[i] as TrailKey));
+    if (diverges >= 0) {
+      throw new TrailConflict(
+        `project ${project.id}: the workflow's trail differs from the recorded one at entry ${diverges + 1} (recorded ${before.trail[diverges]?.action ?? 'nothing'}, now ${state.trail[diverges]?.action ?? 'nothing'}); the record keeps what it has`,
+      );
+    }
+  }
   const version = snapshotVersion(state);
   const closedAt = state.completedAt ?? state.withdrawal?.at ?? null;
   const row = {

@@ -10,9 +10,12 @@ import { LIMITS } from './limits';
 // Control characters (NUL above all, which PostgreSQL cannot store) and lone UTF-16 surrogates (ill-formed
 // Unicode, which PostgreSQL refuses as invalid text) have no place in a public record; neither has a name
 // made only of invisible characters (format characters, fillers, spaces).
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// C0 and C1 controls (tab and newlines aside) and Unicode noncharacters.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]|[\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{10fffe}\u{10ffff}]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
-const INVISIBLE_ONLY = /^[\p{Cf}\p{Z}\p{Cc}\u034f\u115f\u1160\u2800\u3164\uffa0]*$/u;
+// Format characters, separators, controls, combining grapheme joiner, Khmer invisible vowels, Mongolian
+// vowel separator, Hangul fillers, Braille blank: text made only of these shows nothing.
+const INVISIBLE_ONLY = /^[\p{Cf}\p{Z}\p{Cc}\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0]*$/u;
 export const text = (max: number) =>
   z
     .string()
@@ -124,8 +127,11 @@ const listCursor = z
   .transform((value, ctx): ListPosition => {
     try {
       const [registeredAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
-      if (typeof registeredAt === 'string' && !Number.isNaN(Date.parse(registeredAt)) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
-        return { registeredAt, id };
+      // Only what this service gives out: a UUID, and an ISO instant within the years it counts.
+      const instant = typeof registeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(registeredAt) ? Date.parse(registeredAt) : NaN;
+      const year = new Date(instant).getUTCFullYear();
+      if (year >= 2000 && year <= 2100 && typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+        return { registeredAt: registeredAt as string, id };
       }
     } catch {
       // falls through to the issue below

@@ -60,8 +60,14 @@ test('ill-formed Unicode and invisible-only text are refused with the field name
   const badName = await call('POST', '/api/projects', 'dev-window', lone('"agent":"agent-01","name":"\\ud800"'));
   expect(badName.status).toBe(400);
   expect(badName.body.issues.map((i: { path: string }) => i.path)).toContain('body.name');
-  const invisible = await call('POST', '/api/projects', 'dev-window', { ...registration, name: '\u200b\u3000\u2060' });
-  expect(invisible).toMatchObject({ status: 400, body: { issues: [{ path: 'body.name', message: 'must contain visible characters' }] } });
+  for (const name of ['\u200b\u3000\u2060', '\u034f\u17b4\u17b5']) {
+    const invisible = await call('POST', '/api/projects', 'dev-window', { ...registration, name });
+    expect(invisible).toMatchObject({ status: 400, body: { issues: [{ path: 'body.name', message: 'must contain visible characters' }] } });
+  }
+  // C1 controls and noncharacters are no text either.
+  for (const name of ['a\u0085b', 'a\uffffb', 'a\u{10ffff}b']) {
+    expect((await call('POST', '/api/projects', 'dev-window', { ...registration, name })).body.issues[0]).toMatchObject({ path: 'body.name', message: 'must not contain control characters' });
+  }
 
   const id = await register();
   await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
@@ -116,6 +122,8 @@ test('a keyed retry of a registration answers the first answer and never restart
     (r) => r?.status === 'withdrawn',
   );
   expect(await call('POST', '/api/projects', 'dev-window', registration, key)).toMatchObject({ status: 201, body: first.body });
+  // Express matches routes whatever their case; so does the key.
+  expect(await call('POST', '/api/PROJECTS', 'dev-window', registration, key)).toMatchObject({ status: 201, body: first.body });
 });
 
 test('lists and text are bounded, Updates answer small, and a project cannot grow past its size limit', async () => {
@@ -217,6 +225,51 @@ describe("Temporal's front door: only the API's sealed commands act on a project
     }
   });
 
+  test('an unsealed registration with an input of any shape fails at once instead of leaving a workflow task failing', async () => {
+    const id = randomUUID();
+    const h = await unsealed().workflow.start('projectApproval', { workflowId: workflowIdFor(id), taskQueue: service.taskQueue, args: [{ plan: [] }] });
+    const err = await h.result().then(() => undefined, (e: unknown) => e);
+    expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe(SEAL_REFUSED);
+    expect((await call('GET', `/api/projects/${id}`, 'dev-window')).status).toBe(404);
+  });
+
+  test('a Temporal reset that drops an accepted action does not rewrite the record: the trail there is append-only', async () => {
+    const id = await register();
+    await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
+    await call('POST', `/api/projects/${id}/withdrawal`, 'dev-window', { reason: '建设单位撤回' });
+    const h = service.client.workflow.getHandle(workflowIdFor(id));
+    await h.result();
+    await eventually(
+      () => service.db.selectFrom('projects').select('status').where('id', '=', id).executeTakeFirst(),
+      (r) => r?.status === 'withdrawn',
+    );
+    // What an operator (or anyone reaching the frontend) can do: reset to the first workflow task, not
+    // reapplying the Updates that came after it.
+    const { events } = await h.fetchHistory();
+    const firstTask = events?.find((e) => e.workflowTaskCompletedEventAttributes)?.eventId;
+    const { runId } = await service.client.workflowService.resetWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: workflowIdFor(id) },
+      workflowTaskFinishEventId: firstTask,
+      reason: 'test: drop the withdrawal',
+      requestId: randomUUID(),
+      resetReapplyExcludeTypes: [temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE, temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL],
+    });
+    const reset = service.client.workflow.getHandle(workflowIdFor(id), runId ?? undefined);
+    expect((await reset.query(stateQuery)).status).toBe('active');
+    // The workflow, rewound, accepts a new application (the record's trail starts the same way, so it
+    // keeps what it has) and a sign-off where the record has the withdrawal: refused, and said so.
+    await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
+    await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'approve' });
+    const health = await eventually(
+      () => reset.query(recordHealthQuery),
+      (r) => r.failure !== null,
+    );
+    expect(health.failure?.message).toMatch(/trail differs from the recorded one at entry 3 \(recorded withdrawal, now sign-off\)/);
+    expect(await service.db.selectFrom('projects').select('status').where('id', '=', id).executeTakeFirst()).toMatchObject({ status: 'withdrawn' });
+    await call('POST', `/api/projects/${id}/withdrawal`, 'dev-window', { reason: 'test over' });
+  });
+
   test('a registration started straight through Temporal ends itself and never reaches the record', async () => {
     const input = projectInput();
     const h = await startProject(unsealed(), service.taskQueue, input);
@@ -262,4 +315,13 @@ test('reads are scoped to need: a party sees the projects it is party to, an age
   const agents = (await call('GET', '/api/projects?agent=agent-02&limit=500', 'dev-agent')).body.projects.map((p: { agent: string }) => p.agent);
   expect(new Set(agents)).toEqual(new Set([]));
   expect((await call('GET', '/api/projects?cursor=not-a-cursor', 'dev-leader')).body.issues[0].path).toBe('query.cursor');
+  // Crafted cursors the database could not take are refused as such, not answered 500.
+  const crafted = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+  for (const position of [
+    ['2026-01-01T00:00:00Z', '-'.repeat(36)],
+    ['+275760-09-13T00:00:00Z', '00000000-0000-0000-0000-000000000000'],
+    ['-271821-04-20T00:00:00Z', '00000000-0000-0000-0000-000000000000'],
+  ]) {
+    expect(await call('GET', `/api/projects?cursor=${crafted(position)}`, 'dev-leader')).toMatchObject({ status: 400, body: { issues: [{ path: 'query.cursor' }] } });
+  }
 });

@@ -61,7 +61,14 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     // The workflow starts at once, so that its Update handlers exist before this activation ends (an
     // Update sent right after registration is then accepted, not refused for want of a handler); it
     // waits for the answer (awaitAdmission) before it does anything outside itself.
-    return admission.run(admitted, () => next(input));
+    // Whatever else goes wrong with an input (one not made by the API may be any shape), a registration
+    // without a valid seal fails the workflow with that refusal, rather than a workflow task failing for ever.
+    return admission.run(admitted, () =>
+      next(input).catch(async (err: unknown) => {
+        await admitted;
+        throw err;
+      }),
+    );
   }
 }
 
