@@ -116,7 +116,7 @@ test('a worker killed mid-project is replaced and no sign-off is lost, even one 
     // SIGTERM is a graceful shutdown: the worker drains and exits cleanly.
     expect(code).toBe(0);
   }
-});
+}, 120_000); // spawns and kills real worker processes, each bundling the workflows
 
 test('a dev server restarted on its SQLite file keeps every project where it was', async () => {
   const dbFile = tempFile('temporal.db');
