@@ -15,6 +15,7 @@ import { readRefusal, readScope } from '../domain/access';
 import {
   agentBody,
   applicationBody,
+  auditQuery,
   cadenceBody,
   greenChannelBody,
   listQuery,
@@ -275,7 +276,10 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     if (actor.role !== 'admin' && !(actor.role === 'agent' && state.agent === actor.id)) {
       throw new HttpError(403, 'forbidden', 'the audit log is for admins and the project\'s agent');
     }
-    res.json({ entries: await projectAudit(db, id) });
+    const { limit, cursor } = parse(auditQuery, req.query, 'query');
+    const entries = await projectAudit(db, id, { limit, ...(cursor !== undefined && { after: cursor }) });
+    const last = entries[entries.length - 1];
+    res.json({ entries, ...(entries.length === limit && last && { nextCursor: last.seq }) });
   });
 
   return router;

@@ -37,9 +37,13 @@ export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
 }
 
 /** A project's entries in the order they were written (the chain's order). */
-export async function projectAudit(db: Db, projectId: string): Promise<AuditEntry[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId).orderBy('seq').execute();
+/** A page of a project's entries in chain order: `limit` of them after the entry numbered `after`. */
+export async function projectAudit(db: Db, projectId: string, page: { limit: number; after?: string } = { limit: 1000 }): Promise<(AuditEntry & { seq: string })[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId).orderBy('seq').limit(page.limit);
+  if (page.after !== undefined) query = query.where('seq', '>', page.after);
+  const rows = await query.execute();
   return rows.map((r) => ({
+    seq: String(r.seq),
     at: new Date(r.at).toISOString(),
     principalId: r.principal_id,
     principalRole: r.principal_role,

@@ -158,6 +158,14 @@ export const listQuery = z
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;
 
+/** A page of a project's audit entries, in the order they were written. */
+export const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+    cursor: z.string().regex(/^\d{1,18}$/, "must be the previous page's nextCursor").optional().describe("the previous page's nextCursor: the entries after it"),
+  })
+  .strict();
+
 export const principal = z
   .object({
     id: text(100),

@@ -159,6 +159,16 @@ test('every command is audited, accepted or refused, with who and the outcome, i
     'null:invalid:415',
   ]);
   expect(audit.body.entries[3]).toMatchObject({ method: 'POST', path: `/api/projects/${id}/stages/permit/application`, detail: expect.stringMatching(/project is at stage design/) });
+  // Pages, in the same order, by cursor.
+  const pages: string[] = [];
+  for (let cursor: string | undefined, i = 0; i < 10; i++) {
+    const page = await call('GET', `/api/projects/${id}/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`, 'dev-admin');
+    pages.push(...page.body.entries.map((e: { seq: string }) => e.seq));
+    cursor = page.body.nextCursor;
+    if (!cursor) break;
+  }
+  expect(pages).toEqual(audit.body.entries.map((e: { seq: string }) => e.seq));
+  expect((await call('GET', `/api/projects/${id}/audit?cursor=abc`, 'dev-admin')).body.issues[0].path).toBe('query.cursor');
   // The project's agent may read it too; nobody else.
   expect((await call('GET', `/api/projects/${id}/audit`, 'dev-agent')).status).toBe(200);
   expect((await call('GET', `/api/projects/${id}/audit`, 'dev-agent-2')).status).toBe(403);
