@@ -6,7 +6,8 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDe
 import { Router, type Request } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
-import { newProjectState, nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectState } from '../domain/project';
+import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState } from '../domain/project';
+import type { ProjectPlan } from '../domain/process';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
@@ -142,12 +143,11 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     }
   }
 
-  /** What a registration answers, from the project's own state: a retry answers what the first did. */
-  const registered = (state: ProjectState) => {
-    const { id, exemptions } = state.project;
-    const plan = Object.fromEntries(state.stages.map((s) => [s.stage, { lead: s.lead, parties: s.parties }]));
-    return { id, workflowId: workflowIdFor(id), plan, exemptions };
-  };
+  /** What a registration answers. A retry answers from the project's own state, so it answers what the
+   *  first call did even if the configuration has changed since. */
+  const registered = (project: ProjectInfo, plan: ProjectPlan) => ({ id: project.id, workflowId: workflowIdFor(project.id), plan, exemptions: project.exemptions });
+  const registeredFrom = (state: ProjectState) =>
+    registered(state.project, Object.fromEntries(state.stages.map((s) => [s.stage, { lead: s.lead, parties: s.parties }])) as ProjectPlan);
 
   router.post('/', async (req, res) => {
     const by = authorize(req, 'register');
@@ -160,18 +160,16 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     // closed, or already deleted from Temporal and kept only in the record — starts nothing: a workflow
     // id is never reused.
     const existing = digest ? await readProjectRecord(db, id) : undefined;
-    if (existing) {
-      res.status(201).location(`/api/projects/${id}`).json(registered(existing));
-      return;
+    let answer = existing ? registeredFrom(existing) : registered(input.project, input.plan);
+    if (!existing) {
+      try {
+        await startProject(client, taskQueue, input);
+      } catch (err) {
+        if (!(digest && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        answer = registeredFrom(await readState(id));
+      }
     }
-    try {
-      await startProject(client, taskQueue, input);
-    } catch (err) {
-      if (!(digest && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      res.status(201).location(`/api/projects/${id}`).json(registered(await readState(id)));
-      return;
-    }
-    res.status(201).location(`/api/projects/${id}`).json(registered(newProjectState(input.project, input.plan)));
+    res.status(201).location(`/api/projects/${id}`).json(answer);
   });
 
   router.get('/', async (req, res) => {

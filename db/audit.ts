@@ -3,7 +3,9 @@
 // append, and every row carries a link of a hash chain, so a row changed or removed later by someone who
 // can get past all that still shows (see the migrations 0001 and 0002).
 import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from './connect';
+import type { AuditLogTable } from './schema';
 
 export interface AuditEntry {
   at: string;
@@ -59,18 +61,8 @@ export async function projectAudit(db: Db, projectId: string, page: { limit: num
 /** The prev_hash of the first entry. */
 export const GENESIS = '0'.repeat(64);
 
-interface ChainedRow {
-  seq: string;
-  at: Date | string;
-  principal_id: string | null;
-  principal_role: string | null;
-  method: string;
-  path: string;
-  project_id: string | null;
-  outcome: string;
-  status: number;
-  detail: string | null;
-}
+/** The fields an entry's hash covers: the table's, less its id and the chain's own columns. */
+type ChainedRow = Omit<Selectable<AuditLogTable>, 'id' | 'prev_hash' | 'hash' | 'at'> & { at: Date | string };
 
 /**
  * The entry's hash, computed here independently of the database's trigger (audit_log_hash in migration
