@@ -1,6 +1,7 @@
 // Activities, built by a factory so the worker injects real dependencies and tests inject local ones.
 // Each may run more than once (Temporal retries), so each is idempotent by a key the workflow gives it.
 import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { TrailConflict, writeProjectRecord } from '../db/record';
@@ -24,6 +25,9 @@ export interface ActivityDeps {
   pushTimeoutMs: number;
   /** The public keys whose seals the worker accepts (the same the workflow bundle carries). */
   sealKeys: SealKeySet;
+  /** Temporal itself, for the operations activities (reading a project's history, housekeeping, batches);
+   *  sealed when the worker holds the seal's private key. Without it those activities fail and say so. */
+  client?: Client;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */

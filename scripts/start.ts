@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activityDeps(config, db),
+    activities: activityDeps(config, db, client),
   });
   // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
   const workerDone = worker.run();

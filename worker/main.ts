@@ -1,5 +1,7 @@
 // The worker process: `npm run worker`. Drains in-flight tasks and exits on SIGINT/SIGTERM.
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { loadSealSigner } from '../config/seal';
+import { sealedClient } from '../temporal/command-seal';
 import { loadConfig } from '../config/env';
 import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
@@ -12,29 +14,32 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'worker');
   installRuntimeLogging(logger);
   const target = temporalTarget(config);
+  // The worker's own client: operations activities read histories, reconcile and run batches with it.
+  const clientConnection = await Connection.connect(connectionOptions(target));
   if (config.TEMPORAL_ADDRESS !== undefined) {
-    const client = await Connection.connect(connectionOptions(target));
     try {
-      const added = await ensureSearchAttributes(client, target.namespace);
+      const added = await ensureSearchAttributes(clientConnection, target.namespace);
       if (added.length > 0) logger.info({ added }, 'registered search attributes');
     } catch (err) {
       logger.warn({ err }, 'could not check search attributes; an operator must register them');
-    } finally {
-      await client.close();
     }
   }
+  // Batches that send commands need the seal's private key; a worker without one still does the rest.
+  const signer = config.SEAL_PRIVATE_KEY_FILE !== undefined || config.NODE_ENV !== 'production' ? loadSealSigner(config) : undefined;
+  const client = signer ? sealedClient(clientConnection, target.namespace, signer) : new Client({ connection: clientConnection, namespace: target.namespace });
   const db = await openConfiguredDb(config);
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activityDeps(config, db),
+    activities: activityDeps(config, db, client),
   });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run() returns once a shutdown signal has been handled and in-flight tasks have finished.
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await db.destroy();
   logger.info('worker stopped');
 }

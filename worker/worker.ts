@@ -1,4 +1,5 @@
 // Builds the worker that runs projectApproval and its activities on one task queue.
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -25,8 +26,9 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
 }
 
 /** The activities' real dependencies, from configuration (read once, at start). */
-export function activityDeps(config: Config, db: Db): ActivityDeps {
+export function activityDeps(config: Config, db: Db, client?: Client): ActivityDeps {
   return {
+    ...(client && { client }),
     sink: new FileNotificationSink(config.notificationsFile),
     db,
     liaisons: loadLiaisons(config.liaisonsFile),

@@ -69,11 +69,11 @@ export async function startWorker(
   connection: NativeConnection,
   workflowBundle: WorkflowBundle,
   taskQueue: string,
-  { utilityEndpoints = {}, pushTimeoutMs = 5_000 }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs'>> = {},
+  { utilityEndpoints = {}, pushTimeoutMs = 5_000, client }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs' | 'client'>> = {},
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
-  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys };
+  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
