@@ -6,7 +6,7 @@ import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { TrailConflict, writeProjectRecord } from '../db/record';
 import type { CalendarData } from '../domain/calendar';
-import type { Locality, Utility } from '../domain/codes';
+import type { Locality, Party, Stage, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
@@ -42,7 +42,7 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys }: ActivityDeps) {
+export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys, client }: ActivityDeps) {
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
     const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
     await sink.deliver({
@@ -82,6 +82,37 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
       const problem = sealProblem(sealKeys, seal ?? undefined, command);
       if (problem) log.warn('registration without a valid seal refused', { workflowId: command.workflowId, problem });
       return { problem };
+    },
+
+    /** Whether a held command (workflows/messages.ts) carries the API's seal over the Update it stands for.
+     *  A local activity, like the registration's check, so a replay after a key rotation takes the same path. */
+    async verifyHeldSeal({ seal, command }: { seal: Seal | null; command: Omit<SealedCommand, 'at'> }): Promise<{ problem: string | null }> {
+      const problem = sealProblem(sealKeys, seal ?? undefined, command);
+      if (problem) log.warn('held command without a valid seal ignored', { workflowId: command.workflowId, name: command.name, problem });
+      return { problem };
+    },
+
+    /** Who asked Temporal to cancel the project's run, when, and why (the history's cancel request). */
+    async cancellationRequest({ workflowId, runId }: { workflowId: string; runId: string }): Promise<{ identity: string | null; reason: string | null; at: string | null }> {
+      if (!client) return { identity: null, reason: null, at: null };
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const event = [...(history.events ?? [])].reverse().find((e) => e.workflowExecutionCancelRequestedEventAttributes);
+      const attributes = event?.workflowExecutionCancelRequestedEventAttributes;
+      const seconds = event?.eventTime?.seconds;
+      return {
+        identity: attributes?.identity || null,
+        reason: attributes?.cause || null,
+        at: seconds !== undefined && seconds !== null ? new Date(Number(seconds) * 1000).toISOString() : null,
+      };
+    },
+
+    /** 催办: tells each pending party's liaison and the project's locality liaison; returns who. */
+    async remind(input: { projectId: string; projectName: string; locality: Locality; stage: Stage; attempt: number; parties: Party[]; reason: string; seq: number }): Promise<{ notified: string[] }> {
+      const addressees = [...new Set([...input.parties.map((p) => liaisons.parties[p].liaison), liaisons.localities[input.locality]].map((c) => `${c.name} <${c.contact}>`))];
+      const subject =
+        `${input.projectId} ${input.projectName}: reminder — ${input.parties.join(', ')} still to sign ${input.stage} (attempt ${input.attempt}): ${input.reason}`;
+      for (const [i, to] of addressees.entries()) await sink.deliver({ key: `${input.projectId}/reminder/${input.seq}/${i}`, to, subject });
+      return { notified: addressees };
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */

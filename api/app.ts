@@ -51,6 +51,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[];
   /** The registry served at /metrics; a new one by default. */
   metrics?: Metrics;
+  /** How long an action waits to be accepted (ACCEPT_TIMEOUT_MS). */
+  acceptTimeoutMs?: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
     corsOrigins = [],
     trustProxy = false,
     metrics = createMetrics(),
+    acceptTimeoutMs,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   const identify = authenticate(principals, oidc);
   app.use('/api', identify, perPrincipalLimit(limits));
   app.post('/api/projects', registrationQuota(limits));
-  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db }));
+  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/audit', auditLogRouter({ db }));

@@ -7,7 +7,9 @@ import {
   greenChannelBody,
   listQuery,
   projectParams,
+  pushParams,
   registrationBody,
+  repairBody,
   signOffBody,
   stageParams,
   supplementBody,
@@ -18,7 +20,7 @@ import { scheduleBody } from './calendar';
 
 const errorBody = z
   .object({
-    error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · rate-limited · internal'),
+    error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · rate-limited · busy · internal'),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: each failing field'),
   })
@@ -28,6 +30,10 @@ const projectBody = z
   .looseObject({})
   .describe('The project: registration data, status, every stage with its attempts, sign-offs, corrections, and the audit trail (who did what, when)')
   .openapi('Project');
+
+const heldBody = z
+  .object({ held: z.literal(true), project: z.uuid(), command: z.string(), message: z.string() })
+  .openapi('Held');
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -55,7 +61,12 @@ export function openApiDocument() {
       description: `Allowed: ${who}. The validator of the project's workflow refuses a wrong action with 409, leaving no trace.`,
       security,
       request: { params, headers: idempotency, body: { content: { 'application/json': { schema: body } } } },
-      responses: { 200: json(projectBody, 'The project after the action'), ...errors },
+      responses: {
+        200: json(projectBody, 'The project after the action'),
+        202: json(heldBody, 'The project is not making progress (its workflow tasks fail): the action is held, and applied — or refused, with a notice to the caller — when it runs again'),
+        ...errors,
+        503: json(errorBody, 'The project did not take the action in time (ACCEPT_TIMEOUT_MS): send the same request again with the same Idempotency-Key'),
+      },
     });
 
   registry.registerPath({
@@ -93,6 +104,8 @@ export function openApiDocument() {
   action('/api/projects/{id}/withdrawal', 'Withdraw the project (ends it)', projectParams, withdrawalBody, 'window, admin');
   action('/api/projects/{id}/agent', 'Assign the agent (代办员) who follows the project', projectParams, agentBody, 'admin; an agent may take an unassigned project for itself or hand its own over', 'put');
   action('/api/projects/{id}/report-cadence', 'Switch progress reports between biweekly and weekly; the next is counted from the last', projectParams, cadenceBody, "the project's agent, admin", 'put');
+  action('/api/projects/{id}/pushes/{company}/retry', 'Send a failed push to a utility company again, with the same idempotency key (the window hears of the outcome)', pushParams, repairBody, 'admin');
+  action(`${stagePath}/reminders`, 'Remind the parties still pending on the open stage (their liaisons and the locality liaison are told)', stageParams, repairBody, 'admin');
   action('/api/projects/{id}/green-channel', 'Put the project on the green channel (绿色通道) with its dedicated agent', projectParams, greenChannelBody, 'admin');
   const read = (path: string, summary: string, shape: z.ZodType) =>
     registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });

@@ -1,9 +1,15 @@
 // /api/projects: registration, reading, listing, and the human actions, each sent to the project's
 // workflow as an Update (the workflow's validator is the authority; a refusal becomes 409).
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcDeadlineError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
 import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState } from '../domain/project';
@@ -21,7 +27,9 @@ import {
   greenChannelBody,
   listQuery,
   projectParams,
+  pushParams,
   registrationBody,
+  repairBody,
   signOffBody,
   stageParams,
   supplementBody,
@@ -31,6 +39,9 @@ import {
   FORBIDDEN,
   SEAL_REFUSED,
   assignAgent,
+  heldCommand,
+  remindPending,
+  retryPush,
   enterGreenChannel,
   recordSupplement,
   setReportCadence,
@@ -54,13 +65,23 @@ export interface ProjectsDeps {
   policy: Policy;
   /** The public record (lists, closed projects, audit, working-day clocks). */
   db: Db;
+  /** How long an action waits to be accepted before the API looks at why (config ACCEPT_TIMEOUT_MS). */
+  acceptTimeoutMs?: number;
 }
+
+/** An action's answer: the project after it (200), or word that it is held for a stuck project (202). */
+interface Acted {
+  status: 200 | 202;
+  body: unknown;
+}
+
+const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
 
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
 }
 
-export function projectsRouter({ client, taskQueue, principals, policy, db }: ProjectsDeps): Router {
+export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = 10_000 }: ProjectsDeps): Router {
   const router = Router();
 
   /** An agent named in a request must be a known principal with the agent role. */
@@ -120,12 +141,12 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
    * itself answers only its place in the trail). An Idempotency-Key header makes a retried request apply
    * once.
    */
-  async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<CommandResult, [A]>, input: A) {
+  async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<CommandResult, [A]>, input: A): Promise<Acted> {
     const updateId = requestDigest(req, input.by, input) ?? randomUUID();
     const handle = client.workflow.getHandle(workflowIdFor(id));
     try {
-      await handle.executeUpdate(update, { args: [input], updateId });
-      return await view(await handle.query(stateQuery));
+      await client.withDeadline(Date.now() + acceptTimeoutMs, () => handle.executeUpdate(update, { args: [input], updateId }));
+      return { status: 200, body: await view(await handle.query(stateQuery)) };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
         throw new HttpError(403, 'forbidden', err.cause.message);
@@ -139,8 +160,28 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
         // is still the project saying no, never a fault of ours.
         throw new HttpError(409, 'refused', err.cause instanceof ApplicationFailure ? err.cause.message : err.message);
       }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return notAccepted(id, update.name, updateId, input);
       return explainMissing(id, err);
     }
+  }
+
+  /**
+   * The project did not take the action in time. If its workflow tasks are failing (a bad deploy, a bug),
+   * the action is held for it — kept in its history at once, applied when it runs again, carried over by a
+   * reset — and the caller gets 202. Otherwise it is only slow: 503, and the same request with the same
+   * Idempotency-Key applies once.
+   */
+  async function notAccepted(id: string, name: string, updateId: string, input: unknown): Promise<Acted> {
+    const handle = client.workflow.getHandle(workflowIdFor(id));
+    const description = await handle.describe().catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    if (!description) throw new HttpError(404, 'not-found', `no project ${id}`);
+    const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+    if (description.status.name === 'RUNNING' && attempt > 1) {
+      await handle.signal(heldCommand, { name, updateId, input });
+      const message = `project ${id} is not making progress (operators see it in the stuck list): your ${name} is held, and will be applied — or refused, with a notice to you — when it runs again`;
+      return { status: 202, body: { held: true, project: id, command: name, message } };
+    }
+    throw new HttpError(503, 'busy', `project ${id} did not take the ${name} within ${acceptTimeoutMs} ms; send the same request again with the same Idempotency-Key`);
   }
 
   /** What a registration answers. A retry answers from the project's own state, so it answers what the
@@ -192,7 +233,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const { id, stage } = parse(stageParams, req.params, 'params');
     const by = authorize(req, 'apply');
     const body = parse(applicationBody, req.body, 'body');
-    res.json(await act(req, id, submitApplication, { stage, by, ...body }));
+    send(res, await act(req, id, submitApplication, { stage, by, ...body }));
   });
 
   router.post('/:id/stages/:stage/sign-offs', async (req, res) => {
@@ -212,21 +253,21 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     if (by.party === party && body.proxy !== undefined) {
       throw new HttpError(400, 'invalid-request', 'invalid body.proxy', [{ path: 'body.proxy', message: 'you sign for your own party; a proxy is recorded by an admin' }]);
     }
-    res.json(await act(req, id, signOff, { stage, by, ...body, party }));
+    send(res, await act(req, id, signOff, { stage, by, ...body, party }));
   });
 
   router.post('/:id/stages/:stage/supplements', async (req, res) => {
     const { id, stage } = parse(stageParams, req.params, 'params');
     const by = authorize(req, 'supplement');
     const body = parse(supplementBody, req.body, 'body');
-    res.json(await act(req, id, recordSupplement, { stage, by, ...body }));
+    send(res, await act(req, id, recordSupplement, { stage, by, ...body }));
   });
 
   router.post('/:id/withdrawal', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
     const by = authorize(req, 'withdraw');
     const body = parse(withdrawalBody, req.body, 'body');
-    res.json(await act(req, id, withdraw, { by, ...body }));
+    send(res, await act(req, id, withdraw, { by, ...body }));
   });
 
   router.put('/:id/agent', async (req, res) => {
@@ -234,14 +275,14 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const by = authorize(req, 'assign-agent');
     const body = parse(agentBody, req.body, 'body');
     knownAgent(body.agent, 'body.agent');
-    res.json(await act(req, id, assignAgent, { by, ...body }));
+    send(res, await act(req, id, assignAgent, { by, ...body }));
   });
 
   router.put('/:id/report-cadence', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
     const by = authorize(req, 'set-cadence');
     const body = parse(cadenceBody, req.body, 'body');
-    res.json(await act(req, id, setReportCadence, { by, ...body }));
+    send(res, await act(req, id, setReportCadence, { by, ...body }));
   });
 
   router.post('/:id/green-channel', async (req, res) => {
@@ -249,7 +290,25 @@ export function projectsRouter({ client, taskQueue, principals, policy, db }: Pr
     const by = authorize(req, 'green-channel');
     const body = parse(greenChannelBody, req.body, 'body');
     knownAgent(body.agent, 'body.agent');
-    res.json(await act(req, id, enterGreenChannel, { by, ...body }));
+    send(res, await act(req, id, enterGreenChannel, { by, ...body }));
+  });
+
+  // ---- the operators' repairs (admins; each with a reason, in the trail and the audit log) ----
+
+  router.post('/:id/pushes/:company/retry', async (req, res) => {
+    const { id, company } = parse(pushParams, req.params, 'params');
+    const by = authorize(req, 'repair');
+    const { reason } = parse(repairBody, req.body, 'body');
+    res.locals.auditDetail = `retry push to ${company}: ${reason}`;
+    send(res, await act(req, id, retryPush, { company, reason, by }));
+  });
+
+  router.post('/:id/stages/:stage/reminders', async (req, res) => {
+    const { id, stage } = parse(stageParams, req.params, 'params');
+    const by = authorize(req, 'repair');
+    const { reason } = parse(repairBody, req.body, 'body');
+    res.locals.auditDetail = `remind the parties pending on ${stage}: ${reason}`;
+    send(res, await act(req, id, remindPending, { stage, reason, by }));
   });
 
   router.get('/:id/reports', async (req, res) => {

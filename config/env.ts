@@ -61,6 +61,9 @@ const schema = z.object({
   UTILITY_ENDPOINTS_FILE: optional,
   DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // How long a human action waits for its project to accept it before the API looks at why (a project
+  // whose workflow tasks fail gets the action held for it; otherwise the caller is told to retry).
+  ACCEPT_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   DATABASE_URL: optional,
   /** The tables' owner, for migrations; DATABASE_URL's login otherwise. */
   DATABASE_MIGRATION_URL: optional,

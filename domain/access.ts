@@ -3,7 +3,7 @@
 import type { Party, Role } from './codes';
 import type { Actor, ProjectState } from './project';
 
-export type Command = 'register' | 'apply' | 'sign-off' | 'supplement' | 'withdraw' | 'assign-agent' | 'set-cadence' | 'green-channel';
+export type Command = 'register' | 'apply' | 'sign-off' | 'supplement' | 'withdraw' | 'assign-agent' | 'set-cadence' | 'green-channel' | 'repair';
 
 const ALLOWED: Record<Command, readonly Role[]> = {
   register: ['window', 'admin'],
@@ -15,6 +15,8 @@ const ALLOWED: Record<Command, readonly Role[]> = {
   'assign-agent': ['agent', 'admin'],
   'set-cadence': ['agent', 'admin'],
   'green-channel': ['admin'],
+  // The operators' repairs: retry a push, remind pending parties, reset, batches.
+  repair: ['admin'],
 };
 
 /** Why `actor` may not perform `command` (for `party`, when signing), or null when it may. */

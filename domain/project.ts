@@ -92,7 +92,10 @@ export type Action =
   | 'withdrawal'
   | 'agent-assignment'
   | 'report-cadence'
-  | 'green-channel';
+  | 'green-channel'
+  | 'push-retry'
+  | 'reminder'
+  | 'operation';
 
 /** One accepted human action: who, what, when. Append-only. */
 export interface TrailEntry {
@@ -169,6 +172,8 @@ export interface UtilityPush {
   startedAt: string;
   settledAt?: string;
   error?: string;
+  /** Times an admin sent a failed push again (same key); absent before the first. */
+  retries?: number;
 }
 
 /** A message for someone outside the workflow (the notification sink delivers it). */
@@ -249,6 +254,39 @@ export interface SupplementInput {
 
 export interface WithdrawalInput {
   by: Actor;
+  reason: string;
+}
+
+// ---- inputs of the operators' repairs (admins; each with a reason, each in the trail) ----
+
+/** Send a failed push to a utility company again, with the same idempotency key. */
+export interface PushRetryInput {
+  company: Utility;
+  reason: string;
+  by: Actor;
+}
+
+/** Remind the parties still pending on the open stage (addressed as escalations are). */
+export interface ReminderInput {
+  stage: Stage;
+  reason: string;
+  by: Actor;
+}
+
+/** What an operator did to the project from outside its steps (a Temporal reset), for its trail. */
+export interface OperationNoteInput {
+  operation: 'reset';
+  reason: string;
+  detail: string;
+  by: Actor;
+}
+
+/** A reminder the workflow is to deliver. */
+export interface Reminder {
+  seq: number;
+  stage: Stage;
+  attempt: number;
+  parties: Party[];
   reason: string;
 }
 
@@ -397,6 +435,29 @@ export function checkWithdrawal(state: ProjectState, input: WithdrawalInput): st
   return closedReason(state);
 }
 
+export function checkPushRetry(state: ProjectState, input: PushRetryInput): string | null {
+  const refused = closedReason(state);
+  if (refused) return refused;
+  const push = state.pushes.find((p) => p.company === input.company);
+  if (!push) return `project ${state.project.id} has no push to ${input.company}`;
+  if (push.status === 'pending') return `the push to ${input.company} is under way; wait for it to settle`;
+  if (push.status !== 'failed') return `the push to ${input.company} is ${push.status}; only a failed push is sent again`;
+  return null;
+}
+
+export function checkReminder(state: ProjectState, input: ReminderInput): string | null {
+  const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
+  if (refused) return refused;
+  const status = stageStatus(state, input.stage);
+  if (status === 'correction') return `stage ${input.stage} is paused for correction: the window collects the supplement first`;
+  if (status !== 'under-review') return `stage ${input.stage} has no application under review (it is ${status})`;
+  return null;
+}
+
+export function checkOperationNote(state: ProjectState, input: OperationNoteInput): string | null {
+  return input.reason.trim() === '' ? 'an operation needs a reason' : null;
+}
+
 // ---- transitions: called only after the matching check passed; they return what to tell whom ----
 
 function record(state: ProjectState, entry: Omit<TrailEntry, 'seq'>): void {
@@ -503,6 +564,30 @@ export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at:
   }
   state.currentStage = null;
   return [{ to: 'window', subject: `${state.project.id}: withdrawn` }, ...waiting.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed` }))];
+}
+
+export function applyPushRetry(state: ProjectState, input: PushRetryInput, at: string): Notice[] {
+  const push = state.pushes.find((p) => p.company === input.company) as UtilityPush;
+  push.status = 'pending';
+  push.retries = (push.retries ?? 0) + 1;
+  delete push.settledAt;
+  record(state, { at, by: input.by, action: 'push-retry', party: input.company, detail: `retry ${push.retries} (previous error: ${push.error ?? 'none'}): ${input.reason}` });
+  delete push.error;
+  return [{ to: 'window', subject: `${state.project.id}: the push to ${input.company} is sent again by ${input.by.id} (${input.reason})` }];
+}
+
+/** Records the reminder; the workflow delivers it to the parties' liaisons and the locality liaison. */
+export function applyReminder(state: ProjectState, input: ReminderInput, at: string): Reminder {
+  const open = stageRecord(state, input.stage);
+  const parties = pendingParties(open);
+  record(state, { at, by: input.by, action: 'reminder', stage: input.stage, detail: `${parties.join(', ')}: ${input.reason}` });
+  const attempt = currentAttempt(open) as Attempt;
+  return { seq: state.trail.length, stage: input.stage, attempt: attempt.number, parties, reason: input.reason };
+}
+
+export function applyOperationNote(state: ProjectState, input: OperationNoteInput, at: string): Notice[] {
+  record(state, { at, by: input.by, action: 'operation', detail: `${input.operation}: ${input.detail} (${input.reason})` });
+  return [];
 }
 
 // ---- what people see ----

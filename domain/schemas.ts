@@ -114,6 +114,10 @@ export const withdrawalBody = z.object({ reason: text(LIMITS.commentChars) }).st
 
 export const projectParams = z.object({ id: z.uuid('must be a project id (UUID)') });
 export const stageParams = projectParams.extend({ stage: stageCode });
+export const pushParams = projectParams.extend({ company: z.enum(UTILITIES, `must be one of ${UTILITIES.join(', ')}`) });
+
+/** Every operator's repair says why: the reason goes into the project's trail and the audit log. */
+export const repairBody = z.object({ reason: text(LIMITS.commentChars).describe('why (kept in the trail and the audit log)') }).strict();
 
 /** A list page ends at (registeredAt, id); the next page starts after it. Opaque to callers. */
 export interface ListPosition {

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { Client, type Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { SEAL_HEADER, sealMessage, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
+import { heldCommand, type HeldCommand } from '../workflows/messages';
 
 export interface SealSigner {
   kid: string;
@@ -74,6 +75,13 @@ export function commandSealInterceptor(signer: SealSigner, clock: () => number |
       const command = { kind: 'update' as const, workflowId: input.workflowExecution.workflowId, name: input.updateName, id: updateId, args: input.args };
       const seal = sealCommand(signer, command, await clock());
       return next({ ...input, options: { ...input.options, updateId }, headers: { ...input.headers, [SEAL_HEADER]: header(seal) } });
+    },
+    async signal(input, next) {
+      // A held command (workflows/messages.ts) is sealed as the Update it stands for.
+      const held = input.signalName === heldCommand.name ? (input.args[0] as Partial<HeldCommand> | undefined) : undefined;
+      if (!held || typeof held.name !== 'string' || typeof held.updateId !== 'string') return next(input);
+      const command = { kind: 'update' as const, workflowId: input.workflowExecution.workflowId, name: held.name, id: held.updateId, args: [held.input] };
+      return next({ ...input, headers: { ...input.headers, [SEAL_HEADER]: header(sealCommand(signer, command, await clock())) } });
     },
   };
 }

@@ -16,7 +16,10 @@ import {
   assignAgent,
   calendarChanged,
   enterGreenChannel,
+  heldCommand,
   recordSupplement,
+  remindPending,
+  retryPush,
   setReportCadence,
   signOff,
   stateQuery,
@@ -54,7 +57,7 @@ beforeAll(async () => {
   ]);
   taskQueue = uniqueTaskQueue('long-running');
   db = testDb();
-  worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints, pushTimeoutMs: 500 });
+  worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: companies.endpoints, pushTimeoutMs: 500, client: env.client });
 });
 
 afterAll(async () => {
@@ -77,6 +80,15 @@ async function pass(h: Handle, stage: Exclude<Stage, 'connection'>) {
   await apply(h, stage);
   for (const party of STAGE_PARTIES[stage]) await sign(h, stage, party);
 }
+/** The state once `ok` holds (the workflow applies a signal in its own time). */
+async function eventuallyState(h: Handle, ok: (s: ProjectState) => boolean): Promise<ProjectState> {
+  for (let i = 0; ; i++) {
+    const state = await h.query(stateQuery);
+    if (ok(state) || i === 100) return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const days = (n: number): number => n * DAY_MS;
 const HOUR = 60 * 60 * 1000;
 const at = (input: ProjectApprovalInput, d: number) => new Date(new Date(input.project.registeredAt).getTime() + d * DAY_MS).toISOString();
@@ -240,6 +252,26 @@ test('the permit pushes the project to each utility company once, through failur
   await pass(h, 'acceptance');
   state = await h.query(stateQuery);
   expect(state.stages[3]).toMatchObject({ parties: [...utilities], attempts: [{ number: 1, submittedBy: { id: 'system' }, outcome: 'open' }] });
+
+  // The operators' repairs, so that the saved history has them: the failed push sent again (telecom still
+  // fails: the window is told again), a reminder, a held sign-off, and a cancellation from Temporal.
+  state = await act(h, retryPush, { company: 'telecom', reason: '通信公司称已修复', by: admin });
+  expect(state.pushes[3]).toMatchObject({ status: 'pending', retries: 1 });
+  for (let i = 0; i < 100 && state.pushes[3]?.status === 'pending'; i++) {
+    await env.sleep('30 seconds');
+    state = await h.query(stateQuery);
+  }
+  expect(state.pushes[3]).toMatchObject({ status: 'failed', retries: 1 });
+  state = await act(h, remindPending, { stage: 'connection', reason: '请尽快完成接入', by: admin });
+  expect(state.trail.at(-1)).toMatchObject({ action: 'reminder', detail: 'power, gas, water-supply, telecom: 请尽快完成接入' });
+  await h.signal(heldCommand, { name: 'signOff', updateId: `held-${id}`, input: { stage: 'connection', party: 'power', decision: 'approve', by: utility('power') } });
+  state = await eventuallyState(h, (s) => s.stages[3]?.attempts[0]?.signOffs.length === 1);
+  expect(state.stages[3]?.attempts[0]?.signOffs[0]).toMatchObject({ party: 'power', by: utility('power') });
+  await h.cancel();
+  state = await h.result();
+  expect(state).toMatchObject({ status: 'withdrawn', withdrawal: { by: { role: 'system' }, reason: expect.stringMatching(/^cancellation requested in Temporal/) } });
+  const told = (await worker.sink.read()).filter((n) => n.key.startsWith(id)).map((n) => n.key);
+  expect(told).toEqual(expect.arrayContaining([`${id}/utility-push/telecom/failed/1`, `${id}/held/held-${id}`, `${id}/reminder/${state.trail.find((t) => t.action === 'reminder')?.seq}/0`]));
   await saveHistoryIfRecording('utility-push', h);
 });
 

@@ -2,7 +2,7 @@
 // current workflow code: a change that would break running projects fails here first.
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { HARDENING_PATCH } from '../workflows/messages';
+import { HARDENING_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -41,7 +41,12 @@ test('saved histories from before and after the long-running change are both rep
       'pre-hardening-general-four-stages',
       'pre-hardening-long-running-reports',
       'pre-hardening-continued-as-new',
-      // Recorded by the current code, including a run that ended by continuing as new.
+      // Recorded after it but before OPERATIONS_PATCH (a cancellation from Temporal would have cancelled the run).
+      'pre-operations-general-four-stages',
+      'pre-operations-utility-push',
+      'pre-operations-continued-as-new',
+      // Recorded by the current code, including a run that ended by continuing as new, and one with the
+      // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
       'long-running-reports',
       'green-channel-ladder',
@@ -56,11 +61,17 @@ test('saved histories from before and after the long-running change are both rep
         ? [LONG_RUNNING_PATCH]
         : name.startsWith('pre-hardening-')
           ? [LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
-          : [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH];
+          : name.startsWith('pre-operations-')
+            ? [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
+            : [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
   expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  const repaired = histories.find((h) => h.name === 'utility-push')?.history.events ?? [];
+  expect(repaired.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
+  expect(repaired.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'heldCommand')).toBe(true);
+  expect(repaired.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
 });
 
 test.each(histories.map((h) => [h.name, h.history] as const))('%s replays with the current code', async (_name, history) => {

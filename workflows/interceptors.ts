@@ -9,6 +9,7 @@ import {
   proxyLocalActivities,
   workflowInfo,
   type Next,
+  type SignalInput,
   type UpdateInput,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
@@ -16,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { SEAL_HEADER, sealProblem, type Seal, type SealKeySet } from '../domain/seal';
-import { HARDENING_PATCH, SEAL_REFUSED } from './messages';
+import { HARDENING_PATCH, SEAL_REFUSED, heldCommand, type HeldCommand } from './messages';
 import { admission } from './admission';
 
 // Compiled into the bundle by worker/bundle.ts from the worker's configuration. Read only by
@@ -45,6 +46,13 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     const problem = sealProblem(trustedKeys, sealOf(input.headers), command, Date.now());
     if (problem) throw ApplicationFailure.create({ type: SEAL_REFUSED, message: problem, nonRetryable: true });
     next(input);
+  }
+
+  handleSignal(input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>): Promise<void> {
+    if (input.signalName !== heldCommand.name) return next(input);
+    // The seal comes from the header only: the workflow verifies it (a local activity) before applying.
+    const held = input.args[0] as HeldCommand | undefined;
+    return next({ ...input, args: [{ ...held, seal: sealOf(input.headers) }] });
   }
 
   execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {

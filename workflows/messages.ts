@@ -2,7 +2,18 @@
 // so no message name is written twice.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInput, CadenceInput, GreenChannelInput } from '../domain/long-running';
-import type { ApplicationInput, CommandResult, ProjectState, SignOffInput, SupplementInput, WithdrawalInput } from '../domain/project';
+import type {
+  ApplicationInput,
+  CommandResult,
+  OperationNoteInput,
+  ProjectState,
+  PushRetryInput,
+  ReminderInput,
+  SignOffInput,
+  SupplementInput,
+  WithdrawalInput,
+} from '../domain/project';
+import type { Seal } from '../domain/seal';
 
 export const WORKFLOW_TYPE = 'projectApproval';
 
@@ -18,6 +29,28 @@ export const withdraw = defineUpdate<CommandResult, [WithdrawalInput]>('withdraw
 export const assignAgent = defineUpdate<CommandResult, [AgentInput]>('assignAgent');
 export const setReportCadence = defineUpdate<CommandResult, [CadenceInput]>('setReportCadence');
 export const enterGreenChannel = defineUpdate<CommandResult, [GreenChannelInput]>('enterGreenChannel');
+
+// The operators' repairs (admins, through the API).
+export const retryPush = defineUpdate<CommandResult, [PushRetryInput]>('retryPush');
+export const remindPending = defineUpdate<CommandResult, [ReminderInput]>('remindPending');
+export const noteOperation = defineUpdate<CommandResult, [OperationNoteInput]>('noteOperation');
+
+/**
+ * A human action the API could not deliver as an Update because the project was not making progress
+ * (its workflow tasks failing): sent as a signal, which Temporal keeps in history at once and a reset
+ * carries over, and applied — or refused, and the sender told — once the project runs again. The seal
+ * travels in the signal's header, over the Update it stands for.
+ */
+export const heldCommand = defineSignal<[HeldCommand]>('heldCommand');
+
+export interface HeldCommand {
+  /** The Update's name and id (the id the API would have used: a retry holds the same command). */
+  name: string;
+  updateId: string;
+  input: unknown;
+  /** Set by the workflow's interceptor from the header, never by the sender. */
+  seal?: Seal;
+}
 
 /** How the project's own bookkeeping stands: the public record's last write (for the operators). */
 export const recordHealthQuery = defineQuery<RecordHealth>('recordHealth');
@@ -46,3 +79,9 @@ export const SEAL_REFUSED = 'CommandSealRefused';
  * without it.
  */
 export const HARDENING_PATCH = 'hardening';
+
+/**
+ * Operations: a cancellation requested in Temporal becomes a recorded withdrawal instead of breaking the
+ * project, held commands are applied, reminders and push retries are delivered.
+ */
+export const OPERATIONS_PATCH = 'operations';

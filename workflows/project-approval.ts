@@ -5,16 +5,21 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
+  log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { Stage } from '../domain/codes';
 import {
@@ -34,10 +39,16 @@ import {
 import type { Policy } from '../domain/policy';
 import {
   applyApplication,
+  applyOperationNote,
+  applyPushRetry,
+  applyReminder,
   applySignOff,
   applySupplement,
   applyWithdrawal,
   checkApplication,
+  checkOperationNote,
+  checkPushRetry,
+  checkReminder,
   checkSignOff,
   checkSupplement,
   checkWithdrawal,
@@ -45,8 +56,10 @@ import {
   newProjectState,
   overallStatus,
   reportsSent,
+  type Actor,
   type CommandResult,
   type Notice,
+  type Reminder,
   type ProjectApprovalInput,
   type ProjectState,
   type UtilityPush,
@@ -56,17 +69,23 @@ import { snapshotVersion } from '../domain/record';
 import {
   FORBIDDEN,
   HARDENING_PATCH,
+  OPERATIONS_PATCH,
   REFUSED,
   assignAgent,
   calendarChanged,
   enterGreenChannel,
+  heldCommand,
+  noteOperation,
   recordHealthQuery,
   recordSupplement,
+  remindPending,
+  retryPush,
   setReportCadence,
   signOff,
   stateQuery,
   submitApplication,
   withdraw,
+  type HeldCommand,
   type RecordHealth,
 } from './messages';
 import { LIMITS, capacityRefusal } from '../domain/limits';
@@ -102,6 +121,14 @@ const { recordProject: recordBeside, deliverReport } = proxyActivities<Activitie
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+// The operators' side: who asked Temporal to cancel (read from history), and reminders. A lookup that
+// fails is given up soon: the withdrawal is then recorded without the canceller's name.
+const { cancellationRequest, remind } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+const { verifyHeldSeal } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumInterval: '1 minute' } });
+
 /** History size (bytes) at which a hardened project continues as new: each record write carries the
  *  state (at most 256 KB), so this keeps a run's history a fifth of Temporal's 10 MB warning. */
 const HISTORY_BYTES_CAP = 2 * 1024 * 1024;
@@ -114,6 +141,22 @@ function refuseIf(reason: string | null, type = REFUSED): void {
 const withinCapacity = (state: ProjectState, input: unknown): void => refuseIf(capacityRefusal(state, input));
 
 type Outgoing = Notice & { key: string };
+
+/** A human action by name, as its Update handler and validator apply it (held commands use the same). */
+interface Command {
+  validate: (input: never) => void;
+  apply: (input: never) => CommandResult;
+}
+
+/** What the operators' side of the workflow keeps between handlers and the main loop. */
+interface Operations {
+  commands: Map<string, Command>;
+  /** Update ids already applied in this run (a held command may stand for one that got through after all). */
+  applied: Set<string>;
+  held: HeldCommand[];
+  reminders: Reminder[];
+  cancelRequested: boolean;
+}
 
 export async function projectApproval(input: ProjectApprovalInput): Promise<ProjectState> {
   const longRunning = patched(LONG_RUNNING_PATCH);
@@ -140,58 +183,62 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     if (refused !== undefined) throw refused;
     return state;
   });
-  setHandler(submitApplication, (a) => queue(applyApplication(state, a, now())), {
-    validator: (a) => {
-      refuseIf(checkApplication(state, a));
-      withinCapacity(state, a);
-    },
-  });
-  setHandler(signOff, (s) => queue(applySignOff(state, s, now())), {
-    validator: (s) => {
-      refuseIf(checkSignOff(state, s));
-      withinCapacity(state, s);
-    },
-  });
-  setHandler(recordSupplement, (s) => queue(applySupplement(state, s, now())), {
-    validator: (s) => {
-      refuseIf(checkSupplement(state, s));
-      withinCapacity(state, s);
-    },
-  });
-  setHandler(withdraw, (w) => queue(applyWithdrawal(state, w, now())), {
-    validator: (w) => refuseIf(checkWithdrawal(state, w)),
-  });
+  const ops: Operations = { commands: new Map(), applied: new Set(), held: [], reminders: [], cancelRequested: false };
+  const command = <A>(update: UpdateDefinition<CommandResult, [A]>, validate: (input: A) => void, apply: (input: A) => CommandResult) => {
+    const applyOnce = (input: A) => {
+      const id = currentUpdateInfo()?.id;
+      if (id !== undefined) ops.applied.add(id);
+      return apply(input);
+    };
+    setHandler(update, applyOnce, { validator: validate });
+    ops.commands.set(update.name, { validate, apply } as Command);
+  };
+  command(submitApplication, (a) => (refuseIf(checkApplication(state, a)), withinCapacity(state, a)), (a) => queue(applyApplication(state, a, now())));
+  command(signOff, (s) => (refuseIf(checkSignOff(state, s)), withinCapacity(state, s)), (s) => queue(applySignOff(state, s, now())));
+  command(recordSupplement, (s) => (refuseIf(checkSupplement(state, s)), withinCapacity(state, s)), (s) => queue(applySupplement(state, s, now())));
+  command(withdraw, (w) => refuseIf(checkWithdrawal(state, w)), (w) => queue(applyWithdrawal(state, w, now())));
 
   if (!longRunning) return foundationLoop(state, outbox);
 
   const policy = state.policy;
   if (!policy) throw ApplicationFailure.nonRetryable('a new project needs its policy in the workflow input');
-  setHandler(assignAgent, (a) => queue(applyAgent(state, a, now())), {
-    validator: (a) => {
-      refuseIf(agentAssignmentForbidden(state, a), FORBIDDEN);
-      refuseIf(checkAgent(state, a));
-      withinCapacity(state, a);
+  command(
+    assignAgent,
+    (a) => (refuseIf(agentAssignmentForbidden(state, a), FORBIDDEN), refuseIf(checkAgent(state, a)), withinCapacity(state, a)),
+    (a) => queue(applyAgent(state, a, now())),
+  );
+  command(
+    setReportCadence,
+    (c) => (refuseIf(agentForbidden(state, c.by), FORBIDDEN), refuseIf(checkCadence(state, c)), withinCapacity(state, c)),
+    (c) => queue(applyCadence(state, c, now())),
+  );
+  command(enterGreenChannel, (g) => (refuseIf(checkGreenChannel(state)), withinCapacity(state, g)), (g) => queue(applyGreenChannel(state, g, now())));
+  // The operators' repairs. Registering a handler adds nothing to history, so older runs get them too.
+  command(retryPush, (r) => (refuseIf(checkPushRetry(state, r)), withinCapacity(state, r)), (r) => queue(applyPushRetry(state, r, now())));
+  command(
+    remindPending,
+    (r) => (refuseIf(checkReminder(state, r)), withinCapacity(state, r)),
+    (r) => {
+      ops.reminders.push(applyReminder(state, r, now()));
+      return queue([]);
     },
-  });
-  setHandler(setReportCadence, (c) => queue(applyCadence(state, c, now())), {
-    validator: (c) => {
-      refuseIf(agentForbidden(state, c.by), FORBIDDEN);
-      refuseIf(checkCadence(state, c));
-      withinCapacity(state, c);
-    },
-  });
-  setHandler(enterGreenChannel, (g) => queue(applyGreenChannel(state, g, now())), {
-    validator: (g) => {
-      refuseIf(checkGreenChannel(state));
-      withinCapacity(state, g);
-    },
+  );
+  command(noteOperation, (n) => (refuseIf(checkOperationNote(state, n)), withinCapacity(state, n)), (n) => queue(applyOperationNote(state, n, now())));
+  setHandler(heldCommand, (held) => {
+    ops.held.push(held);
   });
   // Every handler is set: now wait, if this is a new registration, for its seal to be checked.
   await awaitAdmission().catch((err: unknown) => {
     refused = err;
     throw err;
   });
-  return longRunningLoop(input, policy, state, outbox);
+  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue);
+  // A cancellation requested in Temporal (the most prominent button of its UI) must not break the
+  // project: the run goes on out of the cancellation's reach, and the loop records it as a withdrawal.
+  CancellationScope.current().cancelRequested.catch(() => {
+    ops.cancelRequested = true;
+  });
+  return CancellationScope.nonCancellable(() => longRunningLoop(input, policy, state, outbox, ops, queue));
 }
 
 /** The behaviour of projects started before LONG_RUNNING_PATCH; kept unchanged so their histories replay. */
@@ -216,7 +263,14 @@ async function foundationLoop(state: ProjectState, outbox: Outgoing[]): Promise<
   return state;
 }
 
-async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, state: ProjectState, outbox: Outgoing[]): Promise<ProjectState> {
+async function longRunningLoop(
+  input: ProjectApprovalInput,
+  policy: Policy,
+  state: ProjectState,
+  outbox: Outgoing[],
+  ops: Operations,
+  queue: (notices: Notice[]) => CommandResult,
+): Promise<ProjectState> {
   const { pushToUtility } = proxyActivities<Activities>({
     // The HTTP call has its own shorter timeout; a company that keeps failing is given up after
     // policy.pushAttempts, marked failed in the project's state, and the window is told.
@@ -265,12 +319,17 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
   const startPushes = () => {
     for (const push of state.pushes.filter((p) => p.status === 'pending' && !inFlight.has(p.company))) {
       inFlight.add(push.company);
+      // After an admin's retry the window hears of the outcome either way (each retry its own notice).
+      const retry = push.retries ? `/${push.retries}` : '';
       void pushToUtility({ company: push.company, key: push.key, project: state.project, permitApprovedAt: push.startedAt })
-        .then(() => settle(push, 'delivered'))
+        .then(() => {
+          settle(push, 'delivered');
+          if (retry) outbox.push({ key: `${id}/utility-push/${push.company}/delivered${retry}`, to: 'window', subject: `${id}: push to ${push.company} delivered on retry ${push.retries}` });
+        })
         .catch((err: unknown) => {
           const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
           settle(push, 'failed', cause);
-          outbox.push({ key: `${id}/utility-push/${push.company}/failed`, to: 'window', subject: `${id}: push to ${push.company} failed: ${cause}` });
+          outbox.push({ key: `${id}/utility-push/${push.company}/failed${retry}`, to: 'window', subject: `${id}: push to ${push.company} failed: ${cause}` });
         });
     }
   };
@@ -298,6 +357,48 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
   };
   const drain = async () => {
     while (outbox.length > 0) await notify(outbox.shift() as Outgoing);
+  };
+
+  // The operators' side: a cancellation becomes a withdrawal, held commands are applied (or refused and
+  // their sender told), reminders are delivered.
+  let cancellationHandled = false;
+  const operationsDue = () => (ops.cancelRequested && !cancellationHandled) || ops.held.length > 0 || ops.reminders.length > 0;
+  const handleOperations = async () => {
+    if (ops.cancelRequested && !cancellationHandled) {
+      cancellationHandled = true;
+      if (state.status === 'active') {
+        const info = workflowInfo();
+        const asked = await cancellationRequest({ workflowId: info.workflowId, runId: info.runId }).catch(() => ({ identity: null, reason: null }));
+        const by: Actor = { id: asked.identity ? `temporal:${asked.identity}` : 'temporal', role: 'system', name: 'Temporal operator (cancellation request)' };
+        const reason = `cancellation requested in Temporal${asked.identity ? ` by ${asked.identity}` : ''}${asked.reason ? `: ${asked.reason}` : ''}`;
+        queue(applyWithdrawal(state, { by, reason }, new Date().toISOString()));
+      }
+    }
+    for (let held = ops.held.shift(); held; held = ops.held.shift()) await applyHeld(held);
+    for (let reminder = ops.reminders.shift(); reminder; reminder = ops.reminders.shift()) {
+      await remind({ projectId: id, projectName: state.project.name, locality: state.project.locality, ...reminder });
+    }
+  };
+  const applyHeld = async (held: HeldCommand) => {
+    const known = ops.commands.get(held.name);
+    if (!known || ops.applied.has(held.updateId)) return;
+    const command = { kind: 'update' as const, workflowId: workflowInfo().workflowId, name: held.name, id: held.updateId, args: [held.input] };
+    const { problem } = await verifyHeldSeal({ seal: held.seal ?? null, command });
+    if (problem) {
+      log.warn('held command ignored', { name: held.name, problem });
+      return;
+    }
+    ops.applied.add(held.updateId);
+    const by = (held.input as { by: Actor }).by;
+    const tell = (subject: string) => outbox.push({ key: `${id}/held/${held.updateId}`, to: `principal:${by.id}`, subject });
+    try {
+      known.validate(held.input as never);
+    } catch (err) {
+      tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, was refused: ${(err as Error).message}`);
+      return;
+    }
+    known.apply(held.input as never);
+    tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, has been applied`);
   };
 
   // Timers for the next report or escalation. One is started only when nothing already pending would
@@ -329,8 +430,10 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
     const plannedReport = nextReportAt(state);
     const due = [plannedReport, nextEscalationAt(state, policy, before, calendar)].filter((t): t is number => t !== null);
     if (due.length > 0) armFor(Math.min(...due));
-    await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0);
+    await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0 || operationsDue());
     rang = false;
+    // Awaited only when due: an idle await would shift this loop's commands against the recorder's.
+    if (operationsDue()) await handleOperations();
     seenTrail = state.trail.length;
     seenSettled = settled;
 
@@ -379,7 +482,8 @@ async function longRunningLoop(input: ProjectApprovalInput, policy: Policy, stat
         startPushes();
         await condition(() => allHandlersFinished() && inFlight.size === 0);
         syncSearchAttributes();
-        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending') && recordCaughtUp()) break;
+        if (operationsDue()) await handleOperations();
+        if (outbox.length === 0 && state.pushes.every((p) => p.status !== 'pending') && recordCaughtUp() && !operationsDue()) break;
         await drain();
         if (hardened) await condition(() => recordCaughtUp() || outbox.length > 0 || !allHandlersFinished());
         else await record();

@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { listen } from '../../api/listen';
 import { loadPrincipals } from '../../config/principals';
 import type { Utility } from '../../domain/codes';
-import { DEFAULT_POLICY } from '../../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './temporal';
 
 export interface ServiceOptions {
@@ -15,6 +15,10 @@ export interface ServiceOptions {
   devUtilityInbox?: boolean;
   /** Where the worker pushes permitted projects, given the API's port. */
   utilityEndpoints?: (apiPort: number) => Partial<Record<Utility, string>>;
+  /** The timing rules new projects start with (DEFAULT_POLICY). */
+  policy?: Policy;
+  /** ACCEPT_TIMEOUT_MS of the API. */
+  acceptTimeoutMs?: number;
 }
 
 export async function startService(name: string, options: ServiceOptions = {}) {
@@ -26,14 +30,26 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   ]);
   const db = testDb();
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: options.devUtilityInbox ?? false });
+  const app = createApp({
+    client,
+    taskQueue,
+    principals,
+    policy: options.policy ?? DEFAULT_POLICY,
+    db,
+    logger: pino({ level: 'silent' }),
+    devUtilityInbox: options.devUtilityInbox ?? false,
+    ...(options.acceptTimeoutMs !== undefined && { acceptTimeoutMs: options.acceptTimeoutMs }),
+  });
   const server = await listen(app, 0, '127.0.0.1');
-  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {} });
+  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client });
   return {
     app,
     client,
     db,
     taskQueue,
+    sink: worker.sink,
+    nativeConnection,
+    workflowBundle,
     port: server.port,
     async stop() {
       await server.close();

@@ -14,6 +14,8 @@ export interface Received {
 export interface Behaviour {
   /** Answer 503 to this many attempts first. */
   failFirst?: number;
+  /** Answer 503 to every attempt until recover(company) is called. */
+  down?: boolean;
   /** Answer this many attempts only after `delayMs` (past the client's timeout). */
   slowFirst?: number;
   delayMs?: number;
@@ -21,6 +23,7 @@ export interface Behaviour {
 
 export async function startUtilityCompanies(behaviour: Partial<Record<Utility, Behaviour>> = {}) {
   const received: Received[] = [];
+  const recovered = new Set<string>();
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
     const company = (req.url ?? '').split('/').pop() ?? '';
@@ -33,7 +36,7 @@ export async function startUtilityCompanies(behaviour: Partial<Record<Utility, B
       const answer = (status: number) => {
         if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ attempt }));
       };
-      if (attempt <= (b.failFirst ?? 0)) return answer(503);
+      if (attempt <= (b.failFirst ?? 0) || (b.down && !recovered.has(company))) return answer(503);
       if (attempt <= (b.slowFirst ?? 0)) return void setTimeout(() => answer(200), b.delayMs ?? 0);
       answer(200);
     });
@@ -47,6 +50,9 @@ export async function startUtilityCompanies(behaviour: Partial<Record<Utility, B
   const { port } = server.address() as AddressInfo;
   return {
     received,
+    recover(company: Utility) {
+      recovered.add(company);
+    },
     endpoints: Object.fromEntries(UTILITIES.map((u) => [u, `http://127.0.0.1:${port}/companies/${u}`])) as Record<Utility, string>,
     async stop() {
       for (const socket of sockets) socket.destroy();
