@@ -19,6 +19,7 @@ import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
 import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
+import { operationsRepairsRouter } from './operations-repairs';
 import { projectsRouter } from './projects';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/operations', operationsRepairsRouter({ client }));
   app.use('/api/audit', auditLogRouter({ db }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {

@@ -119,6 +119,18 @@ export const pushParams = projectParams.extend({ company: z.enum(UTILITIES, `mus
 /** Every operator's repair says why: the reason goes into the project's trail and the audit log. */
 export const repairBody = z.object({ reason: text(LIMITS.commentChars).describe('why (kept in the trail and the audit log)') }).strict();
 
+export const resetBody = repairBody
+  .extend({
+    to: z
+      .number()
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe("a completed workflow task's event id in the current run; by default the last one before the first failure"),
+  })
+  .strict();
+
 /** A list page ends at (registeredAt, id); the next page starts after it. Opaque to callers. */
 export interface ListPosition {
   registeredAt: string;

@@ -1,6 +1,7 @@
 // The API app alone, in-process on a loopback port, against the suite's Temporal dev server and record
 // database but with no worker: for tests of what happens before a request reaches a workflow
-// (identity, limits, headers). Each test builds its own app with the options it examines.
+// (identity, limits, headers), or with workers a test starts and stops itself. Each test builds its own
+// app with the options it examines.
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
 import { listen } from '../../api/listen';
@@ -12,10 +13,11 @@ import { devServerClient, testDb, uniqueTaskQueue } from './temporal';
 export async function startApp(name: string, options: Partial<Omit<AppDeps, 'client' | 'db' | 'logger'>> = {}) {
   const client = await devServerClient();
   const db = testDb();
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue(name);
   const app = createApp({
     client,
     db,
-    taskQueue: uniqueTaskQueue(name),
+    taskQueue,
     principals: loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined }),
     policy: DEFAULT_POLICY,
     logger: pino({ level: 'silent' }),
@@ -23,7 +25,10 @@ export async function startApp(name: string, options: Partial<Omit<AppDeps, 'cli
   });
   const server = await listen(app, 0, '127.0.0.1');
   return {
+    app,
     client,
+    db,
+    taskQueue,
     port: server.port,
     url: `http://127.0.0.1:${server.port}`,
     call: apiCaller(() => server.port),
