@@ -3,7 +3,7 @@
 // (202); the right build and a reset bring the project back, and the held sign-off is applied.
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ProjectView } from '../domain/project';
-import { workflowIdFor } from '../workflows/messages';
+import { calendarChanged, workflowIdFor } from '../workflows/messages';
 import { startApp } from './support/app';
 import { eventually } from './support/eventually';
 import { bundle, devServerAddress, startWorker, uniqueTaskQueue } from './support/temporal';
@@ -16,8 +16,7 @@ const taskQueue = uniqueTaskQueue('reset');
 
 beforeAll(async () => {
   [service, connection, right, wrong] = await Promise.all([
-    // Long enough for a workflow task still bound to the stopped worker (its sticky queue) to reach the new one.
-    startApp('reset', { taskQueue, acceptTimeoutMs: 8_000 }),
+    startApp('reset', { taskQueue, acceptTimeoutMs: 3_000 }),
     NativeConnection.connect({ address: devServerAddress() }),
     bundle(),
     bundle(require.resolve('./fixtures/changed-workflow')),
@@ -47,11 +46,15 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
 
   // The bad deploy: it cannot replay the project, so every workflow task fails.
   const bad = await startWorker(connection, wrong, taskQueue, { client: service.client });
+  const handle = service.client.workflow.getHandle(workflowIdFor(id));
+  // Something to do (a calendar change), so that a workflow task reaches the bad build and fails; the
+  // first may wait out the stopped worker's sticky queue.
+  await handle.signal(calendarChanged, 2026);
+  const failing = await eventually(() => handle.describe(), (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) > 1, 300);
+  expect(failing.raw.pendingWorkflowTask?.attempt).toBeGreaterThan(1);
   const held = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve', comment: '同意' });
   expect(held.status).toBe(202);
   expect(held.body).toMatchObject({ held: true, project: id, command: 'signOff' });
-  const handle = service.client.workflow.getHandle(workflowIdFor(id));
-  expect((await handle.describe()).raw.pendingWorkflowTask?.attempt).toBeGreaterThan(1);
   await bad.stop();
 
   const reset = `/api/operations/projects/${id}/reset`;
@@ -62,7 +65,7 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ workflowId: workflowIdFor(id), resetTo: { type: 'WORKFLOW_TASK_COMPLETED' } });
   expect(answer.body.runId).not.toBe(answer.body.previousRunId);
-  expect(answer.body.kept.signals.map((s: { name: string }) => s.name)).toContain('heldCommand');
+  expect(answer.body.kept.signals.map((s: { name: string }) => s.name)).toEqual(['calendarChanged', 'heldCommand']);
 
   // The right build again: the project runs, the held sign-off is applied, the reset is in its trail.
   worker = await startWorker(connection, right, taskQueue, { client: service.client });
@@ -73,7 +76,7 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
       300,
     );
     expect(back.body.stages[0]?.attempts[0]?.signOffs[0]).toMatchObject({ party: 'planning', by: { id: 'reviewer-planning' }, comment: '同意' });
-    expect(back.body.trail.find((t) => t.action === 'operation')).toMatchObject({ by: { id: 'admin-01' }, detail: expect.stringMatching(/^reset: to event #\d+ .*kept 1 signal\(s\).*回滚错误版本后重置/) });
+    expect(back.body.trail.find((t) => t.action === 'operation')).toMatchObject({ by: { id: 'admin-01' }, detail: expect.stringMatching(/^reset: to event #\d+ .*kept 2 signal\(s\).*回滚错误版本后重置/) });
     // Nothing is failing any more: a second reset by default is refused, and the next sign-off is taken at once.
     expect((await call('POST', reset, 'dev-admin', { reason: '再次重置' })).status).toBe(409);
     expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-construction', { party: 'construction', decision: 'approve' })).status).toBe(200);
