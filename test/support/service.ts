@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { listen } from '../../api/listen';
 import { loadPrincipals } from '../../config/principals';
 import type { Utility } from '../../domain/codes';
-import { DEFAULT_POLICY } from '../../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { bundle, devServerAddress, devServerClient, startWorker, testDb, uniqueTaskQueue } from './temporal';
 
 export interface ServiceOptions {
@@ -15,6 +15,8 @@ export interface ServiceOptions {
   devUtilityInbox?: boolean;
   /** Where the worker pushes permitted projects, given the API's port. */
   utilityEndpoints?: (apiPort: number) => Partial<Record<Utility, string>>;
+  /** The timing rules new projects start with (default DEFAULT_POLICY). */
+  policy?: Policy;
 }
 
 export async function startService(name: string, options: ServiceOptions = {}) {
@@ -26,7 +28,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   ]);
   const db = testDb();
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
-  const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: options.devUtilityInbox ?? false });
+  const app = createApp({ client, taskQueue, principals, policy: options.policy ?? DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: options.devUtilityInbox ?? false });
   const server = await listen(app, 0, '127.0.0.1');
   const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {} });
   return {
