@@ -84,7 +84,11 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/api/projects',
-    summary: 'List projects by stage, status, locality, category, major',
+    summary: 'List projects by stage, status, locality, category, major, agent, time-limit light, pending party, utility push',
+    description:
+      "Newest first, limited to what the caller may read; every filter applies before the page is cut, so pages hold exactly the matching projects. " +
+      "light: the open stage's clock.light as of the request. pending: projects whose open stage attempt still waits for that party's sign-off " +
+      "(also while paused for a correction); 'me' for a reviewer's or utility company's own (400 for other callers). push: projects with a utility push in that status.",
     security,
     request: { query: listQuery },
     responses: { 200: json(z.object({ projects: z.array(z.looseObject({})) }), 'Matching projects, newest first'), ...errors },

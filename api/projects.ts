@@ -220,7 +220,13 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
       throw new HttpError(400, 'invalid-request', 'invalid query.agent', [{ path: 'query.agent', message: "'me' is for agents; name the agent's id" }]);
     }
     const agent = query.agent === 'me' ? req.actor?.id : query.agent;
-    const page = await listProjects(db, { ...query, ...(agent !== undefined && { agent }) }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
+    // "pending=me": a department's or company's own worklist (待办). Naming another party is no wider
+    // than the caller's scope: the list stays limited to what the caller may read.
+    if (query.pending === 'me' && !req.actor?.party) {
+      throw new HttpError(400, 'invalid-request', 'invalid query.pending', [{ path: 'query.pending', message: "'me' is for reviewers and utility companies; name the department or company" }]);
+    }
+    const pending = query.pending === 'me' ? req.actor?.party : query.pending;
+    const page = await listProjects(db, { ...query, agent, pending }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
     res.json(page);
   });
 

@@ -1,6 +1,8 @@
 // Versioned schema changes, applied in order at start-up by every process (Kysely's migrator takes a lock,
 // so concurrent starts are safe). Never edit a released migration; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { ProjectState } from '../domain/project';
+import { listFacts } from './list-filters';
 
 const migrations: Record<string, Migration> = {
   '0001_public_record': {
@@ -221,6 +223,36 @@ const migrations: Record<string, Migration> = {
             end;
           end if;
         end $$`.execute(db);
+    },
+  },
+
+  // Worklist filters (light, pending party) decided in SQL, so that they hold with pagination: the
+  // facts they need beside each project, written by writeProjectRecord. Projects recorded before are
+  // filled in here from their snapshots, with the same derivations the writer uses.
+  '0003_list_filters': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table projects
+        add column pending_parties jsonb not null default '[]',
+        add column clock_accepted_on date,
+        add column clock_limit_days integer,
+        add column clock_ends_on date,
+        add column clock_pauses jsonb,
+        add column clock_paused_since date`.execute(db);
+      await sql`create index projects_by_pending_party on projects using gin (pending_parties jsonb_path_ops)`.execute(db);
+      // Closed projects show no clock and wait for nobody: the defaults are theirs already.
+      for (let after = ''; ; ) {
+        const { rows } = await sql<{ id: string; state: ProjectState }>`select id, state from projects
+          where status = 'active' and id::text > ${after} order by id::text limit 200`.execute(db);
+        for (const { id, state } of rows) {
+          const facts = listFacts(state);
+          await sql`update projects set pending_parties = ${facts.pending_parties}::jsonb, clock_accepted_on = ${facts.clock_accepted_on},
+            clock_limit_days = ${facts.clock_limit_days}, clock_ends_on = ${facts.clock_ends_on}, clock_pauses = ${facts.clock_pauses}::jsonb,
+            clock_paused_since = ${facts.clock_paused_since} where id = ${id}`.execute(db);
+        }
+        const last = rows[rows.length - 1];
+        if (!last) break;
+        after = last.id;
+      }
     },
   },
 };

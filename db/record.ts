@@ -8,6 +8,8 @@ import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
+import { listFacts, listedLight, pendingFor, withPush } from './list-filters';
+import type { Party } from '../domain/codes';
 
 const upsert = <T extends string>(...columns: T[]) => Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
 
@@ -56,6 +58,7 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
     version,
     state: JSON.stringify(state),
     updated_at: new Date(now),
+    ...listFacts(state),
   };
   const applied = await db
     .insertInto('projects')
@@ -179,7 +182,7 @@ export interface ProjectPage {
 }
 
 /** The business list, newest first, from the record, limited to what the caller may read. */
-export async function listProjects(db: Db, q: ListQuery & { agent?: string }, scope: ReadScope, calendar: WorkingCalendar, now: number): Promise<ProjectPage> {
+export async function listProjects(db: Db, q: ListQuery & { agent?: string; pending?: Party }, scope: ReadScope, calendar: WorkingCalendar, now: number): Promise<ProjectPage> {
   let query = db
     .selectFrom('projects')
     .selectAll()
@@ -199,6 +202,10 @@ export async function listProjects(db: Db, q: ListQuery & { agent?: string }, sc
   if (q.category) query = query.where('category', '=', q.category);
   if (q.major !== undefined) query = query.where('major', '=', q.major);
   if (q.agent) query = query.where('agent', '=', q.agent);
+  // The worklist filters, in SQL before the page is cut (db/list-filters.ts).
+  if (q.light) query = query.where(listedLight(calendar, now), '=', q.light);
+  if (q.pending) query = query.where(pendingFor(q.pending));
+  if (q.push) query = query.where(withPush(q.push));
   const found = await query.execute();
   const rows = found.slice(0, q.limit);
   const last = rows[rows.length - 1];

@@ -23,6 +23,14 @@ export interface ProjectsTable {
   version: number;
   state: JSONColumnType<Record<string, unknown>>;
   updated_at: Timestamp;
+  /** What the list filters read (migration 0003, db/list-filters.ts): who the open attempt waits for,
+   *  and the calendar-free basis of the clock the list shows (null: none shown). */
+  pending_parties: JSONColumnType<string[]>;
+  clock_accepted_on: string | null;
+  clock_limit_days: number | null;
+  clock_ends_on: string | null;
+  clock_pauses: JSONColumnType<[string, string][]> | null;
+  clock_paused_since: string | null;
 }
 
 export interface StageAttemptsTable {

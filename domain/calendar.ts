@@ -83,6 +83,24 @@ export class WorkingCalendar {
     return count;
   }
 
+  /**
+   * The dates that break the weekday rule, each list sorted: weekdays that are off, weekend days that
+   * are worked. With them a database counts working days as this calendar does (see the public
+   * record's lists), without a day-by-day table to keep in step.
+   */
+  exceptions(): { offWeekdays: string[]; workedWeekends: string[] } {
+    if (!this.exceptionLists) {
+      const listed = [...new Set([...this.off, ...this.on])].sort();
+      const weekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+      this.exceptionLists = {
+        offWeekdays: listed.filter((d) => !weekend(d) && !this.isWorkingDay(d)),
+        workedWeekends: listed.filter((d) => weekend(d) && this.isWorkingDay(d)),
+      };
+    }
+    return this.exceptionLists;
+  }
+  private exceptionLists?: { offWeekdays: string[]; workedWeekends: string[] };
+
   /** The date of the Nth working day after `from` (`from` itself when n is 0). */
   deadline(from: string, n: number): string {
     let d = countable(from);
@@ -131,6 +149,37 @@ export function pauseSpans(pauses: { from: string; to?: string }[], now: number)
     else merged.push([from, to]);
   }
   return merged;
+}
+
+/**
+ * What a clock depends on besides the calendar and today, as dates: the calendar-free half of
+ * stageClock. The public record keeps it beside each project so that a list can decide the light in
+ * SQL for any day with any calendar (db/record.ts evaluates stageClock's formula on it). Correction
+ * pauses are merged as stageClock merges them; one still running has no end yet (it runs to today).
+ */
+export interface ClockBasis {
+  acceptedOn: string;
+  limitDays: number;
+  /** The decision's date; null while the clock runs. */
+  endsOn: string | null;
+  /** Finished pauses, merged: [from, to] dates. */
+  pauses: [string, string][];
+  /** The date the running pause (补正 not yet supplemented) began; null when none runs. */
+  pausedSince: string | null;
+}
+
+export function clockBasis(attempt: { submittedAt: string; decidedAt?: string; pauses: { from: string; to?: string }[] }, limitDays: number): ClockBasis {
+  // A running pause ends at `now` in stageClock; with no end here it merges as it would with any `now`
+  // later than every recorded instant.
+  const spans = pauseSpans(attempt.pauses, attempt.decidedAt ? Date.parse(attempt.decidedAt) : Infinity);
+  const running = spans.find(([, to]) => to === Infinity);
+  return {
+    acceptedOn: shanghaiDate(attempt.submittedAt),
+    limitDays,
+    endsOn: attempt.decidedAt ? shanghaiDate(attempt.decidedAt) : null,
+    pauses: spans.filter((s) => s !== running).map(([from, to]) => [shanghaiDate(from), shanghaiDate(to)]),
+    pausedSince: running ? shanghaiDate(running[0]) : null,
+  };
 }
 
 export function stageClock(

@@ -2,7 +2,7 @@
 // The workflow holds this state and calls `check*` in update validators and `apply*` in update handlers;
 // keeping the rules here makes them readable in one place and testable without a server.
 import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
-import { stageClock, type StageClock, type WorkingCalendar } from './calendar';
+import { clockBasis, stageClock, type ClockBasis, type StageClock, type WorkingCalendar } from './calendar';
 import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 import { LIMITS } from './limits';
@@ -611,12 +611,28 @@ export function attemptPauses(attempt: Attempt): { from: string; to?: string }[]
   return attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
 }
 
-/** The time-limit clock of one attempt, or null when the project has no policy (so no limit). */
-export function clockOfAttempt(state: ProjectState, stage: Stage, attempt: Attempt, calendar: WorkingCalendar, now: number): StageClock | null {
+/** What an attempt's clock counts from: acceptance, its end (decision or the project's close), pauses,
+ *  and the limit; null when the project has no policy (so no limit). */
+function clockInput(state: ProjectState, stage: Stage, attempt: Attempt) {
   if (!state.policy) return null;
   const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
   const limit = attempt.limitDays ?? stageLimit(state.policy, stage, state.project.major);
-  return stageClock(calendar, { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses: attemptPauses(attempt) }, limit, now);
+  return { timing: { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses: attemptPauses(attempt) }, limit };
+}
+
+/** The time-limit clock of one attempt, or null when the project has no policy (so no limit). */
+export function clockOfAttempt(state: ProjectState, stage: Stage, attempt: Attempt, calendar: WorkingCalendar, now: number): StageClock | null {
+  const input = clockInput(state, stage, attempt);
+  return input && stageClock(calendar, input.timing, input.limit, now);
+}
+
+/** The calendar-free basis of the clock lists show (the open stage's latest attempt), or null when
+ *  they show none: what the record keeps so that a list can filter by light in SQL. */
+export function listedClockBasis(state: ProjectState): ClockBasis | null {
+  const record = state.currentStage ? stageRecord(state, state.currentStage) : undefined;
+  const attempt = record && currentAttempt(record);
+  const input = record && attempt && clockInput(state, record.stage, attempt);
+  return input ? clockBasis(input.timing, input.limit) : null;
 }
 
 /** The time-limit clock of a stage's latest attempt, or null before it is applied for. */

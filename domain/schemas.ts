@@ -168,6 +168,18 @@ export const listQuery = z
     category: z.enum(CATEGORIES).optional(),
     major: booleanString.optional(),
     agent: text(100).optional().describe("an agent's principal id, or 'me'"),
+    light: z
+      .enum(['green', 'yellow', 'red'])
+      .optional()
+      .describe("the open stage's time-limit light today (the list's clock.light): yellow from 75 % of the limit, red past it"),
+    pending: z
+      .enum([...PARTIES, 'me'])
+      .optional()
+      .describe("a department's or utility company's worklist: projects whose open stage attempt still waits for its sign-off (also while paused for a correction); 'me' for a reviewer's or utility company's own"),
+    push: z
+      .enum(['pending', 'delivered', 'failed', 'cancelled'])
+      .optional()
+      .describe('projects with a push to a utility company in this status'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
   })

@@ -1,0 +1,70 @@
+// The list's worklist filters, decided in SQL so that they hold with pagination: the facts the record
+// keeps beside each project for them (written by writeProjectRecord, filled in for older rows by
+// migration 0003), and the conditions that read them.
+//
+// The light (审批时限) depends on today and on the working-day calendar, both of which change without the
+// project changing, so it cannot be stored. What is stored is the clock's calendar-free basis (dates:
+// acceptance, decision, correction pauses; the limit), and the query evaluates stageClock's formula on
+// it for the list's own `now` with the very calendar the list computes each row's clock with — so the
+// filter and the `clock.light` shown agree by construction, also right after an admin loads a year.
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { shanghaiDate, type WorkingCalendar } from '../domain/calendar';
+import type { Party } from '../domain/codes';
+import { listedClockBasis, pendingParties, stageRecord, type ProjectState, type UtilityPush } from '../domain/project';
+
+/** The columns of `projects` that the filters read. */
+export function listFacts(state: ProjectState) {
+  const basis = listedClockBasis(state);
+  return {
+    pending_parties: JSON.stringify(state.currentStage ? pendingParties(stageRecord(state, state.currentStage)) : []),
+    clock_accepted_on: basis?.acceptedOn ?? null,
+    clock_limit_days: basis?.limitDays ?? null,
+    clock_ends_on: basis?.endsOn ?? null,
+    clock_pauses: basis ? JSON.stringify(basis.pauses) : null,
+    clock_paused_since: basis?.pausedSince ?? null,
+  };
+}
+
+/**
+ * Working days from a fixed Monday up to and including `day`, as the calendar counts them: weekdays (by
+ * arithmetic) less the weekdays off plus the weekend days worked, each of those a binary search
+ * (width_bucket answers how many elements of a sorted array are <= the date) in the arrays `cal.off`
+ * and `cal.worked`. Working days after x up to y are then greatest(0, ordinal(y) - ordinal(x)),
+ * WorkingCalendar.workingDaysBetween's count.
+ */
+function ordinal(day: Expression<string>): RawBuilder<number> {
+  // 1970-01-05 was a Monday; the n days from it up to `day` inclusive hold 5 weekdays per whole week.
+  const n = sql<number>`(${day} - date '1970-01-05' + 1)`;
+  return sql<number>`(5 * (${n} / 7) + least(${n} % 7, 5) - width_bucket(${day}, cal.off) + width_bucket(${day}, cal.worked))`;
+}
+
+const between = (from: Expression<string>, to: Expression<string>) => sql<number>`greatest(0, ${ordinal(to)} - ${ordinal(from)})`;
+
+/** A sorted date list as a date[] parameter; the leading sentinel keeps it non-empty for width_bucket
+ *  and, counted for every date, cancels out of every difference. */
+const dateArray = (dates: string[]) => sql`${`{1900-01-01${dates.map((d) => `,${d}`).join('')}}`}::date[]`;
+
+/**
+ * The light of the clock a list shows, at `now`, in SQL: stageClock's usedDays — working days from
+ * acceptance to the decision (or today), less the finished pauses and the running one — against the
+ * limit. Null for a project whose list shows no clock. The calendar is bound once per query.
+ */
+export function listedLight(calendar: WorkingCalendar, now: number): RawBuilder<'green' | 'yellow' | 'red' | null> {
+  const { offWeekdays, workedWeekends } = calendar.exceptions();
+  const end = sql<string>`coalesce(projects.clock_ends_on, cal.today)`;
+  const finished = sql<number>`(select coalesce(sum(${between(sql`(p ->> 0)::date`, sql`(p ->> 1)::date`)}), 0) from jsonb_array_elements(projects.clock_pauses) as p)`;
+  const running = sql<number>`coalesce(${between(sql.ref('projects.clock_paused_since'), end)}, 0)`;
+  return sql`(select case when projects.clock_accepted_on is null then null
+      when u.used > projects.clock_limit_days then 'red'
+      when u.used * 4 >= projects.clock_limit_days * 3 then 'yellow' -- from 75 % of the limit, in integers
+      else 'green' end
+    from (select ${dateArray(offWeekdays)} as off, ${dateArray(workedWeekends)} as worked, ${shanghaiDate(now)}::date as today) as cal
+    cross join lateral (select greatest(0, ${between(sql.ref('projects.clock_accepted_on'), end)} - ${finished} - ${running}) as used) as u)`;
+}
+
+/** Projects whose open stage attempt still waits for `party`'s sign-off (a correction pause included). */
+export const pendingFor = (party: Party) => sql<boolean>`projects.pending_parties @> ${JSON.stringify([party])}::jsonb`;
+
+/** Projects with a utility push in `status`. */
+export const withPush = (status: UtilityPush['status']) =>
+  sql<boolean>`exists (select from utility_pushes where utility_pushes.project_id = projects.id and utility_pushes.status = ${status})`;
