@@ -49,7 +49,7 @@ function program(): Command {
     .option('--workflow-id <id>', 'a project\'s workflow id, project-<uuid> (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--query <query>', `a visibility query; only ${WORKFLOW_TYPE} workflows are considered`)
     .option('--limit <n>', `with --query: at most this many (default ${QUERY_LIMIT.default})`, count)
-    .option('--sample <n>', 'this many open projects (the newest started first)', count)
+    .option('--sample <n>', 'this many open projects (ExecutionStatus=Running), in the server\'s order (newest first)', count)
     .option('--workflows <folder>', 'replay against this workflow code (a candidate release\'s workflows folder) instead of the current code')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -133,7 +133,9 @@ function usage(cli: Command, problem: string): number {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`replay failed: ${err instanceof Error ? err.message : String(err)}`);
+    // The client's errors keep the server's reason in their cause (e.g. a query naming an unknown attribute).
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    console.error(`replay failed: ${err instanceof Error ? err.message : String(err)}${cause}`);
     process.exit(2);
   },
 );
