@@ -11,6 +11,7 @@ COPY workflows workflows
 COPY activities activities
 COPY worker worker
 COPY api api
+COPY operations operations
 COPY temporal temporal
 COPY config config
 COPY db db

@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
 import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
 import { operationsRepairsRouter } from './operations-repairs';
+import { operationsReplayRouter } from './operations-replay';
 import { projectsRouter } from './projects';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/operations', operationsRepairsRouter({ client }));
   app.use('/api/audit', auditLogRouter({ db }));
+  app.use('/api/operations', operationsReplayRouter({ client }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);

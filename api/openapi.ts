@@ -6,6 +6,7 @@ import {
   cadenceBody,
   greenChannelBody,
   listQuery,
+  operationBody,
   projectParams,
   pushParams,
   registrationBody,
@@ -177,6 +178,39 @@ export function openApiDocument() {
           broken: z.object({ seq: z.string(), id: z.string(), problem: z.string() }).optional(),
         }),
         'The verification',
+      ),
+      ...errors,
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/operations/projects/{id}/replay',
+    summary: "Replay the project's live history against the workflow code this API runs (admin): whether a worker running it would take the path the project took",
+    description:
+      'Allowed: admin. Body `{}` or none. The first call in a process bundles the workflow code (seconds). `compatible: false` names the error and, where it can be located, the first history event where the code goes another way; `kind` tells a determinism error (`nondeterminism`) from any other replay failure (`other`).',
+    security,
+    request: { params: projectParams, body: { content: { 'application/json': { schema: operationBody } } } },
+    responses: {
+      200: json(
+        z.object({
+          workflowId: z.string(),
+          compatible: z.boolean(),
+          kind: z.enum(['nondeterminism', 'other']).optional(),
+          error: z.string().optional().describe("the SDK core's message, e.g. [TMPRL1100] Nondeterminism error: …"),
+          divergingEvent: z
+            .object({
+              eventId: z.number().int(),
+              eventType: z.string().describe('e.g. ActivityTaskScheduled, TimerStarted, MarkerRecorded'),
+              activityType: z.string().optional(),
+              timerId: z.string().optional(),
+              markerName: z.string().optional(),
+              patchId: z.string().optional(),
+              updateName: z.string().optional(),
+            })
+            .optional(),
+        }),
+        'The verdict',
       ),
       ...errors,
     },

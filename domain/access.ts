@@ -3,7 +3,7 @@
 import type { Party, Role } from './codes';
 import type { Actor, ProjectState } from './project';
 
-export type Command = 'register' | 'apply' | 'sign-off' | 'supplement' | 'withdraw' | 'assign-agent' | 'set-cadence' | 'green-channel' | 'repair';
+export type Command = 'register' | 'apply' | 'sign-off' | 'supplement' | 'withdraw' | 'assign-agent' | 'set-cadence' | 'green-channel' | 'repair' | 'check-replay';
 
 const ALLOWED: Record<Command, readonly Role[]> = {
   register: ['window', 'admin'],
@@ -17,6 +17,8 @@ const ALLOWED: Record<Command, readonly Role[]> = {
   'green-channel': ['admin'],
   // The operators' repairs: retry a push, remind pending parties, reset, batches.
   repair: ['admin'],
+  // Replaying a project's history against the running code: a check, it changes nothing.
+  'check-replay': ['admin'],
 };
 
 /** Why `actor` may not perform `command` (for `party`, when signing), or null when it may. */

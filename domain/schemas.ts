@@ -113,6 +113,8 @@ export const supplementBody = z.object({ note: text(LIMITS.commentChars).optiona
 export const withdrawalBody = z.object({ reason: text(LIMITS.commentChars) }).strict();
 
 export const projectParams = z.object({ id: z.uuid('must be a project id (UUID)') });
+/** An operation that takes nothing but its path: `{}` or no body. */
+export const operationBody = z.object({}).strict();
 export const stageParams = projectParams.extend({ stage: stageCode });
 export const pushParams = projectParams.extend({ company: z.enum(UTILITIES, `must be one of ${UTILITIES.join(', ')}`) });
 

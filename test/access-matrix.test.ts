@@ -78,6 +78,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094', body: { holidays: ['2094-01-01'], workdays: [] } }) },
   'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
+  // An admin's check; it reads the project's history and changes nothing, so the shared project serves every kind.
+  'POST /api/operations/projects/:id/replay': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/replay`, body: {} }) },
   // Open to this machine's loopback (as here); from elsewhere it needs an admin token (test/audit-integrity).
   'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },

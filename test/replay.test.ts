@@ -12,7 +12,7 @@ let current: WorkflowBundle;
 let changed: WorkflowBundle;
 
 beforeAll(async () => {
-  [current, changed] = await Promise.all([bundle(), bundle(require.resolve('./fixtures/changed-workflow'))]);
+  [current, changed] = await Promise.all([bundle(), bundle(require.resolve('./fixtures/incompatible-workflows'))]);
 });
 
 /** The patch ids a history recorded (the SDK writes each as a core_patch marker). */
