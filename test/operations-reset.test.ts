@@ -19,7 +19,7 @@ beforeAll(async () => {
     startApp('reset', { taskQueue, acceptTimeoutMs: 3_000 }),
     NativeConnection.connect({ address: devServerAddress() }),
     bundle(),
-    bundle(require.resolve('./fixtures/changed-workflow')),
+    bundle(require.resolve('./fixtures/incompatible-workflows')),
   ]);
 });
 
