@@ -11,6 +11,7 @@ import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
+import { batchActivities } from './batch';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 
@@ -70,6 +71,8 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
     }
   };
   return {
+    ...batchActivities(client),
+
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
     async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {

@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
-  app.use('/api/operations', operationsRepairsRouter({ client }));
+  app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db }));
   app.use('/api/operations', operationsReplayRouter({ client }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));

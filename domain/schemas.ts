@@ -6,6 +6,7 @@ import { CADENCES } from './policy';
 import { usccProblem } from './uscc';
 import { MAX_DATE, MIN_DATE } from './calendar';
 import { LIMITS } from './limits';
+import { BATCH_ACTIONS } from './batch';
 
 // Control characters (NUL above all, which PostgreSQL cannot store) and lone UTF-16 surrogates (ill-formed
 // Unicode, which PostgreSQL refuses as invalid text) have no place in a public record; neither has a name
@@ -187,6 +188,23 @@ export const listQuery = z
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;
+
+/** An operations batch: the action, over the projects the list's filters (or ids) pick, bounded by max. */
+export const batchBody = z
+  .object({
+    action: z.enum(BATCH_ACTIONS),
+    reason: text(LIMITS.commentChars).describe('why (kept in the trail of each project and the audit log)'),
+    max: z.number().int().min(1).max(1000).describe('the most projects the batch may touch: a filter that picks more is refused'),
+    filter: listQuery
+      .omit({ limit: true, cursor: true })
+      .extend({ ids: z.array(z.uuid('must be a project id (UUID)')).min(1).max(1000).optional().describe('only these projects') })
+      .strict()
+      .default({}),
+    year: z.number().int().min(2000).max(2099).optional().describe("'calendar': the year whose schedule changed (this year by default)"),
+  })
+  .strict();
+
+export const batchParams = z.object({ id: z.string().regex(/^operations-batch-[\w-]{1,100}$/, 'must be a batch id (operations-batch-…)') });
 
 /** A page of a project's audit entries, in the order they were written. */
 export const auditQuery = z

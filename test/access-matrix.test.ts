@@ -70,6 +70,14 @@ const MATRIX: Record<string, Row> = {
   'POST /api/projects/:id/green-channel': { acts: true, allowed: ['admin'], request: (id) => ({ path: p(id, '/green-channel'), body: { agent: 'agent-01' } }) },
   'POST /api/projects/:id/pushes/:company/retry': { acts: true, allowed: ['admin'], request: (id) => ({ path: p(id, '/pushes/gas/retry'), body: { reason: '燃气公司接口已恢复' } }) },
   'POST /api/projects/:id/stages/:stage/reminders': { acts: true, allowed: ['admin'], request: (id) => ({ path: p(id, '/stages/design/reminders'), body: { reason: '已超期' } }) },
+  // Not failing: an admin's reset by default is refused (409), which is past authorisation.
+  'POST /api/operations/projects/:id/reset': { acts: true, allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/reset`, body: { reason: '重置' } }) },
+  'POST /api/operations/batches': {
+    acts: true,
+    allowed: ['admin'],
+    request: (id) => ({ path: '/api/operations/batches', body: { action: 'renotify', reason: '统一催办', max: 1, filter: { ids: [id] } } }),
+  },
+  'GET /api/operations/batches/:id': { allowed: ['admin', 'leader'], request: () => ({ path: '/api/operations/batches/operations-batch-none' }) },
   'GET /api/projects/:id/reports': { allowed: READERS, request: (id) => ({ path: p(id, '/reports') }) },
   'GET /api/projects/:id/escalations': { allowed: READERS, request: (id) => ({ path: p(id, '/escalations') }) },
   'GET /api/projects/:id/audit': { allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/audit') }) },

@@ -34,10 +34,10 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   const { call } = service;
   let worker = await startWorker(connection, right, taskQueue, { client: service.client });
   const registered = await call('POST', '/api/projects', 'dev-window', {
-    name: '张堰镇 仓储用房',
-    applicant: { name: '上海张堰某某仓储有限公司', uscc: '91310000MA1FL4B24G' },
+    name: '朱泾镇 仓储用房',
+    applicant: { name: '上海朱泾某某仓储有限公司', uscc: '91310000MA1FL4B24G' },
     category: 'general',
-    locality: 'zhangyan',
+    locality: 'zhujing',
     utilities: ['power'],
   });
   const id = registered.body.id as string;

@@ -1,0 +1,74 @@
+// Batches: one admin action over the projects a filter picks (the project list's own filters, or ids),
+// run by the operationsBatch workflow. The set is fixed when the batch is asked for, and a batch names
+// its maximum size: a filter that matches more is refused, so a typo cannot withdraw a district.
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Party } from '../domain/codes';
+import { BATCH_MAX, type BatchAction, type BatchProgress, type BatchRequest } from '../domain/batch';
+import { listQuery, type ListQuery } from '../domain/schemas';
+import type { Db } from '../db/connect';
+import { listProjects } from '../db/record';
+import { batchProgressQuery, operationsBatch } from '../workflows/batch';
+
+export class BatchRefused extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type BatchFilter = Omit<ListQuery, 'limit' | 'cursor' | 'pending'> & { pending?: Party; ids?: string[] };
+
+export interface BatchAsk extends BatchRequest {
+  filter: BatchFilter;
+  /** The most projects the caller means to touch. */
+  max: number;
+}
+
+const BATCH_PREFIX = 'operations-batch-';
+
+/** The projects the filter picks, from the record (at most max + 1: enough to refuse). */
+async function pick(db: Db, filter: BatchFilter, max: number, calendar: WorkingCalendar, now: number): Promise<string[]> {
+  const { ids, ...query } = filter;
+  const found: string[] = [];
+  let cursor: ListQuery['cursor'] | undefined;
+  do {
+    const page = await listProjects(db, { ...query, limit: 500, ...(cursor && { cursor }) }, { all: true }, calendar, now);
+    found.push(...page.projects.map((p) => p.id).filter((id) => !ids || ids.includes(id)));
+    cursor = page.nextCursor ? listQuery.shape.cursor.parse(page.nextCursor) : undefined;
+  } while (cursor && found.length <= max);
+  return found;
+}
+
+export async function startBatch(
+  { client, db, taskQueue, calendar, now = Date.now() }: { client: Client; db: Db; taskQueue: string; calendar: WorkingCalendar; now?: number },
+  ask: BatchAsk,
+  batchKey: string = randomUUID(),
+): Promise<{ id: string; total: number; projectIds: string[] }> {
+  const limit = BATCH_MAX[ask.action as BatchAction];
+  if (ask.max > limit) throw new BatchRefused(409, `a ${ask.action} batch may touch at most ${limit} projects (max ${ask.max} asked)`);
+  const projectIds = await pick(db, ask.filter, ask.max, calendar, now);
+  if (projectIds.length > ask.max) throw new BatchRefused(409, `the filter picks more than the batch's maximum of ${ask.max} projects: narrow it, or name a larger max`);
+  const id = `${BATCH_PREFIX}${batchKey}`;
+  const request: BatchRequest = { action: ask.action, reason: ask.reason, by: ask.by, ...(ask.year !== undefined && { year: ask.year }) };
+  await client.workflow
+    .start(operationsBatch, { taskQueue, workflowId: id, args: [{ batchId: id, request, projectIds }] })
+    .catch((err: unknown) => {
+      // The same batch asked again (same Idempotency-Key): it is already running or done.
+      if ((err as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    });
+  return { id, total: projectIds.length, projectIds };
+}
+
+export async function batchProgress(client: Client, id: string): Promise<BatchProgress & { id: string }> {
+  if (!id.startsWith(BATCH_PREFIX)) throw new BatchRefused(404, `no batch ${id}`);
+  try {
+    return { id, ...(await client.workflow.getHandle(id).query(batchProgressQuery)) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) throw new BatchRefused(404, `no batch ${id}`);
+    throw err;
+  }
+}

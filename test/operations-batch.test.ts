@@ -1,0 +1,66 @@
+// Operations batches over real projects (the suite's dev server, a real worker): bounded by the maximum
+// the admin names, run by a workflow, each step an ordinary recorded action by that admin.
+import type { ProjectView } from '../domain/project';
+import { eventually } from './support/eventually';
+import { apiCaller } from './support/http';
+import { startService } from './support/service';
+
+let service: Awaited<ReturnType<typeof startService>>;
+beforeAll(async () => {
+  service = await startService('batch');
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+const call = apiCaller(() => service.port);
+
+async function register(name: string, apply: boolean): Promise<string> {
+  const res = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海某某实业有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'shihua',
+    utilities: ['power'],
+  });
+  const id = res.body.id as string;
+  if (apply) expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+  return id;
+}
+
+test('a batch reminds the pending parties of the projects it picks, within its maximum; progress is readable', async () => {
+  const [a, b, c] = [await register('石化街道 甲', true), await register('石化街道 乙', true), await register('石化街道 丙', false)];
+  const batches = '/api/operations/batches';
+  const ask = (body: Record<string, unknown>, token = 'dev-admin') => call('POST', batches, token, { action: 'renotify', reason: '月底统一催办', ...body });
+
+  expect((await ask({ max: 5, filter: { ids: [a, b, c] } }, 'dev-leader')).status).toBe(403);
+  expect((await ask({ filter: { ids: [a] } })).body.issues?.[0]?.path).toBe('body.max');
+  expect((await ask({ max: 5, filter: { ids: ['x'] } })).body.issues?.[0]?.path).toBe('body.filter.ids.0');
+  // The filter picks two (the third is not under review); a maximum of one is refused, and nothing is done.
+  const tooMany = await ask({ max: 1, filter: { ids: [a, b, c], status: 'under-review' } });
+  expect(tooMany.status).toBe(409);
+  expect(tooMany.body.message).toMatch(/more than the batch's maximum of 1/);
+  expect((await call('POST', batches, 'dev-admin', { action: 'withdraw', reason: 'x', max: 500, filter: { ids: [a] } })).body.message).toMatch(/at most 100/);
+
+  const started = await ask({ max: 5, filter: { ids: [a, b, c], status: 'under-review' } });
+  expect(started.status).toBe(202);
+  expect(started.body).toMatchObject({ action: 'renotify', total: 2 });
+  expect(new Set(started.body.projectIds)).toEqual(new Set([a, b]));
+  const done = await eventually(
+    () => call('GET', `${batches}/${started.body.id}`, 'dev-leader'),
+    (r) => r.body.status === 'completed',
+    300,
+  );
+  expect(done.body).toMatchObject({ total: 2, done: 2, failed: 0, by: { id: 'admin-01' }, reason: '月底统一催办' });
+  for (const id of [a, b]) {
+    const trail = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-admin')).body.trail;
+    expect(trail.at(-1)).toMatchObject({ action: 'reminder', by: { id: 'admin-01' }, detail: expect.stringContaining('月底统一催办') });
+  }
+
+  // A reset batch over projects that are not stuck: each step refused, with the project's reason.
+  const resets = await call('POST', batches, 'dev-admin', { action: 'reset', reason: '试一试', max: 2, filter: { ids: [a, b] } });
+  const refused = await eventually(() => call('GET', `${batches}/${resets.body.id}`, 'dev-admin'), (r) => r.body.status === 'completed', 300);
+  expect(refused.body).toMatchObject({ total: 2, done: 0, failed: 2 });
+  expect(refused.body.failures[0].message).toMatch(/not failing/);
+  expect((await call('GET', `${batches}/operations-batch-unknown`, 'dev-admin')).status).toBe(404);
+}, 90_000);
