@@ -204,7 +204,7 @@ export const batchBody = z
   })
   .strict();
 
-export const batchParams = z.object({ id: z.string().regex(/^operations-batch-[\w-]{1,100}$/, 'must be a batch id (operations-batch-…)') });
+export const batchParams = z.object({ id: z.string().regex(/^operations-(batch|signal)-[\w-]{1,100}$/, 'must be a batch id (operations-batch-… or operations-signal-…)') });
 
 /** A page of a project's audit entries, in the order they were written. */
 export const auditQuery = z

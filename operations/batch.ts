@@ -1,5 +1,5 @@
 // Batches: one admin action over the projects a filter picks (the project list's own filters, or ids),
-// run by the operationsBatch workflow. The set is fixed when the batch is asked for, and a batch names
+// run by the operationsBatch workflow — or, for the calendar's signal, by Temporal's own batch operation. The set is fixed when the batch is asked for, and a batch names
 // its maximum size: a filter that matches more is refused, so a typo cannot withdraw a district.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -10,6 +10,9 @@ import { listQuery, type ListQuery } from '../domain/schemas';
 import type { Db } from '../db/connect';
 import { listProjects } from '../db/record';
 import { batchProgressQuery, operationsBatch } from '../workflows/batch';
+import { calendarChanged, workflowIdFor } from '../workflows/messages';
+import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
 
 export class BatchRefused extends Error {
   constructor(
@@ -29,6 +32,10 @@ export interface BatchAsk extends BatchRequest {
 }
 
 const BATCH_PREFIX = 'operations-batch-';
+/** A signal batch is Temporal's own batch operation (the server signals; no worker is involved). */
+const SIGNAL_PREFIX = 'operations-signal-';
+const { BatchOperationState } = temporal.api.enums.v1;
+const count = (n: { toString(): string } | null | undefined): number => Number(n?.toString() ?? 0);
 
 /** The projects the filter picks, from the record (at most max + 1: enough to refuse). */
 async function pick(db: Db, filter: BatchFilter, max: number, calendar: WorkingCalendar, now: number): Promise<string[]> {
@@ -51,9 +58,31 @@ export async function startBatch(
   const limit = BATCH_MAX[ask.action as BatchAction];
   if (ask.max > limit) throw new BatchRefused(409, `a ${ask.action} batch may touch at most ${limit} projects (max ${ask.max} asked)`);
   const projectIds = await pick(db, ask.filter, ask.max, calendar, now);
+  if (projectIds.length === 0) throw new BatchRefused(409, 'the filter picks no project');
   if (projectIds.length > ask.max) throw new BatchRefused(409, `the filter picks more than the batch's maximum of ${ask.max} projects: narrow it, or name a larger max`);
-  const id = `${BATCH_PREFIX}${batchKey}`;
   const request: BatchRequest = { action: ask.action, reason: ask.reason, by: ask.by, ...(ask.year !== undefined && { year: ask.year }) };
+  if (ask.action === 'calendar') {
+    const id = `${SIGNAL_PREFIX}${batchKey}`;
+    await client.workflowService
+      .startBatchOperation({
+        namespace: client.options.namespace,
+        jobId: id,
+        executions: projectIds.map((projectId) => ({ workflowId: workflowIdFor(projectId) })),
+        reason: `${ask.by.id}: ${ask.reason}`,
+        signalOperation: {
+          signal: calendarChanged.name,
+          input: { payloads: await encodeToPayloads(client.options.loadedDataConverter, ask.year) },
+          identity: `${ask.by.id} (one-window batch)`,
+        },
+      })
+      .catch((err: unknown) => {
+        // The same batch asked again (same Idempotency-Key).
+        if ((err as { code?: number }).code !== ALREADY_EXISTS) throw err;
+      });
+    signalBatches.set(id, request);
+    return { id, total: projectIds.length, projectIds };
+  }
+  const id = `${BATCH_PREFIX}${batchKey}`;
   await client.workflow
     .start(operationsBatch, { taskQueue, workflowId: id, args: [{ batchId: id, request, projectIds }] })
     .catch((err: unknown) => {
@@ -63,7 +92,34 @@ export async function startBatch(
   return { id, total: projectIds.length, projectIds };
 }
 
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+/** What a signal batch was asked for: Temporal's job keeps only its reason (kept here for the answer). */
+const signalBatches = new Map<string, BatchRequest>();
+
+async function signalProgress(client: Client, id: string): Promise<BatchProgress & { id: string }> {
+  const d = await client.workflowService.describeBatchOperation({ namespace: client.options.namespace, jobId: id }).catch((err: unknown) => {
+    if ((err as { code?: number }).code === NOT_FOUND) throw new BatchRefused(404, `no batch ${id}`);
+    throw err;
+  });
+  const asked = signalBatches.get(id);
+  const done = d.state === BatchOperationState.BATCH_OPERATION_STATE_COMPLETED || d.state === BatchOperationState.BATCH_OPERATION_STATE_FAILED;
+  return {
+    id,
+    action: 'calendar',
+    reason: asked?.reason ?? d.reason ?? '',
+    by: asked?.by ?? { id: d.identity ?? 'unknown', role: 'admin' },
+    ...(asked?.year !== undefined && { year: asked.year }),
+    total: count(d.totalOperationCount),
+    done: count(d.completeOperationCount),
+    failed: count(d.failureOperationCount),
+    failures: [],
+    status: done ? 'completed' : 'running',
+  };
+}
+
 export async function batchProgress(client: Client, id: string): Promise<BatchProgress & { id: string }> {
+  if (id.startsWith(SIGNAL_PREFIX)) return signalProgress(client, id);
   if (!id.startsWith(BATCH_PREFIX)) throw new BatchRefused(404, `no batch ${id}`);
   try {
     return { id, ...(await client.workflow.getHandle(id).query(batchProgressQuery)) };

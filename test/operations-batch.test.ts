@@ -63,4 +63,14 @@ test('a batch reminds the pending parties of the projects it picks, within its m
   expect(refused.body).toMatchObject({ total: 2, done: 0, failed: 2 });
   expect(refused.body.failures[0].message).toMatch(/not failing/);
   expect((await call('GET', `${batches}/operations-batch-unknown`, 'dev-admin')).status).toBe(404);
+  expect((await call('GET', `${batches}/operations-signal-unknown`, 'dev-admin')).status).toBe(404);
+
+  // The calendar's signal goes out as Temporal's own batch operation, to the picked projects only.
+  const signalled = await call('POST', batches, 'dev-admin', { action: 'calendar', reason: '调休安排更新', max: 3, year: 2026, filter: { ids: [a, b, c] } });
+  expect(signalled.status).toBe(202);
+  expect(signalled.body.id).toMatch(/^operations-signal-/);
+  const delivered = await eventually(() => call('GET', `${batches}/${signalled.body.id}`, 'dev-admin'), (r) => r.body.status === 'completed', 300);
+  expect(delivered.body).toMatchObject({ action: 'calendar', year: 2026, total: 3, done: 3, failed: 0, reason: '调休安排更新' });
+  const history = await service.client.workflow.getHandle(`project-${c}`).fetchHistory();
+  expect(history.events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'calendarChanged')).toBe(true);
 }, 90_000);
