@@ -19,7 +19,9 @@ import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
 import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
+import { operationsRouter } from './operations';
 import { projectsRouter } from './projects';
+import type { StuckOptions } from '../operations/stuck';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
 
@@ -51,6 +53,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[];
   /** The registry served at /metrics; a new one by default. */
   metrics?: Metrics;
+  /** Thresholds of the stuck list (config/env.ts `stuck`); defaults otherwise. */
+  stuck?: Partial<StuckOptions>;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
     corsOrigins = [],
     trustProxy = false,
     metrics = createMetrics(),
+    stuck,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -107,6 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/audit', auditLogRouter({ db }));
+  app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);

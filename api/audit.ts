@@ -11,7 +11,7 @@ import type { Metrics } from './metrics';
 
 const AUDITED = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const OUTCOMES: Record<number, string> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'refused', 413: 'invalid', 415: 'invalid' };
-const PROJECT_ID = /^\/api\/projects\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+const PROJECT_ID = /^\/api\/(?:operations\/)?projects\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
 /** Longer paths and details are cut (ending in …): a caller does not decide how much the log grows. */
 export const MAX_PATH = 512;
 export const MAX_DETAIL = 1024;

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     db,
     logger,
     devUtilityInbox: config.devUtilityInbox,
+    stuck: config.stuck,
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
