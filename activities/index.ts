@@ -15,6 +15,8 @@ import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../d
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
+import type { StuckOptions } from '../operations/stuck';
+import { createOperationsActivities } from './operations';
 
 export interface ActivityDeps {
   sink: NotificationSink;
@@ -30,6 +32,8 @@ export interface ActivityDeps {
   /** Temporal itself, for the operations activities (reading a project's history, housekeeping, batches);
    *  sealed when the worker holds the seal's private key. Without it those activities fail and say so. */
   client?: Client;
+  /** Thresholds of the stuck list in housekeeping's digest (config/env.ts `stuck`); defaults otherwise. */
+  stuck?: Partial<StuckOptions>;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */
@@ -44,7 +48,8 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys }: ActivityDeps) {
+export function createActivities(deps: ActivityDeps) {
+  const { sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys } = deps;
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
     const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
     await sink.deliver({
@@ -81,6 +86,9 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
     await clearRecordFailure(db, state.project.id);
   };
   return {
+    /** Housekeeping's (activities/operations.ts). */
+    ...createOperationsActivities(deps),
+
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
     async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
