@@ -28,13 +28,15 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
   const app = createApp({ client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), devUtilityInbox: options.devUtilityInbox ?? false });
   const server = await listen(app, 0, '127.0.0.1');
-  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {} });
+  // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).
+  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client });
   return {
     app,
     client,
     db,
     taskQueue,
     port: server.port,
+    worker,
     async stop() {
       await server.close();
       await worker.stop();
