@@ -76,6 +76,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094', body: { holidays: ['2094-01-01'], workdays: [] } }) },
   'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
+  'GET /api/operations/stuck': { allowed: ['admin', 'leader'], request: () => ({ path: '/api/operations/stuck?locality=jinshanwei&limit=5' }) },
+  // The fixture project runs, so an admin reaches a 409 (nothing to reconcile).
+  'POST /api/operations/projects/:id/reconcile': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/reconcile`, body: { reason: '巡检' } }) },
   // Open to this machine's loopback (as here); from elsewhere it needs an admin token (test/audit-integrity).
   'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
