@@ -4,7 +4,9 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
+import { clearRecordFailure, noteRecordFailure } from '../db/operations';
 import { TrailConflict, writeProjectRecord } from '../db/record';
+import { snapshotVersion } from '../domain/record';
 import type { CalendarData } from '../domain/calendar';
 import type { Locality, Party, Stage, Utility } from '../domain/codes';
 import { composeReport } from '../domain/long-running';
@@ -14,6 +16,8 @@ import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../
 import { batchActivities } from './batch';
 import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
+import type { StuckOptions } from '../operations/stuck';
+import { createOperationsActivities } from './operations';
 
 export interface ActivityDeps {
   sink: NotificationSink;
@@ -29,6 +33,8 @@ export interface ActivityDeps {
   /** Temporal itself, for the operations activities (reading a project's history, housekeeping, batches);
    *  sealed when the worker holds the seal's private key. Without it those activities fail and say so. */
   client?: Client;
+  /** Thresholds of the stuck list in housekeeping's digest (config/env.ts `stuck`); defaults otherwise. */
+  stuck?: Partial<StuckOptions>;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */
@@ -43,7 +49,8 @@ export interface PushInput {
 
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
-export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys, client }: ActivityDeps) {
+export function createActivities(deps: ActivityDeps) {
+  const { sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys, client } = deps;
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
     const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
     await sink.deliver({
@@ -55,23 +62,35 @@ export function createActivities({ sink, db, liaisons, utilityEndpoints, pushTim
         `escalations: ${report.escalations}; next report ${report.nextReportAt ?? 'none'}`,
     });
   };
+  /** A write refused for good is also kept in the record (record_failures), so operators see it after the
+   *  worker is gone; the workflow only holds it in memory (recordHealth). */
+  const refuse = async (state: ProjectState, at: number, message: string): Promise<never> => {
+    await noteRecordFailure(db, { projectId: state.project.id, version: snapshotVersion(state), message, at: new Date(at).toISOString() }).catch((err: unknown) =>
+      log.error('could not keep the refused record write in record_failures', { projectId: state.project.id, error: String(err) }),
+    );
+    throw ApplicationFailure.nonRetryable(message, 'RecordRefused');
+  };
   /** The record write itself; a value the database refuses for its data fails for good. */
   const writeRecord = async (state: ProjectState, at: number) => {
     try {
       await writeProjectRecord(db, state, await cachedCalendar(db), at);
     } catch (err) {
-      if (err instanceof TrailConflict) throw ApplicationFailure.nonRetryable(err.message, 'RecordRefused');
+      if (err instanceof TrailConflict) return refuse(state, at, err.message);
       // The database refusing the data itself (SQLSTATE class 22 data exception, 23 integrity, 54 limit)
       // will refuse it on every retry: fail now, so the workflow notes it and goes on.
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && /^(22|23|54)/.test(code)) {
-        throw ApplicationFailure.nonRetryable(`the record refused the project's data (SQLSTATE ${code}): ${(err as Error).message}`, 'RecordRefused');
+        return refuse(state, at, `the record refused the project's data (SQLSTATE ${code}): ${(err as Error).message}`);
       }
       throw err;
     }
+    await clearRecordFailure(db, state.project.id);
   };
   return {
+    /** Operations batches' steps (activities/batch.ts). */
     ...batchActivities(client),
+    /** Housekeeping's (activities/operations.ts). */
+    ...createOperationsActivities(deps),
 
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */

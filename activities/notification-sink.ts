@@ -11,6 +11,8 @@ export interface Delivery {
 
 export interface NotificationSink {
   deliver(delivery: Delivery): Promise<void>;
+  /** Whether a delivery with this key was made (lets a costly notice be composed only once). */
+  has?(key: string): Promise<boolean>;
 }
 
 export class FileNotificationSink implements NotificationSink {
@@ -29,6 +31,10 @@ export class FileNotificationSink implements NotificationSink {
       delivered.delete(delivery.key);
       throw err;
     }
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.load()).has(key);
   }
 
   /** Every delivery recorded so far, oldest first. */

@@ -21,7 +21,9 @@ import { devUtilityInbox } from './dev-utility-inbox';
 import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
 import { operationsRepairsRouter } from './operations-repairs';
 import { operationsReplayRouter } from './operations-replay';
+import { operationsRouter } from './operations';
 import { projectsRouter } from './projects';
+import type { StuckOptions } from '../operations/stuck';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
 
@@ -55,6 +57,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** How long an action waits to be accepted (ACCEPT_TIMEOUT_MS). */
   acceptTimeoutMs?: number;
+  /** Thresholds of the stuck list (config/env.ts `stuck`); defaults otherwise. */
+  stuck?: Partial<StuckOptions>;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -72,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
     trustProxy = false,
     metrics = createMetrics(),
     acceptTimeoutMs,
+    stuck,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -114,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db }));
   app.use('/api/operations', operationsReplayRouter({ client }));
+  app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     logger,
     devUtilityInbox: config.devUtilityInbox,
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
+    stuck: config.stuck,
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);

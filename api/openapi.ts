@@ -9,10 +9,12 @@ import {
   operationBody,
   projectParams,
   pushParams,
+  reconcileBody,
   registrationBody,
   repairBody,
   signOffBody,
   stageParams,
+  stuckQuery,
   supplementBody,
   withdrawalBody,
 } from '../domain/schemas';
@@ -181,6 +183,52 @@ export function openApiDocument() {
       ),
       ...errors,
     },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/operations/stuck',
+    summary: 'Every project needing attention (admin; leader reads): kind, since, evidence, who is expected to act, the repairs that apply',
+    description:
+      'Kinds: overdue-sign-off, correction-unanswered, push-failed, push-retrying, workflow-task-failing, activity-retrying, record-out-of-sync (README, Operations). ' +
+      'Oldest first; `counts` by kind and locality cover every matching case; `scan` says how many workflows Temporal was asked about and whether the scan was complete.',
+    security,
+    request: { query: stuckQuery },
+    responses: {
+      200: json(
+        z.object({
+          entries: z.array(
+            z.object({
+              projectId: z.string(),
+              name: z.string().nullable(),
+              locality: z.string().nullable(),
+              stage: z.string().nullable(),
+              kind: z.string(),
+              since: z.string(),
+              evidence: z.looseObject({}),
+              expected: z.object({ actor: z.string(), action: z.string() }),
+              repairs: z.array(z.object({ action: z.string(), method: z.string(), path: z.string() })),
+            }),
+          ),
+          total: z.number().int(),
+          counts: z.object({ byKind: z.record(z.string(), z.number().int()), byLocality: z.record(z.string(), z.number().int()) }),
+          scan: z.object({ running: z.number().int(), described: z.number().int(), max: z.number().int(), complete: z.boolean(), problem: z.string().optional() }),
+          nextCursor: z.string().optional(),
+        }),
+        'The stuck list',
+      ),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/operations/projects/{id}/reconcile',
+    summary: "Bring the record of a project whose workflow is closed or gone to what Temporal says (admin); the reason is audited and noted on the project",
+    description:
+      "COMPLETED: the record takes the workflow's final state. TERMINATED, TIMED_OUT, FAILED, CANCELLED: the record marks the project terminated (when, by whom, why, from Temporal's closing event). " +
+      'Not found in Temporal: noted as missing, nothing closed. 409 when there is nothing to reconcile.',
+    security,
+    request: { params: projectParams, body: { content: { 'application/json': { schema: reconcileBody } } } },
+    responses: { 200: json(z.looseObject({ outcome: z.string(), temporal: z.string() }), 'What was done'), ...errors },
   });
 
   registry.registerPath({

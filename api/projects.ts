@@ -12,7 +12,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDe
 import { Router, type Request, type Response } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
-import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState } from '../domain/project';
+import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState, type Termination } from '../domain/project';
 import type { ProjectPlan } from '../domain/process';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
@@ -77,6 +77,11 @@ interface Acted {
 
 const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
 
+/** Why a project reconciled as terminated takes no action: how, when, by whom and why Temporal closed it. */
+function terminationMessage(id: string, t: Termination): string {
+  return `project ${id} was ${t.closure} in Temporal at ${t.at}${t.by ? ` by ${t.by}` : ''} (${t.reason}); no further action is possible`;
+}
+
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
 }
@@ -96,8 +101,17 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     if (!isNotFound(err)) throw err;
     // Temporal may have deleted a closed project's history; the record keeps it.
     const recorded = await readProjectRecord(db, id);
-    if (recorded) throw new HttpError(409, 'refused', `project ${id} is ${recorded.status}; no further action is possible`);
+    if (recorded?.termination) throw new HttpError(409, 'refused', terminationMessage(id, recorded.termination));
     const description = await describe(id);
+    if (recorded?.status === 'active' && description?.status.name !== 'RUNNING') {
+      // The record and Temporal disagree until an admin reconciles them; say so rather than "active".
+      throw new HttpError(
+        409,
+        'refused',
+        `project ${id}'s workflow is ${description?.status.name.toLowerCase() ?? 'gone'} in Temporal while the record says active; no further action is possible until an admin reconciles it (POST /api/operations/projects/${id}/reconcile)`,
+      );
+    }
+    if (recorded) throw new HttpError(409, 'refused', `project ${id} is ${recorded.status}; no further action is possible`);
     // A registration that never carried the API's seal failed at once: there is no such project.
     if (!description || description.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
     throw new HttpError(409, 'refused', `project ${id} is ${description.typedSearchAttributes.get(ProjectStatus) ?? 'closed'}; no further action is possible`);
@@ -118,8 +132,18 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     return state;
   }
 
-  /** The live state from the workflow, or the record once Temporal no longer holds the project. */
+  /** The record's state of a project reconciled as terminated, unless a Temporal reset runs it again. */
+  async function recordedTermination(id: string): Promise<ProjectState | undefined> {
+    const row = await db.selectFrom('projects').select('status').where('id', '=', id).executeTakeFirst();
+    if (row?.status !== 'terminated' || (await describe(id))?.status.name === 'RUNNING') return undefined;
+    return readProjectRecord(db, id);
+  }
+
+  /** The live state from the workflow, or the record once Temporal no longer holds the project (or closed
+   *  it without ending it: the record shows the termination; a query would replay a state still active). */
   async function readState(id: string): Promise<ProjectState> {
+    const terminated = await recordedTermination(id);
+    if (terminated) return terminated;
     try {
       return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
     } catch (err) {

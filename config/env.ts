@@ -48,6 +48,9 @@ const trustProxy = optional.transform((v, ctx) => {
 /** Generous enough for a busy window office behind one address; tests configure small ones. */
 export const LIMIT_DEFAULTS = { windowSeconds: 60, perAddress: 1200, perPrincipal: 600, registrationsPerHour: 200 } as const;
 
+/** Thresholds of the stuck list; see README (Operations). */
+export const OPERATIONS_DEFAULTS = { correctionUnansweredDays: 5, activityRetryAttempts: 3, recordPendingMinutes: 10, scanMax: 5000 } as const;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -98,6 +101,12 @@ const schema = z.object({
   // The command seal: the API signs with the private key, workers trust the public keys.
   SEAL_PRIVATE_KEY_FILE: optional,
   SEAL_PUBLIC_KEYS_FILE: optional,
+  // Operations: when a case counts as stuck (operations/stuck.ts), and housekeeping's schedule.
+  CORRECTION_UNANSWERED_DAYS: count(365).default(OPERATIONS_DEFAULTS.correctionUnansweredDays),
+  ACTIVITY_RETRY_ATTEMPTS: count(1000).default(OPERATIONS_DEFAULTS.activityRetryAttempts),
+  RECORD_PENDING_MINUTES: count(10_080).default(OPERATIONS_DEFAULTS.recordPendingMinutes),
+  STUCK_SCAN_MAX: count(1_000_000).default(OPERATIONS_DEFAULTS.scanMax),
+  HOUSEKEEPING_EVERY_MINUTES: count(1440).default(5),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -136,5 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
     /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */
     devUtilityInbox: c.DEV_UTILITY_INBOX ?? (!production && c.UTILITY_ENDPOINTS_FILE === undefined),
+    /** The stuck list's thresholds, as operations/stuck.ts takes them. */
+    stuck: {
+      correctionUnansweredDays: c.CORRECTION_UNANSWERED_DAYS,
+      activityRetryAttempts: c.ACTIVITY_RETRY_ATTEMPTS,
+      recordPendingMinutes: c.RECORD_PENDING_MINUTES,
+      scanMax: c.STUCK_SCAN_MAX,
+    },
   };
 }

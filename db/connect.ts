@@ -51,6 +51,10 @@ function clientActingAs(role: string): typeof pg.Client {
 
 export function connectDb(url: string, { max = 10, role = APP_ROLE }: ConnectOptions = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max, ...(role !== null && { Client: clientActingAs(role) }) });
+  // An idle connection the network or the server drops is removed from the pool, which then emits 'error':
+  // unheard, that event would crash the process. The next query opens a new connection (or fails, and the
+  // caller — an activity Temporal retries, a request — sees that).
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

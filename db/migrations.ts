@@ -255,6 +255,33 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+
+  // Operations: a record write the database refused for good (durable, so the stuck list sees it after the
+  // worker restarts; cleared by the project's next successful write), and the notes operators' repairs
+  // leave on a project (reconciliations), outside the project's own append-only trail.
+  '0004_operations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('record_failures')
+        .addColumn('project_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('project_notes')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('project_id', 'uuid', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('by_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('project_notes_by_project').on('project_notes').columns(['project_id', 'id']).execute();
+      await sql`grant select, insert, update, delete on record_failures, project_notes to one_window_app`.execute(db);
+      await sql`grant usage, select on sequence project_notes_id_seq to one_window_app`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

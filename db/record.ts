@@ -38,7 +38,7 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
     }
   }
   const version = snapshotVersion(state);
-  const closedAt = state.completedAt ?? state.withdrawal?.at ?? null;
+  const closedAt = state.completedAt ?? state.withdrawal?.at ?? state.termination?.at ?? null;
   const row = {
     id: project.id,
     name: project.name,

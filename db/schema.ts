@@ -125,6 +125,24 @@ export interface CalendarYearsTable {
   loaded_at: Timestamp;
 }
 
+/** A record write the database refused for good: the project's latest, until a later write succeeds. */
+export interface RecordFailuresTable {
+  project_id: string;
+  version: number;
+  message: string;
+  at: Timestamp;
+}
+
+/** What operators did to a project outside its workflow (a reconciliation), with who and why. */
+export interface ProjectNotesTable {
+  id: Generated<string>;
+  project_id: string;
+  at: Timestamp;
+  by_id: string;
+  kind: string;
+  note: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   stage_attempts: StageAttemptsTable;
@@ -135,4 +153,6 @@ export interface Database {
   utility_pushes: UtilityPushesTable;
   audit_log: AuditLogTable;
   calendar_years: CalendarYearsTable;
+  record_failures: RecordFailuresTable;
+  project_notes: ProjectNotesTable;
 }

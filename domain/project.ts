@@ -80,7 +80,18 @@ export interface StageRecord {
   attempts: Attempt[];
 }
 
-export type ProjectStatus = 'active' | 'completed' | 'withdrawn';
+/** terminated: Temporal closed the workflow without the project ending (terminated, timed out, failed,
+ *  cancelled), as an operator's reconciliation recorded it (operations/reconcile.ts). */
+export type ProjectStatus = 'active' | 'completed' | 'withdrawn' | 'terminated';
+
+/** How Temporal closed a workflow that had not ended the project, from its closing event. */
+export interface Termination {
+  closure: 'terminated' | 'timed-out' | 'failed' | 'cancelled';
+  at: string;
+  /** The identity Temporal recorded for whoever closed it (a CLI user, a client), when it has one. */
+  by: string | null;
+  reason: string;
+}
 
 export type StageStatus = 'not-open' | 'awaiting-application' | 'under-review' | 'correction' | 'rejected' | 'approved' | 'withdrawn';
 
@@ -116,6 +127,8 @@ export interface ProjectState {
   stages: StageRecord[];
   withdrawal?: { by: Actor; at: string; reason: string };
   completedAt?: string;
+  /** Set only by a reconciliation in the public record, never by the workflow. */
+  termination?: Termination;
   trail: TrailEntry[];
   /** The agent (代办员) who follows the project and receives its progress reports. */
   agent: string | null;
@@ -142,7 +155,7 @@ export interface ProgressReport {
   to: string;
   cadence: Cadence;
   stage: Stage | null;
-  stageStatus: StageStatus | 'completed' | 'withdrawn';
+  stageStatus: StageStatus | Exclude<ProjectStatus, 'active'>;
   pending: { party: Party; days: number }[];
   openCorrections: { party: Party; items: string[]; since: string }[];
   escalations: number;
@@ -324,7 +337,7 @@ export function pendingParties(record: StageRecord): Party[] {
 }
 
 /** One word for lists and search: the current stage's status, or how the project ended. */
-export function overallStatus(state: ProjectState): StageStatus | 'completed' | 'withdrawn' {
+export function overallStatus(state: ProjectState): StageStatus | Exclude<ProjectStatus, 'active'> {
   if (state.status !== 'active') return state.status;
   return stageStatus(state, state.currentStage as Stage);
 }
@@ -615,7 +628,7 @@ export function attemptPauses(attempt: Attempt): { from: string; to?: string }[]
  *  and the limit; null when the project has no policy (so no limit). */
 function clockInput(state: ProjectState, stage: Stage, attempt: Attempt) {
   if (!state.policy) return null;
-  const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt));
+  const end = attempt.decidedAt ?? (state.status === 'active' ? undefined : (state.withdrawal?.at ?? state.completedAt ?? state.termination?.at));
   const limit = attempt.limitDays ?? stageLimit(state.policy, stage, state.project.major);
   return { timing: { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses: attemptPauses(attempt) }, limit };
 }

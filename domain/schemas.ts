@@ -233,3 +233,30 @@ export const principal = z
       ctx.addIssue({ code: 'custom', path: ['party'], message: 'a utility principal belongs to a utility company' });
     }
   });
+
+// ---- operations (stuck list, reconciliation) ----
+
+/** Kinds of stuck case, in the order operators read them (see README, Operations). */
+export const STUCK_KINDS = [
+  'overdue-sign-off',
+  'correction-unanswered',
+  'push-failed',
+  'push-retrying',
+  'workflow-task-failing',
+  'activity-retrying',
+  'record-out-of-sync',
+] as const;
+export type StuckKind = (typeof STUCK_KINDS)[number];
+
+export const stuckQuery = z
+  .object({
+    kind: z.enum(STUCK_KINDS).optional(),
+    locality: z.enum(LOCALITIES).optional(),
+    stage: stageCode.optional(),
+    department: partyCode.optional().describe('a department or utility company: only the cases about it'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().regex(/^\d{1,9}$/, "must be the previous page's nextCursor").optional().describe("the previous page's nextCursor: the cases after it"),
+  })
+  .strict();
+
+export const reconcileBody = z.object({ reason: text(LIMITS.commentChars).describe('why: kept in the audit log and the project\'s notes') }).strict();

@@ -18,6 +18,7 @@ import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { ensureHousekeepingSchedule } from '../worker/housekeeping-schedule';
 import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from '../worker/worker';
 
 // What has been started, stopped in reverse order on Ctrl-C or when a later step fails.
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       return workerDone;
     },
   });
+  await ensureHousekeepingSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.HOUSEKEEPING_EVERY_MINUTES });
   workerDone.catch((err: unknown) => {
     logger.error({ err }, 'worker failed');
     process.exitCode = 1;
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     logger,
     devUtilityInbox: config.devUtilityInbox,
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
+    stuck: config.stuck,
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);

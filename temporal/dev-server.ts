@@ -21,6 +21,7 @@ export interface DevServerOptions {
 }
 
 const HOST = '127.0.0.1';
+const REPORTED_PROBLEMS_AFTER = 'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute';
 
 /**
  * Refuses to start on a port already taken. The SDK would otherwise connect to whatever listens there —
@@ -72,7 +73,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'error' },
       // SQLite's default rollback journal makes every write slow; WAL keeps the embedded default fast.
-      extraArgs: ['--sqlite-pragma', 'journal_mode=wal'],
+      // The server marks a workflow whose tasks keep failing with the TemporalReportedProblems search
+      // attribute (Server 1.32: after 5 consecutive failures by default); 2 lets the stuck list's cheap
+      // visibility filter find it at the second failure.
+      extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--dynamic-config-value', `${REPORTED_PROBLEMS_AFTER}=2`],
     },
   });
   if (options.retentionDays !== undefined) {

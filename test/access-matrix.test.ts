@@ -88,6 +88,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
   // An admin's check; it reads the project's history and changes nothing, so the shared project serves every kind.
   'POST /api/operations/projects/:id/replay': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/replay`, body: {} }) },
+  'GET /api/operations/stuck': { allowed: ['admin', 'leader'], request: () => ({ path: '/api/operations/stuck?locality=jinshanwei&limit=5' }) },
+  // The fixture project runs, so an admin reaches a 409 (nothing to reconcile).
+  'POST /api/operations/projects/:id/reconcile': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/reconcile`, body: { reason: '巡检' } }) },
   // Open to this machine's loopback (as here); from elsewhere it needs an admin token (test/audit-integrity).
   'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },

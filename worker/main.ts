@@ -7,6 +7,7 @@ import { openConfiguredDb } from '../db/connect';
 import { createLogger } from '../config/logger';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { ensureHousekeepingSchedule } from './housekeeping-schedule';
 import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from './worker';
 
 async function main(): Promise<void> {
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: activityDeps(config, db, client),
   });
-  logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  const schedule = await ensureHousekeepingSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.HOUSEKEEPING_EVERY_MINUTES });
+  logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, housekeepingSchedule: schedule }, 'worker running');
   // Worker.run() returns once a shutdown signal has been handled and in-flight tasks have finished.
   await worker.run();
   await connection.close();

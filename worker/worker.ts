@@ -35,6 +35,7 @@ export function activityDeps(config: Config, db: Db, client?: Client): ActivityD
     utilityEndpoints: loadUtilityEndpoints(config),
     pushTimeoutMs: config.PUSH_TIMEOUT_MS,
     sealKeys: loadSealKeys(config),
+    stuck: config.stuck,
   };
 }
 

@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle: every workflow type the worker registers.
 export { projectApproval } from './project-approval';
 export { operationsBatch } from './batch';
+export { housekeeping } from './housekeeping';

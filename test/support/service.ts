@@ -41,6 +41,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
     ...(options.acceptTimeoutMs !== undefined && { acceptTimeoutMs: options.acceptTimeoutMs }),
   });
   const server = await listen(app, 0, '127.0.0.1');
+  // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).
   const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client });
   return {
     app,
@@ -51,6 +52,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
     nativeConnection,
     workflowBundle,
     port: server.port,
+    worker,
     async stop() {
       await server.close();
       await worker.stop();

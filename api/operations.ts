@@ -1,0 +1,55 @@
+// /api/operations: what operators need each morning — the stuck list (admins; leaders read it) — and the
+// reconciliation of a project whose record and workflow disagree (admins). The work is in operations/.
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { cachedCalendar } from '../db/calendar';
+import type { Db } from '../db/connect';
+import { TrailConflict } from '../db/record';
+import { projectParams, reconcileBody, stuckQuery } from '../domain/schemas';
+import { reconcileProject } from '../operations/reconcile';
+import { findStuck, type StuckOptions } from '../operations/stuck';
+import { authorizeRole } from './auth';
+import { HttpError, parse } from './errors';
+
+export interface OperationsDeps {
+  client: Client;
+  db: Db;
+  /** The stuck list's thresholds (config/env.ts); defaults otherwise. */
+  stuck?: Partial<StuckOptions>;
+}
+
+export function operationsRouter({ client, db, stuck }: OperationsDeps): Router {
+  const router = Router();
+
+  router.get('/stuck', async (req, res) => {
+    authorizeRole(req, ['admin', 'leader'], 'read the stuck list');
+    const { limit, cursor, ...filter } = parse(stuckQuery, req.query, 'query');
+    const list = await findStuck({ db, client, calendar: await cachedCalendar(db), now: Date.now(), ...(stuck && { options: stuck }) }, filter);
+    const from = cursor === undefined ? 0 : Number(cursor);
+    const entries = list.entries.slice(from, from + limit);
+    const next = from + limit < list.entries.length ? String(from + limit) : undefined;
+    res.json({ entries, total: list.entries.length, counts: list.counts, scan: list.scan, ...(next && { nextCursor: next }) });
+  });
+
+  router.post('/projects/:id/reconcile', async (req, res) => {
+    const { id } = parse(projectParams, req.params, 'params');
+    const by = authorizeRole(req, ['admin'], 'reconcile a project');
+    const { reason } = parse(reconcileBody, req.body, 'body');
+    let result;
+    try {
+      result = await reconcileProject({ db, client, calendar: await cachedCalendar(db), now: Date.now() }, id, { by: by.id, reason });
+    } catch (err) {
+      // The completed workflow's trail rewrites what the record holds: the record keeps it; a person decides.
+      if (err instanceof TrailConflict) throw new HttpError(409, 'refused', err.message);
+      throw err;
+    }
+    if (result.outcome === 'not-recorded') throw new HttpError(404, 'not-found', `the record has no project ${id}`);
+    if (result.outcome === 'in-sync') {
+      throw new HttpError(409, 'refused', `nothing to reconcile: the record says ${result.recorded} and Temporal says ${result.temporal}`);
+    }
+    res.locals.auditDetail = `reconcile: ${result.outcome} (Temporal: ${result.temporal}); reason: ${reason}`;
+    res.json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,147 @@
+// The record database away from the worker for a while — a real network failure: the worker's pool goes
+// through a TCP proxy that the test cuts and restores. While cut, the record write is listed as
+// activity-retrying; once restored the entry clears and the record catches up. The stuck list reads the
+// record directly (as the API's own pool does). Projects here are in caojing, which no test lists.
+import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { loadLiaisons } from '../activities/liaisons';
+import { FileNotificationSink } from '../activities/notification-sink';
+import { startProject } from '../api/project-client';
+import { ROOT } from '../config/env';
+import { loadCalendar } from '../db/calendar';
+import { connectDb, type Db } from '../db/connect';
+import { readProjectRecord } from '../db/record';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { registrationInput, type Actor } from '../domain/project';
+import { findStuck } from '../operations/stuck';
+import { createWorker } from '../worker/worker';
+import { submitApplication, workflowIdFor } from '../workflows/messages';
+import { eventually } from './support/eventually';
+import { bundle, devServerAddress, devServerClient, tempFile, testDb, testSeal, uniqueTaskQueue } from './support/temporal';
+
+/** Forwards every connection to `target`; cut() drops them all and refuses new ones until restore(). */
+async function tcpProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let server: Server;
+  let port = 0;
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(target.port, target.host);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => undefined);
+          s.on('close', () => {
+            sockets.delete(s);
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  await open();
+  return {
+    port: () => port,
+    async cut() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+    restore: open,
+    async stop() {
+      await this.cut();
+    },
+  };
+}
+
+const ADMIN: Actor = { id: 'admin-01', role: 'admin' };
+const WINDOW: Actor = { id: 'window-01', role: 'window' };
+
+let client: Client;
+let connection: NativeConnection;
+let db: Db;
+let workerDb: Db;
+let proxy: Awaited<ReturnType<typeof tcpProxy>>;
+let stopWorker: () => Promise<void>;
+const taskQueue = uniqueTaskQueue('record-outage');
+
+beforeAll(async () => {
+  const url = new URL(process.env.TEST_DB_URL as string);
+  proxy = await tcpProxy({ host: url.hostname, port: Number(url.port) });
+  const proxied = new URL(url);
+  proxied.port = String(proxy.port());
+  workerDb = connectDb(proxied.toString(), { max: 4 });
+  db = testDb();
+  [client, connection] = await Promise.all([devServerClient(), NativeConnection.connect({ address: devServerAddress() })]);
+  const worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await bundle(),
+    activities: {
+      sink: new FileNotificationSink(tempFile('notifications.jsonl')),
+      db: workerDb,
+      liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
+      utilityEndpoints: {},
+      pushTimeoutMs: 5_000,
+      sealKeys: testSeal().keys,
+      client,
+    },
+  });
+  const running = worker.run();
+  stopWorker = async () => {
+    worker.shutdown();
+    await running;
+  };
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await workerDb?.destroy();
+  await proxy?.stop();
+  await db?.destroy();
+  await connection?.close();
+  await client?.connection.close();
+});
+
+test('a record write retrying while the database is unreachable is listed, and clears when it is back', async () => {
+  const input = registrationInput(
+    { name: '漕泾镇 厂房扩建', applicant: { name: '上海漕泾某某机械有限公司', uscc: '91310000MA1FL4B24G' }, category: 'industrial', major: false, locality: 'caojing', utilities: ['gas'] },
+    randomUUID(),
+    ADMIN,
+    new Date().toISOString(),
+    DEFAULT_POLICY,
+  );
+  const id = input.project.id;
+  await startProject(client, taskQueue, input);
+  await eventually(() => readProjectRecord(db, id), (s) => s !== undefined);
+
+  await proxy.cut();
+  await client.workflow.getHandle(workflowIdFor(id)).executeUpdate(submitApplication, { args: [{ stage: 'design', by: WINDOW }] });
+  // ACTIVITY_RETRY_ATTEMPTS=2: listed from the third attempt (the workflow retries after 1 s, then 2 s).
+  const stuck = async () =>
+    findStuck({ db, client, calendar: await loadCalendar(db), now: Date.now(), options: { activityRetryAttempts: 2 } }, { locality: 'caojing', kind: 'activity-retrying' });
+  const listed = await eventually(stuck, (l) => l.entries.some((e) => e.projectId === id), 150);
+  const entry = listed.entries.find((e) => e.projectId === id);
+  expect(entry).toMatchObject({ kind: 'activity-retrying', locality: 'caojing', evidence: { activity: 'recordProject', attempt: expect.any(Number) }, expected: { actor: 'admin' } });
+  expect(entry?.evidence.attempt).toBeGreaterThan(2);
+  expect(entry?.evidence.lastFailure).toEqual(expect.any(String));
+  expect(listed.scan.complete).toBe(true);
+  // The record has not seen the application.
+  expect((await readProjectRecord(db, id))?.stages[0]?.attempts).toHaveLength(0);
+
+  await proxy.restore();
+  const caughtUp = await eventually(() => readProjectRecord(db, id), (s) => s?.stages[0]?.attempts.length === 1, 400);
+  expect(caughtUp?.stages[0]?.attempts).toHaveLength(1);
+  const cleared = await eventually(stuck, (l) => !l.entries.some((e) => e.projectId === id), 100);
+  expect(cleared.entries.some((e) => e.projectId === id)).toBe(false);
+}, 90_000);
