@@ -52,6 +52,12 @@ test('a failed push is sent again by an admin, with the same key, once the compa
   const failed = await eventually(() => project(id), (p) => p.pushes[0]?.status === 'failed', 300);
   expect(failed.pushes[0]).toMatchObject({ company: 'gas', error: expect.stringMatching(/HTTP 503/) });
 
+  // The stuck list shows it, with the repair that applies.
+  const stuck = () => call('GET', '/api/operations/stuck?kind=push-failed&locality=fengjing', 'dev-admin');
+  const listed = (await stuck()).body.entries.find((e: { projectId: string }) => e.projectId === id);
+  expect(listed).toMatchObject({ kind: 'push-failed', repairs: [{ action: 'retry-push', method: 'POST', path: `/api/projects/${id}/pushes/gas/retry` }] });
+  expect(JSON.stringify(listed.evidence)).toMatch(/HTTP 503/);
+
   const retry = `/api/projects/${id}/pushes/gas/retry`;
   expect((await call('POST', retry, 'dev-window', { reason: '燃气公司已恢复' })).status).toBe(403);
   const missing = await call('POST', retry, 'dev-admin', {});
@@ -74,6 +80,9 @@ test('a failed push is sent again by an admin, with the same key, once the compa
   expect(after).toHaveLength(1);
   expect(after[0]?.key).toBe(`${id}/utility-push/gas`);
 
+  expect((await eventually(stuck, (r) => !r.body.entries.some((e: { projectId: string }) => e.projectId === id))).body.entries).not.toContainEqual(
+    expect.objectContaining({ projectId: id }),
+  );
   const notices = await eventually(() => service.sink.read(), (n) => n.some((d) => d.key === `${id}/utility-push/gas/delivered/1`));
   expect(notices.find((d) => d.key === `${id}/utility-push/gas/delivered/1`)?.to).toBe('window');
   const audit = await call('GET', `/api/projects/${id}/audit`, 'dev-admin');

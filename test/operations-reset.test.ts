@@ -4,6 +4,7 @@
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ProjectView } from '../domain/project';
 import { calendarChanged, workflowIdFor } from '../workflows/messages';
+import { fetchHistory, replayOne } from '../operations/replay';
 import { startApp } from './support/app';
 import { eventually } from './support/eventually';
 import { bundle, devServerAddress, startWorker, uniqueTaskQueue } from './support/temporal';
@@ -55,6 +56,20 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   const held = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve', comment: '同意' });
   expect(held.status).toBe(202);
   expect(held.body).toMatchObject({ held: true, project: id, command: 'signOff' });
+
+  // What operators see: the stuck list names it with the determinism error, and replaying its history
+  // against the bad build names the event where that build goes another way.
+  const stuck = await eventually(
+    () => call('GET', '/api/operations/stuck?kind=workflow-task-failing&locality=zhujing', 'dev-admin'),
+    (r) => r.body.entries?.some((e: { projectId: string }) => e.projectId === id),
+    300,
+  );
+  const entry = stuck.body.entries.find((e: { projectId: string }) => e.projectId === id);
+  expect(entry).toMatchObject({ kind: 'workflow-task-failing', expected: { actor: 'admin' } });
+  expect(JSON.stringify(entry.evidence)).toMatch(/Nondeterminism/);
+  expect(entry.repairs.map((r: { action: string }) => r.action)).toEqual(['replay', 'reset']);
+  const verdict = await replayOne(wrong, await fetchHistory(service.client, workflowIdFor(id)));
+  expect(verdict).toMatchObject({ ok: false, kind: 'nondeterminism', divergingEvent: { eventId: expect.any(Number) } });
   await bad.stop();
 
   const reset = `/api/operations/projects/${id}/reset`;
