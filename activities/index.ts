@@ -23,7 +23,8 @@ export interface ActivityDeps {
   sink: NotificationSink;
   /** The public record. */
   db: Db;
-  liaisons: LiaisonDirectory;
+  /** The liaison directory, or how to read it as it stands now (worker/worker.ts: re-read on change). */
+  liaisons: LiaisonDirectory | (() => LiaisonDirectory);
   /** Where each utility company receives pushed projects. */
   utilityEndpoints: Partial<Record<Utility, string>>;
   /** One HTTP attempt to a utility company may take this long; Temporal retries after it. */
@@ -50,7 +51,8 @@ export interface PushInput {
 const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy: '分管领导 deputy leader', main: '主要领导 main leader' };
 
 export function createActivities(deps: ActivityDeps) {
-  const { sink, db, liaisons, utilityEndpoints, pushTimeoutMs, sealKeys, client } = deps;
+  const { sink, db, utilityEndpoints, pushTimeoutMs, sealKeys, client } = deps;
+  const directory = () => (typeof deps.liaisons === 'function' ? deps.liaisons() : deps.liaisons);
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
     const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
     await sink.deliver({
@@ -130,6 +132,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** 催办: tells each pending party's liaison and the project's locality liaison; returns who. */
     async remind(input: { projectId: string; projectName: string; locality: Locality; stage: Stage; attempt: number; parties: Party[]; reason: string; seq: number }): Promise<{ notified: string[] }> {
+      const liaisons = directory();
       const addressees = [...new Set([...input.parties.map((p) => liaisons.parties[p].liaison), liaisons.localities[input.locality]].map((c) => `${c.name} <${c.contact}>`))];
       const subject =
         `${input.projectId} ${input.projectName}: reminder — ${input.parties.join(', ')} still to sign ${input.stage} (attempt ${input.attempt}): ${input.reason}`;
@@ -162,6 +165,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Tells the tier's contact for the slow party, and the project's locality liaison; returns who. */
     async escalate(input: EscalationInput): Promise<{ notified: string[] }> {
+      const liaisons = directory();
       const addressees = [
         liaisons.parties[input.party][input.tier],
         liaisons.localities[input.locality],
