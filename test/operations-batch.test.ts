@@ -2,6 +2,7 @@
 // the admin names, run by a workflow, each step an ordinary recorded action by that admin.
 import type { ProjectView } from '../domain/project';
 import { eventually } from './support/eventually';
+import { saveHistoryIfRecording } from './support/histories';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
 
@@ -52,6 +53,7 @@ test('a batch reminds the pending parties of the projects it picks, within its m
     300,
   );
   expect(done.body).toMatchObject({ total: 2, done: 2, failed: 0, by: { id: 'admin-01' }, reason: '月底统一催办' });
+  await saveHistoryIfRecording('ops-batch-renotify', service.client.workflow.getHandle(started.body.id));
   for (const id of [a, b]) {
     const trail = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-admin')).body.trail;
     expect(trail.at(-1)).toMatchObject({ action: 'reminder', by: { id: 'admin-01' }, detail: expect.stringContaining('月底统一催办') });

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { SEAL_HEADER, sealProblem, type Seal, type SealKeySet } from '../domain/seal';
-import { HARDENING_PATCH, SEAL_REFUSED, heldCommand, type HeldCommand } from './messages';
+import { HARDENING_PATCH, SEAL_REFUSED, WORKFLOW_TYPE, heldCommand, type HeldCommand } from './messages';
 import { admission } from './admission';
 
 // Compiled into the bundle by worker/bundle.ts from the worker's configuration. Read only by
@@ -59,6 +59,9 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     const info = workflowInfo();
     // A run continued from an earlier one was started by that run, not by a caller. The check is a local
     // activity so that its answer is in history: keys rotate, and a replay must take the same path.
+    // Only projects are registered through the API; the operators' workflows are started by a Schedule
+    // (housekeeping) or carry no project (batches: their steps are sealed Updates of their own).
+    if (info.workflowType !== WORKFLOW_TYPE) return next(input);
     if (info.continuedFromExecutionRunId !== undefined || !patched(HARDENING_PATCH)) return next(input);
     const admitted = verifyRegistrationSeal({
       seal: sealOf(input.headers) ?? null,
