@@ -35,7 +35,7 @@
 // only one process may open: while `npm start` runs, commands that need the record refuse (exit 2); use the
 // running service's API instead (each refusal names the endpoint).
 import { createHash, randomUUID } from 'node:crypto';
-import { Connection, type Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { SingleBar } from 'cli-progress';
 import { Argument, Command, CommanderError, Option } from 'commander';
@@ -75,7 +75,8 @@ class Refusal extends Error {}
 interface Session {
   config: Config;
   record(apiHint: string): Promise<Db>;
-  temporal(): Promise<Client>;
+  /** Sealed unless `sealed` is false (reading needs no seal, so no key). */
+  temporal(sealed?: boolean): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -109,15 +110,15 @@ function session(): Session {
       })();
       return db;
     },
-    temporal() {
+    temporal(sealed = true) {
       client ??= (async () => {
         try {
           const target = temporalTarget(config);
           // Sealed as the API's client is: workers refuse unsealed Updates and held commands.
-          const signer = loadSealSigner(config);
+          const signer = sealed ? loadSealSigner(config) : undefined;
           const connection = await Connection.connect(connectionOptions(target));
           closers.push(() => connection.close());
-          return sealedClient(connection, target.namespace, signer);
+          return signer ? sealedClient(connection, target.namespace, signer) : new Client({ connection, namespace: target.namespace });
         } catch (err) {
           throw new UsageProblem(`cannot reach Temporal: ${(err as Error).message}`);
         }
@@ -199,7 +200,7 @@ async function stuck(s: Session, options: StuckOptions): Promise<number> {
   const { json, ...query } = options;
   const { limit, cursor, ...filter } = parseInput(stuckQuery, query);
   const db = await s.record('GET /api/operations/stuck');
-  const client = await s.temporal();
+  const client = await s.temporal(false);
   const list = await findStuck({ db, client, calendar: await loadCalendar(db), now: Date.now(), options: s.config.stuck }, filter);
   const page = stuckPage(list, limit, cursor);
   if (json) console.log(JSON.stringify(page, null, 2));
@@ -386,7 +387,7 @@ async function follow(client: Client, id: string, total: number) {
 
 async function batchStatusCommand(s: Session, id: string, options: { json?: boolean }): Promise<number> {
   const params = parseInput(batchParams, { id }, { id: '<batchId>' });
-  const client = await s.temporal();
+  const client = await s.temporal(false);
   try {
     const progress = await batchProgress(client, params.id);
     if (options.json) console.log(JSON.stringify(progress, null, 2));
