@@ -7,7 +7,7 @@ import type { Db } from '../db/connect';
 import { TrailConflict } from '../db/record';
 import { projectParams, reconcileBody, stuckQuery } from '../domain/schemas';
 import { reconcileProject } from '../operations/reconcile';
-import { findStuck, type StuckOptions } from '../operations/stuck';
+import { findStuck, stuckPage, type StuckOptions } from '../operations/stuck';
 import { authorizeRole } from './auth';
 import { HttpError, parse } from './errors';
 
@@ -25,10 +25,7 @@ export function operationsRouter({ client, db, stuck }: OperationsDeps): Router 
     authorizeRole(req, ['admin', 'leader'], 'read the stuck list');
     const { limit, cursor, ...filter } = parse(stuckQuery, req.query, 'query');
     const list = await findStuck({ db, client, calendar: await cachedCalendar(db), now: Date.now(), ...(stuck && { options: stuck }) }, filter);
-    const from = cursor === undefined ? 0 : Number(cursor);
-    const entries = list.entries.slice(from, from + limit);
-    const next = from + limit < list.entries.length ? String(from + limit) : undefined;
-    res.json({ entries, total: list.entries.length, counts: list.counts, scan: list.scan, ...(next && { nextCursor: next }) });
+    res.json(stuckPage(list, limit, cursor));
   });
 
   router.post('/projects/:id/reconcile', async (req, res) => {

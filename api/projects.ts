@@ -1,18 +1,12 @@
 // /api/projects: registration, reading, listing, and the human actions, each sent to the project's
 // workflow as an Update (the workflow's validator is the authority; a refusal becomes 409).
 import { randomUUID } from 'node:crypto';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  isGrpcDeadlineError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { Router, type Request, type Response } from 'express';
 import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
-import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState, type Termination } from '../domain/project';
+import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState } from '../domain/project';
 import type { ProjectPlan } from '../domain/process';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
@@ -36,10 +30,7 @@ import {
   withdrawalBody,
 } from '../domain/schemas';
 import {
-  FORBIDDEN,
-  SEAL_REFUSED,
   assignAgent,
-  heldCommand,
   remindPending,
   retryPush,
   enterGreenChannel,
@@ -51,7 +42,8 @@ import {
   withdraw,
   workflowIdFor,
 } from '../workflows/messages';
-import { ProjectStatus } from '../workflows/search-attributes';
+import { ActionRefused, sendAction } from '../operations/actions';
+import { describeProject, isNotFound } from '../operations/temporal';
 import { authorize } from './auth';
 import { HttpError, parse } from './errors';
 import { requestDigest, uuidFrom } from './idempotency';
@@ -77,15 +69,6 @@ interface Acted {
 
 const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
 
-/** Why a project reconciled as terminated takes no action: how, when, by whom and why Temporal closed it. */
-function terminationMessage(id: string, t: Termination): string {
-  return `project ${id} was ${t.closure} in Temporal at ${t.at}${t.by ? ` by ${t.by}` : ''} (${t.reason}); no further action is possible`;
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5; // gRPC NOT_FOUND
-}
-
 export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = 10_000 }: ProjectsDeps): Router {
   const router = Router();
 
@@ -94,34 +77,6 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     if (agent !== undefined && principals.find(agent)?.role !== 'agent') {
       throw new HttpError(400, 'invalid-request', `invalid ${path}`, [{ path, message: `no agent with id ${agent}` }]);
     }
-  }
-
-  /** 404 for a project that never existed (or whose registration was refused); 409 for a closed one. */
-  async function explainMissing(id: string, err: unknown): Promise<never> {
-    if (!isNotFound(err)) throw err;
-    // Temporal may have deleted a closed project's history; the record keeps it.
-    const recorded = await readProjectRecord(db, id);
-    if (recorded?.termination) throw new HttpError(409, 'refused', terminationMessage(id, recorded.termination));
-    const description = await describe(id);
-    if (recorded?.status === 'active' && description?.status.name !== 'RUNNING') {
-      // The record and Temporal disagree until an admin reconciles them; say so rather than "active".
-      throw new HttpError(
-        409,
-        'refused',
-        `project ${id}'s workflow is ${description?.status.name.toLowerCase() ?? 'gone'} in Temporal while the record says active; no further action is possible until an admin reconciles it (POST /api/operations/projects/${id}/reconcile)`,
-      );
-    }
-    if (recorded) throw new HttpError(409, 'refused', `project ${id} is ${recorded.status}; no further action is possible`);
-    // A registration that never carried the API's seal failed at once: there is no such project.
-    if (!description || description.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
-    throw new HttpError(409, 'refused', `project ${id} is ${description.typedSearchAttributes.get(ProjectStatus) ?? 'closed'}; no further action is possible`);
-  }
-
-  async function describe(id: string) {
-    return client.workflow
-      .getHandle(workflowIdFor(id))
-      .describe()
-      .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
   }
 
   /** The state, for a caller who may read it (403 for one whose work does not touch the project). */
@@ -135,7 +90,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
   /** The record's state of a project reconciled as terminated, unless a Temporal reset runs it again. */
   async function recordedTermination(id: string): Promise<ProjectState | undefined> {
     const row = await db.selectFrom('projects').select('status').where('id', '=', id).executeTakeFirst();
-    if (row?.status !== 'terminated' || (await describe(id))?.status.name === 'RUNNING') return undefined;
+    if (row?.status !== 'terminated' || (await describeProject(client, id))?.status.name === 'RUNNING') return undefined;
     return readProjectRecord(db, id);
   }
 
@@ -150,7 +105,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
       const recorded = await readProjectRecord(db, id);
       if (recorded) return recorded;
       // Never registered, or a registration refused for want of the API's seal (it failed at once).
-      if (isNotFound(err) || (await describe(id))?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+      if (isNotFound(err) || (await describeProject(client, id))?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
       throw err;
     }
   }
@@ -161,51 +116,21 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
   }
 
   /**
-   * Sends one human action and answers with the project as it stands after it (read by query: the Update
-   * itself answers only its place in the trail). An Idempotency-Key header makes a retried request apply
-   * once.
+   * Sends one human action (operations/actions.ts, as `npm run ops` does) and answers with the project as
+   * it stands after it, or word that it is held for a stuck project (202). An Idempotency-Key header makes
+   * a retried request apply once.
    */
   async function act<A extends { by: Actor }>(req: Request, id: string, update: UpdateDefinition<CommandResult, [A]>, input: A): Promise<Acted> {
     const updateId = requestDigest(req, input.by, input) ?? randomUUID();
-    const handle = client.workflow.getHandle(workflowIdFor(id));
     try {
-      await client.withDeadline(Date.now() + acceptTimeoutMs, () => handle.executeUpdate(update, { args: [input], updateId }));
-      return { status: 200, body: await view(await handle.query(stateQuery)) };
+      const outcome = await sendAction({ client, db, acceptTimeoutMs }, id, update, input, updateId);
+      if (outcome.held) return { status: 202, body: outcome };
+      return { status: 200, body: await view(outcome.state) };
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
-        throw new HttpError(403, 'forbidden', err.cause.message);
-      }
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === SEAL_REFUSED) {
-        // Our own seal refused: the worker does not trust the API's key. An operator's problem, not the caller's.
-        throw new Error(`the worker refused the API's command seal (${err.cause.message}); check SEAL_PRIVATE_KEY_FILE against SEAL_PUBLIC_KEYS_FILE`);
-      }
-      if (err instanceof WorkflowUpdateFailedError) {
-        // The workflow's validator refused (REFUSED carries the reason); any other refusal by the workflow
-        // is still the project saying no, never a fault of ours.
-        throw new HttpError(409, 'refused', err.cause instanceof ApplicationFailure ? err.cause.message : err.message);
-      }
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return notAccepted(id, update.name, updateId, input);
-      return explainMissing(id, err);
+      if (!(err instanceof ActionRefused)) throw err;
+      if (err.status === 503) throw new HttpError(503, 'busy', `${err.message}; send the same request again with the same Idempotency-Key`);
+      throw new HttpError(err.status, err.status === 403 ? 'forbidden' : err.status === 404 ? 'not-found' : 'refused', err.message);
     }
-  }
-
-  /**
-   * The project did not take the action in time. If its workflow tasks are failing (a bad deploy, a bug),
-   * the action is held for it — kept in its history at once, applied when it runs again, carried over by a
-   * reset — and the caller gets 202. Otherwise it is only slow: 503, and the same request with the same
-   * Idempotency-Key applies once.
-   */
-  async function notAccepted(id: string, name: string, updateId: string, input: unknown): Promise<Acted> {
-    const handle = client.workflow.getHandle(workflowIdFor(id));
-    const description = await handle.describe().catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    if (!description) throw new HttpError(404, 'not-found', `no project ${id}`);
-    const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
-    if (description.status.name === 'RUNNING' && attempt > 1) {
-      await handle.signal(heldCommand, { name, updateId, input });
-      const message = `project ${id} is not making progress (operators see it in the stuck list): your ${name} is held, and will be applied — or refused, with a notice to you — when it runs again`;
-      return { status: 202, body: { held: true, project: id, command: name, message } };
-    }
-    throw new HttpError(503, 'busy', `project ${id} did not take the ${name} within ${acceptTimeoutMs} ms; send the same request again with the same Idempotency-Key`);
   }
 
   /** What a registration answers. A retry answers from the project's own state, so it answers what the

@@ -107,6 +107,8 @@ const schema = z.object({
   RECORD_PENDING_MINUTES: count(10_080).default(OPERATIONS_DEFAULTS.recordPendingMinutes),
   STUCK_SCAN_MAX: count(1_000_000).default(OPERATIONS_DEFAULTS.scanMax),
   HOUSEKEEPING_EVERY_MINUTES: count(1440).default(5),
+  // `npm run ops`: the admin principal an operator acts as when --as is not given.
+  ONE_WINDOW_OPERATOR: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;

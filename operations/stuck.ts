@@ -402,3 +402,10 @@ export async function findStuck(deps: StuckDeps, filter: StuckFilter = {}): Prom
   }
   return { entries: kept, counts: { byKind, byLocality }, scan };
 }
+
+/** A page of the list as the API answers it (and `npm run ops -- stuck --json` prints it); `cursor` is the previous page's nextCursor. */
+export function stuckPage(list: StuckList, limit: number, cursor?: string) {
+  const from = cursor === undefined ? 0 : Number(cursor);
+  const next = from + limit < list.entries.length ? String(from + limit) : undefined;
+  return { entries: list.entries.slice(from, from + limit), total: list.entries.length, counts: list.counts, scan: list.scan, ...(next && { nextCursor: next }) };
+}
