@@ -165,7 +165,7 @@ export const listQuery = z
   .object({
     stage: stageCode.optional(),
     status: z
-      .enum(['awaiting-application', 'under-review', 'correction', 'rejected', 'completed', 'withdrawn'])
+      .enum(['awaiting-application', 'under-review', 'correction', 'rejected', 'completed', 'withdrawn', 'terminated'])
       .optional(),
     locality: z.enum(LOCALITIES).optional(),
     category: z.enum(CATEGORIES).optional(),

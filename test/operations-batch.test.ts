@@ -54,6 +54,8 @@ test('a batch reminds the pending parties of the projects it picks, within its m
   );
   expect(done.body).toMatchObject({ total: 2, done: 2, failed: 0, by: { id: 'admin-01' }, reason: '月底统一催办' });
   await saveHistoryIfRecording('ops-batch-renotify', service.client.workflow.getHandle(started.body.id));
+  const audited = await service.db.selectFrom('audit_log').select(['principal_id', 'outcome', 'detail']).where('detail', 'like', `batch ${started.body.id}%`).execute();
+  expect(audited).toEqual([{ principal_id: 'admin-01', outcome: 'accepted', detail: `batch ${started.body.id} renotify on 2 project(s) (max 5): 月底统一催办` }]);
   for (const id of [a, b]) {
     const trail = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-admin')).body.trail;
     expect(trail.at(-1)).toMatchObject({ action: 'reminder', by: { id: 'admin-01' }, detail: expect.stringContaining('月底统一催办') });

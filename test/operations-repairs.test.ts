@@ -106,6 +106,13 @@ test('an admin reminds the parties still pending on a stage; the reminder goes t
   expect(pending).not.toContain('planning');
   expect(entry).toMatchObject({ by: { id: 'admin-01' }, stage: 'design', detail: `${pending.join(', ')}: 请于本周内签署` });
 
+  const audit = await call('GET', `/api/projects/${id}/audit`, 'dev-admin');
+  expect(audit.body.entries.map((e: { principalId: string; outcome: string; detail: string | null }) => [e.principalId, e.outcome, e.detail])).toEqual(
+    expect.arrayContaining([
+      ['leader-01', 'forbidden', expect.stringMatching(/may not repair/)],
+      ['admin-01', 'accepted', 'remind the parties pending on design: 请于本周内签署'],
+    ]),
+  );
   const notices = await eventually(() => service.sink.read(), (n) => n.some((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`)));
   const sent = notices.filter((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`));
   // One per pending party's liaison, and the locality's liaison.

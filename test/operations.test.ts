@@ -96,7 +96,7 @@ test('a terminated workflow: out of sync, reconciled by an admin, then read from
   expect(signOff.body.message).toContain(`was terminated in Temporal at ${reconciled.body.termination.at}`);
   expect(signOff.body.message).toContain(reason);
 
-  const list = await call('GET', `/api/projects?locality=${LOCALITY}&limit=100`, 'dev-leader');
+  const list = await call('GET', `/api/projects?locality=${LOCALITY}&status=terminated&limit=100`, 'dev-leader');
   expect(list.body.projects.find((p: { id: string }) => p.id === id)).toMatchObject({ status: 'terminated', closedAt: reconciled.body.termination.at });
   const after = await stuck('kind=record-out-of-sync');
   expect(after.body.entries.some((e: { projectId: string }) => e.projectId === id)).toBe(false);
