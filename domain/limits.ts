@@ -18,6 +18,10 @@ export const LIMITS = {
   stateBytes: 256 * 1024,
   /** Progress reports kept in the live state; older ones stay in the public record. */
   reportsInState: 26,
+  /** Reminders (催办) of one stage attempt: a reminder is a nudge, not a channel. */
+  remindersPerAttempt: 10,
+  /** Held commands' ids the state remembers, so that each applies once (also in the next run). */
+  heldInState: 100,
 } as const;
 
 /** UTF-8 length of a string, without TextEncoder (workflow code stays free of host APIs it need not use). */

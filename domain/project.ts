@@ -146,6 +146,8 @@ export interface ProjectState {
   autoConnection: boolean;
   /** The timing rules the project started with; absent for projects from before they existed. */
   policy?: Policy;
+  /** Update ids of the held commands applied lately (workflows/messages.ts heldCommand): each applies once. */
+  heldApplied?: string[];
 }
 
 /** 代办进度报告: a snapshot for the agent, produced on the project's cadence. */
@@ -464,6 +466,9 @@ export function checkReminder(state: ProjectState, input: ReminderInput): string
   const status = stageStatus(state, input.stage);
   if (status === 'correction') return `stage ${input.stage} is paused for correction: the window collects the supplement first`;
   if (status !== 'under-review') return `stage ${input.stage} has no application under review (it is ${status})`;
+  const attempt = currentAttempt(stageRecord(state, input.stage)) as Attempt;
+  const sent = state.trail.filter((t) => t.action === 'reminder' && t.stage === input.stage && t.at >= attempt.submittedAt).length;
+  if (sent >= LIMITS.remindersPerAttempt) return `stage ${input.stage} attempt ${attempt.number} has had ${sent} reminders, the most one attempt takes; escalate instead`;
   return null;
 }
 

@@ -21,8 +21,9 @@ export interface Seal {
 }
 
 export interface SealedCommand {
-  /** 'start' for a registration, 'update' for a human action. */
-  kind: 'start' | 'update';
+  /** 'start' for a registration, 'update' for a human action, 'held' for one held for a stuck project
+   *  (workflows/messages.ts heldCommand): its own kind, so no Update's seal passes for a held command. */
+  kind: 'start' | 'update' | 'held';
   workflowId: string;
   /** The workflow type for a start, the Update's name otherwise. */
   name: string;

@@ -77,10 +77,10 @@ export function commandSealInterceptor(signer: SealSigner, clock: () => number |
       return next({ ...input, options: { ...input.options, updateId }, headers: { ...input.headers, [SEAL_HEADER]: header(seal) } });
     },
     async signal(input, next) {
-      // A held command (workflows/messages.ts) is sealed as the Update it stands for.
+      // A held command (workflows/messages.ts) is sealed over the Update it stands for, as held.
       const held = input.signalName === heldCommand.name ? (input.args[0] as Partial<HeldCommand> | undefined) : undefined;
       if (!held || typeof held.name !== 'string' || typeof held.updateId !== 'string') return next(input);
-      const command = { kind: 'update' as const, workflowId: input.workflowExecution.workflowId, name: held.name, id: held.updateId, args: [held.input] };
+      const command = { kind: 'held' as const, workflowId: input.workflowExecution.workflowId, name: held.name, id: held.updateId, args: [held.input] };
       return next({ ...input, headers: { ...input.headers, [SEAL_HEADER]: header(sealCommand(signer, command, await clock())) } });
     },
   };

@@ -53,7 +53,8 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   await handle.signal(calendarChanged, 2026);
   const failing = await eventually(() => handle.describe(), (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) > 1, 300);
   expect(failing.raw.pendingWorkflowTask?.attempt).toBeGreaterThan(1);
-  const held = await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve', comment: '同意' });
+  const signOff = () => call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { party: 'planning', decision: 'approve', comment: '同意' }, { 'idempotency-key': `sign-${id}` });
+  const held = await signOff();
   expect(held.status).toBe(202);
   expect(held.body).toMatchObject({ held: true, project: id, command: 'signOff' });
 
@@ -94,6 +95,12 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
     );
     expect(back.body.stages[0]?.attempts[0]?.signOffs[0]).toMatchObject({ party: 'planning', by: { id: 'reviewer-planning' }, comment: '同意' });
     expect(back.body.trail.find((t) => t.action === 'operation')).toMatchObject({ by: { id: 'admin-01' }, detail: expect.stringMatching(new RegExp(`^reset: to event #\\d+ .*kept ${kept.length} signal\\(s\\).*回滚错误版本后重置`)) });
+    // The reviewer, never sure the held sign-off went through, sends it again with its key: answered, not
+    // applied twice (nor refused as a second sign-off).
+    const again = await signOff();
+    expect(again.status).toBe(200);
+    expect(again.body.stages[0].attempts[0].signOffs).toHaveLength(1);
+    expect(again.body.trail.filter((t: { action: string }) => t.action === 'sign-off')).toHaveLength(1);
     // Nothing is failing any more: a second reset by default is refused, and the next sign-off is taken at once.
     expect((await call('POST', reset, 'dev-admin', { reason: '再次重置' })).status).toBe(409);
     expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-construction', { party: 'construction', decision: 'approve' })).status).toBe(200);

@@ -38,8 +38,9 @@ export const noteOperation = defineUpdate<CommandResult, [OperationNoteInput]>('
 /**
  * A human action the API could not deliver as an Update because the project was not making progress
  * (its workflow tasks failing): sent as a signal, which Temporal keeps in history at once and a reset
- * carries over, and applied — or refused, and the sender told — once the project runs again. The seal
- * travels in the signal's header, over the Update it stands for.
+ * carries over, and applied — or refused, and the sender told — once the project runs again, once only
+ * (the state remembers it). The seal travels in the signal's header, over the Update it stands for, as
+ * a held command.
  */
 export const heldCommand = defineSignal<[HeldCommand]>('heldCommand');
 

@@ -121,9 +121,14 @@ const { recordProject: recordBeside, deliverReport } = proxyActivities<Activitie
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-// The operators' side: who asked Temporal to cancel (read from history), and reminders. A lookup that
-// fails is given up soon: the withdrawal is then recorded without the canceller's name.
-const { cancellationRequest, remind } = proxyActivities<Activities>({
+// The operators' side. Who asked Temporal to cancel is read from history, tried a few times: without it the
+// withdrawal is recorded as by "temporal". Reminders are delivered like any notice (retried until the sink
+// takes them).
+const { cancellationRequest } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+const { remind } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -151,8 +156,9 @@ interface Command {
 /** What the operators' side of the workflow keeps between handlers and the main loop. */
 interface Operations {
   commands: Map<string, Command>;
-  /** Update ids already applied in this run (a held command may stand for one that got through after all). */
-  applied: Set<string>;
+  /** Held commands applied (by their Update id), with what they answered: a retry of one as an Update
+   *  answers the same. Kept in the state across runs (the latest LIMITS.heldInState). */
+  applied: Map<string, CommandResult>;
   held: HeldCommand[];
   reminders: Reminder[];
   cancelRequested: boolean;
@@ -183,14 +189,21 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     if (refused !== undefined) throw refused;
     return state;
   });
-  const ops: Operations = { commands: new Map(), applied: new Set(), held: [], reminders: [], cancelRequested: false };
+  const ops: Operations = {
+    commands: new Map(),
+    applied: new Map((state.heldApplied ?? []).map((id) => [id, { seq: state.trail.length, at: now() }])),
+    held: [],
+    reminders: [],
+    cancelRequested: false,
+  };
+  // An action held for a stuck project and applied from its signal may arrive again as an Update with the
+  // same id (the caller retried with its Idempotency-Key once the project ran): answered, not applied twice.
+  const repeated = (): CommandResult | undefined => {
+    const id = currentUpdateInfo()?.id;
+    return id === undefined ? undefined : ops.applied.get(id);
+  };
   const command = <A>(update: UpdateDefinition<CommandResult, [A]>, validate: (input: A) => void, apply: (input: A) => CommandResult) => {
-    const applyOnce = (input: A) => {
-      const id = currentUpdateInfo()?.id;
-      if (id !== undefined) ops.applied.add(id);
-      return apply(input);
-    };
-    setHandler(update, applyOnce, { validator: validate });
+    setHandler(update, (input: A) => repeated() ?? apply(input), { validator: (input: A) => void (repeated() ?? validate(input)) });
     ops.commands.set(update.name, { validate, apply } as Command);
   };
   command(submitApplication, (a) => (refuseIf(checkApplication(state, a)), withinCapacity(state, a)), (a) => queue(applyApplication(state, a, now())));
@@ -382,13 +395,14 @@ async function longRunningLoop(
   const applyHeld = async (held: HeldCommand) => {
     const known = ops.commands.get(held.name);
     if (!known || ops.applied.has(held.updateId)) return;
-    const command = { kind: 'update' as const, workflowId: workflowInfo().workflowId, name: held.name, id: held.updateId, args: [held.input] };
+    // Sealed as held (not as the Update it stands for), so an Update's seal copied out of history cannot
+    // be sent as a held command; and a held command applies once, in this run and the next.
+    const command = { kind: 'held' as const, workflowId: workflowInfo().workflowId, name: held.name, id: held.updateId, args: [held.input] };
     const { problem } = await verifyHeldSeal({ seal: held.seal ?? null, command });
     if (problem) {
       log.warn('held command ignored', { name: held.name, problem });
       return;
     }
-    ops.applied.add(held.updateId);
     const by = (held.input as { by: Actor }).by;
     const tell = (subject: string) => outbox.push({ key: `${id}/held/${held.updateId}`, to: `principal:${by.id}`, subject });
     try {
@@ -397,7 +411,8 @@ async function longRunningLoop(
       tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, was refused: ${(err as Error).message}`);
       return;
     }
-    known.apply(held.input as never);
+    ops.applied.set(held.updateId, known.apply(held.input as never));
+    state.heldApplied = [...(state.heldApplied ?? []), held.updateId].slice(-LIMITS.heldInState);
     tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, has been applied`);
   };
 
