@@ -28,6 +28,7 @@ export function operationsRepairsRouter({ client, db, taskQueue }: { client: Cli
       res.status(202).location(`/api/operations/batches/${started.id}`).json({ id: started.id, action: body.action, total: started.total, projectIds: started.projectIds });
     } catch (err) {
       if (!(err instanceof BatchRefused)) throw err;
+      if (err.field) throw new HttpError(400, 'invalid-request', `invalid ${err.field}`, [{ path: err.field, message: err.message }]);
       throw new HttpError(err.status, 'refused', err.message);
     }
   });

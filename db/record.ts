@@ -182,7 +182,19 @@ export interface ProjectPage {
 }
 
 /** The business list, newest first, from the record, limited to what the caller may read. */
-export async function listProjects(db: Db, q: ListQuery & { agent?: string; pending?: Party }, scope: ReadScope, calendar: WorkingCalendar, now: number): Promise<ProjectPage> {
+/** What a list may be narrowed to besides the query's filters (operations batches): these ids, open projects only. */
+export interface ListNarrowing {
+  ids?: string[];
+  openOnly?: boolean;
+}
+
+export async function listProjects(
+  db: Db,
+  q: ListQuery & { agent?: string; pending?: Party } & ListNarrowing,
+  scope: ReadScope,
+  calendar: WorkingCalendar,
+  now: number,
+): Promise<ProjectPage> {
   let query = db
     .selectFrom('projects')
     .selectAll()
@@ -190,6 +202,8 @@ export async function listProjects(db: Db, q: ListQuery & { agent?: string; pend
     .orderBy('id', 'desc')
     .limit(q.limit + 1);
   if ('agent' in scope) query = query.where('agent', '=', scope.agent);
+  if (q.ids) query = query.where('id', 'in', q.ids);
+  if (q.openOnly) query = query.where('status', '=', 'active');
   // A department or company reads the projects whose plan names it (any stage).
   if ('party' in scope) query = query.where(sql<boolean>`state -> 'stages' @> ${JSON.stringify([{ parties: [scope.party] }])}::jsonb`);
   if (q.cursor) {

@@ -23,6 +23,8 @@ export interface BatchInput {
 }
 
 export interface BatchProgress extends BatchRequest {
+  /** The projects the batch acts on (fixed when it was asked for). */
+  projectIds: string[];
   total: number;
   done: number;
   failed: number;

@@ -16,8 +16,10 @@ import { temporal } from '@temporalio/proto';
 
 export class BatchRefused extends Error {
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 400 | 404 | 409,
     message: string,
+    /** The request field at fault, for a 400. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -37,14 +39,14 @@ const SIGNAL_PREFIX = 'operations-signal-';
 const { BatchOperationState } = temporal.api.enums.v1;
 const count = (n: { toString(): string } | null | undefined): number => Number(n?.toString() ?? 0);
 
-/** The projects the filter picks, from the record (at most max + 1: enough to refuse). */
-async function pick(db: Db, filter: BatchFilter, max: number, calendar: WorkingCalendar, now: number): Promise<string[]> {
-  const { ids, ...query } = filter;
+/** The projects the filter picks, from the record (at most max + 1: enough to refuse). Closed projects are
+ *  not picked except by a reset (which may bring a terminated one back). */
+async function pick(db: Db, filter: BatchFilter, action: BatchAction, max: number, calendar: WorkingCalendar, now: number): Promise<string[]> {
   const found: string[] = [];
   let cursor: ListQuery['cursor'] | undefined;
   do {
-    const page = await listProjects(db, { ...query, limit: 500, ...(cursor && { cursor }) }, { all: true }, calendar, now);
-    found.push(...page.projects.map((p) => p.id).filter((id) => !ids || ids.includes(id)));
+    const page = await listProjects(db, { ...filter, openOnly: action !== 'reset', limit: 500, ...(cursor && { cursor }) }, { all: true }, calendar, now);
+    found.push(...page.projects.map((p) => p.id));
     cursor = page.nextCursor ? listQuery.shape.cursor.parse(page.nextCursor) : undefined;
   } while (cursor && found.length <= max);
   return found;
@@ -53,12 +55,22 @@ async function pick(db: Db, filter: BatchFilter, max: number, calendar: WorkingC
 export async function startBatch(
   { client, db, taskQueue, calendar, now = Date.now() }: { client: Client; db: Db; taskQueue: string; calendar: WorkingCalendar; now?: number },
   ask: BatchAsk,
-  batchKey: string = randomUUID(),
+  key?: string,
 ): Promise<{ id: string; total: number; projectIds: string[] }> {
+  const idempotent = key !== undefined;
+  const batchKey = key ?? randomUUID();
+  // The same batch asked again (an Idempotency-Key): answered from the batch it started, never run twice.
+  if (idempotent) {
+    const existing = await batchProgress(client, `${ask.action === 'calendar' ? SIGNAL_PREFIX : BATCH_PREFIX}${batchKey}`).catch((err: unknown) => {
+      if (err instanceof BatchRefused && err.status === 404) return undefined;
+      throw err;
+    });
+    if (existing) return { id: existing.id, total: existing.total, projectIds: existing.projectIds };
+  }
   const limit = BATCH_MAX[ask.action as BatchAction];
-  if (ask.max > limit) throw new BatchRefused(409, `a ${ask.action} batch may touch at most ${limit} projects (max ${ask.max} asked)`);
-  const projectIds = await pick(db, ask.filter, ask.max, calendar, now);
-  if (projectIds.length === 0) throw new BatchRefused(409, 'the filter picks no project');
+  if (ask.max > limit) throw new BatchRefused(400, `a ${ask.action} batch may touch at most ${limit} projects (max ${ask.max} asked)`, 'body.max');
+  const projectIds = await pick(db, ask.filter, ask.action, ask.max, calendar, now);
+  if (projectIds.length === 0) throw new BatchRefused(409, `the filter picks no ${ask.action === 'reset' ? '' : 'open '}project`);
   if (projectIds.length > ask.max) throw new BatchRefused(409, `the filter picks more than the batch's maximum of ${ask.max} projects: narrow it, or name a larger max`);
   const request: BatchRequest = { action: ask.action, reason: ask.reason, by: ask.by, ...(ask.year !== undefined && { year: ask.year }) };
   if (ask.action === 'calendar') {
@@ -79,12 +91,12 @@ export async function startBatch(
         // The same batch asked again (same Idempotency-Key).
         if ((err as { code?: number }).code !== ALREADY_EXISTS) throw err;
       });
-    signalBatches.set(id, request);
+    signalBatches.set(id, { ...request, projectIds });
     return { id, total: projectIds.length, projectIds };
   }
   const id = `${BATCH_PREFIX}${batchKey}`;
   await client.workflow
-    .start(operationsBatch, { taskQueue, workflowId: id, args: [{ batchId: id, request, projectIds }] })
+    .start(operationsBatch, { taskQueue, workflowId: id, args: [{ batchId: id, request, projectIds }], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
     .catch((err: unknown) => {
       // The same batch asked again (same Idempotency-Key): it is already running or done.
       if ((err as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
@@ -94,8 +106,9 @@ export async function startBatch(
 
 const ALREADY_EXISTS = 6;
 const NOT_FOUND = 5;
-/** What a signal batch was asked for: Temporal's job keeps only its reason (kept here for the answer). */
-const signalBatches = new Map<string, BatchRequest>();
+/** What a signal batch was asked for: Temporal's job keeps only its reason (kept here, in this process, for
+ *  the answer; another process answers from the job alone). */
+const signalBatches = new Map<string, BatchRequest & { projectIds: string[] }>();
 
 async function signalProgress(client: Client, id: string): Promise<BatchProgress & { id: string }> {
   const d = await client.workflowService.describeBatchOperation({ namespace: client.options.namespace, jobId: id }).catch((err: unknown) => {
@@ -107,6 +120,7 @@ async function signalProgress(client: Client, id: string): Promise<BatchProgress
   return {
     id,
     action: 'calendar',
+    projectIds: asked?.projectIds ?? [],
     reason: asked?.reason ?? d.reason ?? '',
     by: asked?.by ?? { id: d.identity ?? 'unknown', role: 'admin' },
     ...(asked?.year !== undefined && { year: asked.year }),

@@ -92,32 +92,48 @@ export async function resetProject(client: Client, { projectId, reason, by, to, 
     if ((err as { name?: string }).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === 5) throw new ResetRefused(404, `no project ${projectId} in Temporal`);
     throw err;
   });
+  const events = (await client.workflow.getHandle(workflowId, description.runId).fetchHistory()).events ?? [];
+  // The same request again (an Idempotency-Key): the run it made is answered for, not reset once more.
+  const marker = `[request ${requestId}]`;
+  const made = events.find(
+    (e) =>
+      e.workflowTaskFailedEventAttributes?.cause === WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW &&
+      e.workflowTaskFailedEventAttributes.failure?.message?.includes(marker),
+  );
+  if (made) return answerFor(client, workflowId, made.workflowTaskFailedEventAttributes?.baseRunId ?? '', description.runId, Number(made.eventId));
   const previousRunId = description.runId;
-  const events = (await client.workflow.getHandle(workflowId, previousRunId).fetchHistory()).events ?? [];
   const point = resetPoint(events, to);
   const { runId } = (await client.workflowService.resetWorkflowExecution({
     namespace: client.options.namespace,
     workflowExecution: { workflowId, runId: previousRunId },
-    reason: `${by.id}: ${reason}`,
+    reason: `${by.id}: ${reason} ${marker}`,
     workflowTaskFinishEventId: Long.fromValue(point.eventId ?? 0),
     requestId,
     resetReapplyType: temporal.api.enums.v1.ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE,
   })) as temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse;
   if (!runId) throw new Error(`Temporal reset ${workflowId} without naming the new run`);
-  // What was kept is read from the new run: signals that arrived while a workflow task was in flight were
-  // still buffered in the old one when we looked, and Temporal carries those over too.
-  const kept = keptAfter((await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [], point);
-  const summary =
-    `to event #${Number(point.eventId)} (${typeName(point)}${eventTime(point) ? ` at ${eventTime(point)}` : ''}); ` +
-    `kept ${kept.signals.length} signal(s) and ${kept.updates.length} update(s) received after it`;
+  const answer = await answerFor(client, workflowId, previousRunId, runId, Number(point.eventId));
   // Into the trail: held, so that it is applied once the new run runs, whichever build is deployed.
-  const note: OperationNoteInput = { operation: 'reset', reason, detail: summary, by };
+  const note: OperationNoteInput = { operation: 'reset', reason, detail: answer.message.replace(/^reset /, '').replace(/; activities.*$/, ''), by };
   await client.workflow.getHandle(workflowId, runId).signal(heldCommand, { name: noteOperation.name, updateId: `reset/${runId}`, input: note });
+  return answer;
+}
+
+/** What a reset did, read from the runs: the point in the base run, and what the new run received after it
+ *  (signals that arrived while a workflow task was in flight were still buffered in the old run when it
+ *  was read before the reset, and Temporal carries those over too). */
+async function answerFor(client: Client, workflowId: string, previousRunId: string, runId: string, pointId: number): Promise<ResetAnswer> {
+  const [base, fresh] = await Promise.all([previousRunId, runId].map(async (run) => (await client.workflow.getHandle(workflowId, run).fetchHistory()).events ?? []));
+  const point: HistoryEvent = base?.find((e) => Number(e.eventId) === pointId) ?? { eventId: Long.fromNumber(pointId) };
+  const kept = keptAfter(fresh ?? [], point);
+  const summary =
+    `to event #${pointId} (${typeName(point)}${eventTime(point) ? ` at ${eventTime(point)}` : ''}); ` +
+    `kept ${kept.signals.length} signal(s) and ${kept.updates.length} update(s) received after it`;
   return {
     workflowId,
     previousRunId,
     runId,
-    resetTo: { eventId: Number(point.eventId), type: typeName(point), at: eventTime(point) },
+    resetTo: { eventId: pointId, type: typeName(point), at: eventTime(point) },
     kept,
     message: `reset ${summary}; activities and timers after that point run again`,
   };

@@ -77,8 +77,12 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
   expect((await call('POST', reset, 'dev-window', { reason: '回滚错误版本' })).status).toBe(403);
   expect((await call('POST', reset, 'dev-admin', {})).body.issues?.[0]?.path).toBe('body.reason');
   expect((await call('POST', reset, 'dev-admin', { reason: 'x', to: 3 })).body.issues?.[0]?.path).toBe('body.to');
-  const answer = await call('POST', reset, 'dev-admin', { reason: '回滚错误版本后重置' });
+  const answer = await call('POST', reset, 'dev-admin', { reason: '回滚错误版本后重置' }, { 'idempotency-key': `reset-${id}` });
   expect(answer.status).toBe(200);
+  // The same request again (its answer was lost, say) answers for the reset it made, and resets nothing.
+  const repeated = await call('POST', reset, 'dev-admin', { reason: '回滚错误版本后重置' }, { 'idempotency-key': `reset-${id}` });
+  expect(repeated.status).toBe(200);
+  expect(repeated.body).toMatchObject({ runId: answer.body.runId, previousRunId: answer.body.previousRunId, resetTo: answer.body.resetTo });
   expect(answer.body).toMatchObject({ workflowId: workflowIdFor(id), resetTo: { type: 'WORKFLOW_TASK_COMPLETED' } });
   expect(answer.body.runId).not.toBe(answer.body.previousRunId);
   // Other test files' calendar loads signal every running project, this one too: at least ours are kept.
@@ -109,6 +113,7 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
       ['window-01', 'forbidden'],
       ['admin-01', 'invalid'],
       ['admin-01', 'invalid'],
+      ['admin-01', 'accepted'],
       ['admin-01', 'accepted'],
       ['admin-01', 'refused'],
     ]);

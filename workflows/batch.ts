@@ -18,7 +18,7 @@ const { batchStep } = proxyActivities<ReturnType<typeof createActivities>>({
 const AT_ONCE = 4;
 
 export async function operationsBatch(input: BatchInput): Promise<BatchProgress> {
-  const progress: BatchProgress = { ...input.request, total: input.projectIds.length, done: 0, failed: 0, failures: [], status: 'running' };
+  const progress: BatchProgress = { ...input.request, projectIds: input.projectIds, total: input.projectIds.length, done: 0, failed: 0, failures: [], status: 'running' };
   setHandler(batchProgressQuery, () => progress);
   const queue = [...input.projectIds];
   const lane = async () => {
