@@ -9,7 +9,8 @@ import { addProjectNote, latestNotes } from '../db/operations';
 import { readProjectRecord, writeProjectRecord } from '../db/record';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { ProjectState } from '../domain/project';
-import { workflowIdFor } from '../workflows/messages';
+import { LOCALITIES } from '../domain/codes';
+import { WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages';
 import { describeProject, isAbnormalClose, mapLimit, terminationOf } from './temporal';
 
 export interface ReconcileDeps {
@@ -76,7 +77,19 @@ export async function reconcileOutOfSync(
   let query = db.selectFrom('projects').select('id').where('status', '=', 'active');
   if (locality) query = query.where('locality', '=', locality);
   const ids = (await query.execute()).map((r) => r.id);
-  const outcomes = await mapLimit(ids, concurrency, async (projectId) => {
+  // One visibility listing of the running projects spares a describe of each: only the others (closed,
+  // gone, or started too recently to be listed) are looked at one by one.
+  const running = new Set<string>();
+  const known = locality !== undefined && (LOCALITIES as readonly string[]).includes(locality) ? locality : undefined;
+  const listing = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'${known ? ` AND ProjectLocality = '${known}'` : ''}`;
+  try {
+    for await (const w of client.workflow.list({ query: listing, pageSize: 1000 })) running.add(w.workflowId);
+  } catch {
+    // A server without visibility (the time-skipping test server): every project is described instead.
+    running.clear();
+  }
+  const suspects = ids.filter((id) => !running.has(workflowIdFor(id)));
+  const outcomes = await mapLimit(suspects, concurrency, async (projectId) => {
     const description = await describeProject(client, projectId);
     if (description?.status.name === 'RUNNING') return undefined;
     return { projectId, outcome: await reconcileProject(deps, projectId, { by, reason }) };
