@@ -90,7 +90,7 @@ export function createActivities(deps: ActivityDeps) {
   };
   return {
     /** Operations batches' steps (activities/batch.ts). */
-    ...batchActivities(client),
+    ...batchActivities(client, db),
     /** Housekeeping's (activities/operations.ts). */
     ...createOperationsActivities(deps),
 

@@ -67,6 +67,9 @@ test('a batch reminds the pending parties of the projects it picks, within its m
   for (const id of [a, b]) {
     const trail = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-admin')).body.trail;
     expect(trail.at(-1)).toMatchObject({ action: 'reminder', by: { id: 'admin-01' }, detail: expect.stringContaining('月底统一催办') });
+    // The step is in the project's own audit log, as the admin's.
+    const audit = (await call('GET', `/api/projects/${id}/audit`, 'dev-admin')).body.entries;
+    expect(audit).toContainEqual(expect.objectContaining({ method: 'BATCH', path: `${started.body.id} renotify`, principalId: 'admin-01', outcome: 'accepted', detail: '月底统一催办' }));
   }
 
   // A reset batch over projects that are not stuck: each step refused, with the project's reason.

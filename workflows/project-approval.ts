@@ -342,7 +342,8 @@ async function longRunningLoop(
         .catch((err: unknown) => {
           const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
           settle(push, 'failed', cause);
-          outbox.push({ key: `${id}/utility-push/${push.company}/failed${retry}`, to: 'window', subject: `${id}: push to ${push.company} failed: ${cause}` });
+          const again = push.retries ? ` again (retry ${push.retries})` : '';
+          outbox.push({ key: `${id}/utility-push/${push.company}/failed${retry}`, to: 'window', subject: `${id}: push to ${push.company} failed${again}: ${cause}` });
         });
     }
   };
