@@ -28,7 +28,7 @@
 // names the key to retry with.
 //
 // Exit codes: 0 done; 1 refused by the project or Temporal (the reason is printed), held for a project that
-// is not making progress, or a batch with failures, or a broken audit chain; 2 usage, configuration or
+// is not making progress, or a batch followed to its end (`batch` without --no-wait) with failures, or a broken audit chain; 2 usage, configuration or
 // connection problems.
 //
 // The record is the one DATABASE_URL names or, with it unset, the embedded database in data/pgdata — which
