@@ -2,6 +2,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import {
   agentBody,
+  batchBody,
+  batchParams,
   applicationBody,
   cadenceBody,
   greenChannelBody,
@@ -12,6 +14,7 @@ import {
   reconcileBody,
   registrationBody,
   repairBody,
+  resetBody,
   signOffBody,
   stageParams,
   stuckQuery,
@@ -229,6 +232,66 @@ export function openApiDocument() {
     security,
     request: { params: projectParams, body: { content: { 'application/json': { schema: reconcileBody } } } },
     responses: { 200: json(z.looseObject({ outcome: z.string(), temporal: z.string() }), 'What was done'), ...errors },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/operations/projects/{id}/reset',
+    summary: 'Reset a project whose workflow tasks fail (admin): Temporal’s reset to the last workflow task completed before the first failure, or to `to`',
+    description:
+      'Every signal and Update received after that point is applied again (`kept`); activities and timers after it run again. The reset enters the trail when the project runs. ' +
+      '409 when nothing is failing and no `to` is named. Repeated with the same Idempotency-Key, it answers for the reset it made.',
+    security,
+    request: { params: projectParams, headers: z.object({ 'idempotency-key': z.string().optional() }), body: { content: { 'application/json': { schema: resetBody } } } },
+    responses: {
+      200: json(
+        z.object({
+          workflowId: z.string(),
+          previousRunId: z.string(),
+          runId: z.string(),
+          resetTo: z.object({ eventId: z.number().int(), type: z.string(), at: z.string().nullable() }),
+          kept: z.object({
+            signals: z.array(z.object({ eventId: z.number().int(), name: z.string() })),
+            updates: z.array(z.object({ eventId: z.number().int(), name: z.string(), id: z.string() })),
+          }),
+          message: z.string(),
+        }),
+        'The reset',
+      ),
+      ...errors,
+    },
+  });
+  const batchProgressBody = z.object({
+    id: z.string(),
+    action: z.string(),
+    reason: z.string(),
+    by: z.looseObject({}),
+    year: z.number().int().optional(),
+    projectIds: z.array(z.string()),
+    total: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    failures: z.array(z.object({ projectId: z.string(), message: z.string() })),
+    status: z.enum(['running', 'completed']),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/operations/batches',
+    summary: 'Start an operations batch over the projects a filter picks (admin): calendar, directory, renotify, reset, withdraw',
+    description:
+      'The filter is the project list’s (or `ids`); open projects only, except for reset. A filter that picks more than `max`, or none, is refused (409); `max` is at most 1,000 (100 for reset and withdraw). ' +
+      'Each step is the admin’s own recorded action. Repeated with the same Idempotency-Key, it answers for the batch already started.',
+    security,
+    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { content: { 'application/json': { schema: batchBody } } } },
+    responses: { 202: json(z.object({ id: z.string(), action: z.string(), total: z.number().int(), projectIds: z.array(z.string()) }), 'Started'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/operations/batches/{id}',
+    summary: 'An operations batch’s progress (admin, leader)',
+    security,
+    request: { params: batchParams },
+    responses: { 200: json(batchProgressBody, 'Progress'), ...errors },
   });
 
   registry.registerPath({
