@@ -7,7 +7,7 @@ import type { Db } from '../db/connect';
 import { TrailConflict } from '../db/record';
 import { projectParams, reconcileBody, stuckQuery } from '../domain/schemas';
 import { reconcileProject } from '../operations/reconcile';
-import { findStuck, stuckPage, type StuckOptions } from '../operations/stuck';
+import { findStuck, stuckPage, type StuckList, type StuckOptions } from '../operations/stuck';
 import { authorizeRole } from './auth';
 import { HttpError, parse } from './errors';
 
@@ -21,10 +21,22 @@ export interface OperationsDeps {
 export function operationsRouter({ client, db, stuck }: OperationsDeps): Router {
   const router = Router();
 
+  // A first page computes the list afresh (a scan of Temporal); the pages after it, asked for within a
+  // minute, page through that same list — consistent pages, and one scan per look rather than per page.
+  const lists = new Map<string, { at: number; list: StuckList }>();
   router.get('/stuck', async (req, res) => {
     authorizeRole(req, ['admin', 'leader'], 'read the stuck list');
     const { limit, cursor, ...filter } = parse(stuckQuery, req.query, 'query');
-    const list = await findStuck({ db, client, calendar: await cachedCalendar(db), now: Date.now(), ...(stuck && { options: stuck }) }, filter);
+    const key = JSON.stringify(filter);
+    const kept = lists.get(key);
+    let list = cursor !== undefined && kept && Date.now() - kept.at < 60_000 ? kept.list : undefined;
+    if (!list) {
+      list = await findStuck({ db, client, calendar: await cachedCalendar(db), now: Date.now(), ...(stuck && { options: stuck }) }, filter);
+      lists.delete(key);
+      lists.set(key, { at: Date.now(), list });
+      // Only the latest few filters are kept.
+      for (const old of lists.keys()) if (lists.size > 20) lists.delete(old);
+    }
     res.json(stuckPage(list, limit, cursor));
   });
 
