@@ -58,6 +58,8 @@ test('no 5xx, no hang, and a 4xx changes nothing, over random bodies and princip
     ['PUT', `/api/projects/${id}/agent`],
     ['PUT', `/api/projects/${id}/report-cadence`],
     ['POST', `/api/projects/${id}/green-channel`],
+    ['POST', `/api/projects/${id}/pushes/gas/retry`],
+    ['POST', `/api/projects/${id}/stages/design/reminders`],
     ['PUT', '/api/calendar/2093'],
     ['POST', `/api/projects/not-a-uuid/withdrawal`],
     ['POST', `/api/projects/${id}/stages/nowhere/sign-offs`],
