@@ -1,7 +1,9 @@
-// Where notices go until a real channel exists: an append-only JSON-lines file. Delivery is idempotent
-// by key, because Temporal may run an activity more than once.
+// Where notices go: the record (each person's inbox reads it) and an append-only JSON-lines file.
+// Delivery is idempotent by key, because Temporal may run an activity more than once.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Db } from '../db/connect';
+import { recordNotice } from '../db/notices';
 
 export interface Delivery {
   key: string;
@@ -54,5 +56,26 @@ export class FileNotificationSink implements NotificationSink {
       .then(() => this.read())
       .then((all) => new Set(all.map((d) => d.key)));
     return this.delivered;
+  }
+}
+
+/**
+ * Every notice into the record (db/notices.ts: the inboxes read it), then on to the next sink (the JSONL
+ * file). Both are idempotent by key, so a retried delivery records once.
+ */
+export class RecordNotificationSink implements NotificationSink {
+  constructor(
+    private readonly db: Db,
+    private readonly next?: NotificationSink,
+  ) {}
+
+  async deliver(delivery: Delivery): Promise<void> {
+    await recordNotice(this.db, { ...delivery, at: new Date() });
+    await this.next?.deliver(delivery);
+  }
+
+  async has(key: string): Promise<boolean> {
+    const row = await this.db.selectFrom('notices').select('id').where('key', '=', key).executeTakeFirst();
+    return row !== undefined;
   }
 }

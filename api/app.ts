@@ -22,6 +22,7 @@ import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from
 import { operationsRepairsRouter } from './operations-repairs';
 import { operationsReplayRouter } from './operations-replay';
 import { operationsRouter } from './operations';
+import { inboxRouter } from './inbox';
 import { projectsRouter } from './projects';
 import type { StuckOptions } from '../operations/stuck';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db }));
+  app.use('/api/inbox', inboxRouter({ db }));
   app.use('/api/operations', operationsReplayRouter({ client }));
   app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));

@@ -7,7 +7,9 @@ import {
   applicationBody,
   cadenceBody,
   greenChannelBody,
+  inboxQuery,
   listQuery,
+  noticeParams,
   operationBody,
   projectParams,
   pushParams,
@@ -187,6 +189,39 @@ export function openApiDocument() {
       ...errors,
     },
   });
+  const noticeBody = z.object({
+    id: z.string(),
+    at: z.string(),
+    kind: z.string().describe('report · escalation · correction · reminder · push · digest · held · notice'),
+    projectId: z.string().nullable(),
+    address: z.string().describe('whom it was sent to: window, party:<code>, agent:<id>, principal:<id>, role:<role>'),
+    subject: z.string(),
+    readAt: z.string().nullable(),
+    acknowledgedAt: z.string().nullable(),
+    acknowledgeable: z.boolean(),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/inbox',
+    summary: "The signed-in person's notices, unread first (everyone signed in)",
+    description: 'Notices addressed to the person, their role, their department or company, or (agents) to them as agent.',
+    security,
+    request: { query: inboxQuery },
+    responses: { 200: json(z.object({ notices: z.array(noticeBody), unread: z.number().int(), nextCursor: z.string().optional() }), 'The inbox'), ...errors },
+  });
+  for (const what of ['read', 'acknowledge'] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/api/inbox/{id}/${what}`,
+      summary: what === 'read' ? 'Mark a notice read' : 'Take charge of an escalation, correction or reminder (409 for other kinds)',
+      security,
+      request: { params: noticeParams },
+      responses: {
+        200: json(z.object({ id: z.string(), kind: z.string(), projectId: z.string().nullable(), readAt: z.string(), acknowledgedAt: z.string().nullable() }), 'Marked'),
+        ...errors,
+      },
+    });
+  }
   registry.registerPath({
     method: 'get',
     path: '/api/operations/stuck',

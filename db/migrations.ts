@@ -282,6 +282,34 @@ const migrations: Record<string, Migration> = {
       await sql`grant usage, select on sequence project_notes_id_seq to one_window_app`.execute(db);
     },
   },
+
+  // Notices as durable rows (written idempotently by the activities that send them, by their key), and
+  // what each person did with one: read, acknowledged (an inbox per person).
+  '0006_notices': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('notices')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('key', 'text', (c) => c.notNull().unique())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('project_id', 'uuid')
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('notices_by_address').on('notices').columns(['address', 'id']).execute();
+      await db.schema
+        .createTable('notice_reads')
+        .addColumn('notice_id', 'bigint', (c) => c.notNull().references('notices.id'))
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('read_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'timestamptz')
+        .addPrimaryKeyConstraint('notice_reads_pk', ['notice_id', 'principal_id'])
+        .execute();
+      await sql`grant select, insert, update on notices, notice_reads to one_window_app`.execute(db);
+      await sql`grant usage, select on sequence notices_id_seq to one_window_app`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -143,6 +143,24 @@ export interface ProjectNotesTable {
   note: string;
 }
 
+export interface NoticesTable {
+  id: Generated<string>;
+  key: string;
+  at: Timestamp;
+  kind: string;
+  project_id: string | null;
+  /** Whom it is for, as the workflow addresses it: window, party:planning, agent:agent-01, principal:…, role:leader. */
+  address: string;
+  subject: string;
+}
+
+export interface NoticeReadsTable {
+  notice_id: string;
+  principal_id: string;
+  read_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   stage_attempts: StageAttemptsTable;
@@ -155,4 +173,6 @@ export interface Database {
   calendar_years: CalendarYearsTable;
   record_failures: RecordFailuresTable;
   project_notes: ProjectNotesTable;
+  notices: NoticesTable;
+  notice_reads: NoticeReadsTable;
 }

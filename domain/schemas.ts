@@ -206,6 +206,19 @@ export const batchBody = z
 
 export const batchParams = z.object({ id: z.string().regex(/^operations-(batch|signal)-[\w-]{1,100}$/, 'must be a batch id (operations-batch-… or operations-signal-…)') });
 
+/** The signed-in person's inbox. */
+export const inboxQuery = z
+  .object({
+    kind: z.enum(['report', 'escalation', 'correction', 'reminder', 'push', 'digest', 'held', 'notice']).optional(),
+    project: z.uuid('must be a project id (UUID)').optional(),
+    unread: booleanString.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^[01]:\d{1,18}$/, "not a cursor this service gave out (use the previous page's nextCursor)").optional(),
+  })
+  .strict();
+
+export const noticeParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a notice id') });
+
 /** A page of a project's audit entries, in the order they were written. */
 export const auditQuery = z
   .object({

@@ -81,6 +81,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/projects/:id/reports': { allowed: READERS, request: (id) => ({ path: p(id, '/reports') }) },
   'GET /api/projects/:id/escalations': { allowed: READERS, request: (id) => ({ path: p(id, '/escalations') }) },
   'GET /api/projects/:id/audit': { allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/audit') }) },
+  // Everyone signed in has an inbox of their own; a notice outside it is 404 (so these reach past 401/403).
+  'GET /api/inbox': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox?limit=5' }) },
+  'POST /api/inbox/:id/read': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox/999999999/read', body: {} }) },
+  'POST /api/inbox/:id/acknowledge': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox/999999999/acknowledge', body: {} }) },
   'GET /api/calendar/working-days': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/working-days?from=2026-01-01&to=2026-02-01' }) },
   'GET /api/calendar/deadline': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/deadline?from=2026-01-01&days=5' }) },
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },

@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities';
 import { watchedLiaisons } from '../activities/liaisons';
-import { FileNotificationSink } from '../activities/notification-sink';
+import { FileNotificationSink, RecordNotificationSink } from '../activities/notification-sink';
 import type { Config } from '../config/env';
 import type { Db } from '../db/connect';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
@@ -29,7 +29,7 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
 export function activityDeps(config: Config, db: Db, client?: Client): ActivityDeps {
   return {
     ...(client && { client }),
-    sink: new FileNotificationSink(config.notificationsFile),
+    sink: new RecordNotificationSink(db, new FileNotificationSink(config.notificationsFile)),
     db,
     liaisons: watchedLiaisons(config.liaisonsFile),
     utilityEndpoints: loadUtilityEndpoints(config),

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { loadLiaisons } from '../../activities/liaisons';
-import { FileNotificationSink } from '../../activities/notification-sink';
+import { FileNotificationSink, RecordNotificationSink } from '../../activities/notification-sink';
 import { ROOT } from '../../config/env';
 import { connectDb, type Db } from '../../db/connect';
 import { createWorker } from '../../worker/worker';
@@ -73,7 +73,8 @@ export async function startWorker(
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
-  const activities: ActivityDeps = { sink, db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
+  // Notices go to the record (inboxes) and to the file the tests read.
+  const activities: ActivityDeps = { sink: new RecordNotificationSink(db, sink), db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
