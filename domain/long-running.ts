@@ -36,8 +36,12 @@ export function nextReportAt(state: ProjectState): number | null {
   return next === null ? null : ms(next);
 }
 
-/** The report due at `at` (never before the scheduled time; later only when a cadence switch made it overdue). */
-export function composeReport(state: ProjectState, at: number): ProgressReport {
+/**
+ * The report due at `at` (never before the scheduled time; later only when a cadence switch made it overdue).
+ * With a calendar, pending days are working days with correction pauses excluded, as the stage clocks
+ * count them; without one (projects from before the notices change), calendar days.
+ */
+export function composeReport(state: ProjectState, at: number, calendar?: WorkingCalendar): ProgressReport {
   const stage = state.currentStage;
   const record = stage ? stageRecord(state, stage) : undefined;
   const attempt = record ? currentAttempt(record) : undefined;
@@ -48,10 +52,11 @@ export function composeReport(state: ProjectState, at: number): ProgressReport {
     cadence: state.cadence,
     stage,
     stageStatus: overallStatus(state),
-    pending: record && attempt ? pendingParties(record).map((party) => ({ party, days: days(pendingMs(attempt, at)) })) : [],
+    pending: record && attempt ? pendingParties(record).map((party) => ({ party, days: pendingDays(attempt, at, calendar) })) : [],
     openCorrections: openCorrections(attempt).map((c) => ({ party: c.party, items: c.items, since: c.requestedAt })),
     escalations: state.escalations.length,
     nextReportAt: null,
+    ...(calendar && { pendingIn: 'working-days' as const }),
   };
   report.nextReportAt = nextReportTime({ ...state, reports: [...state.reports, report] });
   return report;
@@ -65,6 +70,12 @@ export function pausedMs(attempt: Attempt, now: number): number {
 }
 
 export const pendingMs = (attempt: Attempt, now: number): number => now - ms(attempt.submittedAt) - pausedMs(attempt, now);
+
+/** Days a sign-off has been pending at `now`, correction pauses excluded: working days with a calendar. */
+export function pendingDays(attempt: Attempt, now: number, calendar?: WorkingCalendar): number {
+  if (!calendar) return days(pendingMs(attempt, now));
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, pauses: attemptPauses(attempt) }, 0, now).usedDays;
+}
 
 // ---- escalation ladder ----
 

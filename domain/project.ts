@@ -159,6 +159,9 @@ export interface ProgressReport {
   stage: Stage | null;
   stageStatus: StageStatus | Exclude<ProjectStatus, 'active'>;
   pending: { party: Party; days: number }[];
+  /** How `pending` counts: in working days, correction pauses excluded. Absent on reports of projects
+   *  from before the notices change, which counted calendar days. */
+  pendingIn?: 'working-days';
   openCorrections: { party: Party; items: string[]; since: string }[];
   escalations: number;
   nextReportAt: string | null;

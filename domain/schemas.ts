@@ -67,7 +67,9 @@ export const registrationBody = z
       .refine((list) => new Set(list).size === list.length, 'each utility company at most once')
       .describe('市政接入: the utility companies the project asks for at intake'),
   })
-  .strict();
+  .strict()
+  // A major project goes straight onto the green channel, which is steered by its dedicated agent.
+  .refine((body) => !body.major || body.agent !== undefined, { path: ['agent'], message: 'a major project (重大项目) must name its dedicated agent (代办员)' });
 export type RegistrationBody = z.infer<typeof registrationBody>;
 
 export const applicationBody = z.object({ note: text(LIMITS.commentChars).optional() }).strict();
