@@ -3,6 +3,7 @@
 import type { Party, Stage } from './codes';
 import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
 import { LIMITS } from './limits';
+import { agentHandOver, type AgentTelling } from './agent-notices';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
   attemptPauses,
@@ -210,9 +211,12 @@ function record(state: ProjectState, at: string, by: Actor, action: 'agent-assig
   state.trail.push({ seq: state.trail.length + 1, at, by, action, detail });
 }
 
-export function applyAgent(state: ProjectState, input: AgentInput, at: string): Notice[] {
+export function applyAgent(state: ProjectState, input: AgentInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
+  const previous = state.agent;
   state.agent = input.agent;
   record(state, at, input.by, 'agent-assignment', input.agent);
+  // Both agents hear of a hand-over; before the notices change only the new one was told.
+  if (agentNotices) return agentHandOver(state, previous);
   return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: you are now the agent of ${state.project.name}` }];
 }
 
@@ -222,10 +226,14 @@ export function applyCadence(state: ProjectState, input: CadenceInput, at: strin
   return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}` }];
 }
 
-export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string): Notice[] {
+export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
+  const previous = state.agent;
   state.project.major = true;
   state.greenChannel = { by: input.by, at };
   state.agent = input.agent;
   record(state, at, input.by, 'green-channel', `dedicated agent ${input.agent}`);
-  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` }];
+  return [
+    { to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` },
+    ...(agentNotices ? agentHandOver(state, previous) : []),
+  ];
 }

@@ -58,7 +58,7 @@ export const registrationBody = z
     name: text(200).describe('项目名称'),
     applicant: z.object({ name: text(200).describe('建设单位'), uscc }).strict(),
     category: z.enum(CATEGORIES).describe('general 社会投资房屋建筑工程 · industrial 工业项目 · small 小型项目'),
-    major: z.boolean().default(false).describe('重大项目: green channel'),
+    major: z.boolean().default(false).describe('重大项目: green channel; needs its dedicated agent in `agent`'),
     locality: z.enum(LOCALITIES).describe('属地'),
     agent: text(100).optional().describe('代办员: principal id of the agent who follows the project'),
     utilities: z
