@@ -54,7 +54,8 @@ export function createActivities(deps: ActivityDeps) {
   const { sink, db, utilityEndpoints, pushTimeoutMs, sealKeys, client } = deps;
   const directory = () => (typeof deps.liaisons === 'function' ? deps.liaisons() : deps.liaisons);
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
-    const pending = report.pending.map((p) => `${p.party} ${p.days}d`).join(', ') || 'none';
+    const unit = report.pendingIn === 'working-days' ? ' 个工作日 working days' : 'd';
+    const pending = report.pending.map((p) => `${p.party} ${p.days}${unit}`).join(', ') || 'none';
     await sink.deliver({
       key: `${project.id}/report/${report.seq}`,
       to: report.to,

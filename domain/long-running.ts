@@ -3,6 +3,7 @@
 import type { Party, Stage } from './codes';
 import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
 import { LIMITS } from './limits';
+import { agentHandOver, type AgentTelling } from './agent-notices';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
   attemptPauses,
@@ -36,8 +37,12 @@ export function nextReportAt(state: ProjectState): number | null {
   return next === null ? null : ms(next);
 }
 
-/** The report due at `at` (never before the scheduled time; later only when a cadence switch made it overdue). */
-export function composeReport(state: ProjectState, at: number): ProgressReport {
+/**
+ * The report due at `at` (never before the scheduled time; later only when a cadence switch made it overdue).
+ * With a calendar, pending days are working days with correction pauses excluded, as the stage clocks
+ * count them; without one (projects from before the notices change), calendar days.
+ */
+export function composeReport(state: ProjectState, at: number, calendar?: WorkingCalendar): ProgressReport {
   const stage = state.currentStage;
   const record = stage ? stageRecord(state, stage) : undefined;
   const attempt = record ? currentAttempt(record) : undefined;
@@ -48,10 +53,11 @@ export function composeReport(state: ProjectState, at: number): ProgressReport {
     cadence: state.cadence,
     stage,
     stageStatus: overallStatus(state),
-    pending: record && attempt ? pendingParties(record).map((party) => ({ party, days: days(pendingMs(attempt, at)) })) : [],
+    pending: record && attempt ? pendingParties(record).map((party) => ({ party, days: pendingDays(attempt, at, calendar) })) : [],
     openCorrections: openCorrections(attempt).map((c) => ({ party: c.party, items: c.items, since: c.requestedAt })),
     escalations: state.escalations.length,
     nextReportAt: null,
+    ...(calendar && { pendingIn: 'working-days' as const }),
   };
   report.nextReportAt = nextReportTime({ ...state, reports: [...state.reports, report] });
   return report;
@@ -65,6 +71,12 @@ export function pausedMs(attempt: Attempt, now: number): number {
 }
 
 export const pendingMs = (attempt: Attempt, now: number): number => now - ms(attempt.submittedAt) - pausedMs(attempt, now);
+
+/** Days a sign-off has been pending at `now`, correction pauses excluded: working days with a calendar. */
+export function pendingDays(attempt: Attempt, now: number, calendar?: WorkingCalendar): number {
+  if (!calendar) return days(pendingMs(attempt, now));
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, pauses: attemptPauses(attempt) }, 0, now).usedDays;
+}
 
 // ---- escalation ladder ----
 
@@ -199,9 +211,12 @@ function record(state: ProjectState, at: string, by: Actor, action: 'agent-assig
   state.trail.push({ seq: state.trail.length + 1, at, by, action, detail });
 }
 
-export function applyAgent(state: ProjectState, input: AgentInput, at: string): Notice[] {
+export function applyAgent(state: ProjectState, input: AgentInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
+  const previous = state.agent;
   state.agent = input.agent;
   record(state, at, input.by, 'agent-assignment', input.agent);
+  // Both agents hear of a hand-over; before the notices change only the new one was told.
+  if (agentNotices) return agentHandOver(state, previous);
   return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: you are now the agent of ${state.project.name}` }];
 }
 
@@ -211,10 +226,14 @@ export function applyCadence(state: ProjectState, input: CadenceInput, at: strin
   return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}` }];
 }
 
-export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string): Notice[] {
+export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
+  const previous = state.agent;
   state.project.major = true;
   state.greenChannel = { by: input.by, at };
   state.agent = input.agent;
   record(state, at, input.by, 'green-channel', `dedicated agent ${input.agent}`);
-  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` }];
+  return [
+    { to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` },
+    ...(agentNotices ? agentHandOver(state, previous) : []),
+  ];
 }

@@ -6,6 +6,7 @@ import { clockBasis, stageClock, type ClockBasis, type StageClock, type WorkingC
 import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 import { LIMITS } from './limits';
+import { correctionForAgent, type AgentTelling } from './agent-notices';
 
 export interface Actor {
   id: string;
@@ -159,6 +160,9 @@ export interface ProgressReport {
   stage: Stage | null;
   stageStatus: StageStatus | Exclude<ProjectStatus, 'active'>;
   pending: { party: Party; days: number }[];
+  /** How `pending` counts: in working days, correction pauses excluded. Absent on reports of projects
+   *  from before the notices change, which counted calendar days. */
+  pendingIn?: 'working-days';
   openCorrections: { party: Party; items: string[]; since: string }[];
   escalations: number;
   nextReportAt: string | null;
@@ -499,7 +503,7 @@ export function applyApplication(state: ProjectState, input: ApplicationInput, a
   return stage.parties.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: ${input.stage} attempt ${number} awaits your sign-off` }));
 }
 
-export function applySignOff(state: ProjectState, input: SignOffInput, at: string): Notice[] {
+export function applySignOff(state: ProjectState, input: SignOffInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
   const stage = stageRecord(state, input.stage);
   const attempt = currentAttempt(stage) as Attempt;
   const id = state.project.id;
@@ -514,7 +518,11 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
 
   if (input.decision === 'correction') {
     attempt.corrections.push({ party: input.party, items: [...(input.items ?? [])], ...comment, requestedBy: input.by, requestedAt: at, ...proxy });
-    return [{ to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` }, ...told];
+    return [
+      { to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` },
+      ...told,
+      ...(agentNotices ? correctionForAgent(state, input) : []),
+    ];
   }
 
   attempt.signOffs.push({ party: input.party, decision: input.decision, ...comment, by: input.by, at, ...proxy });

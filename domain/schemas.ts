@@ -58,7 +58,7 @@ export const registrationBody = z
     name: text(200).describe('项目名称'),
     applicant: z.object({ name: text(200).describe('建设单位'), uscc }).strict(),
     category: z.enum(CATEGORIES).describe('general 社会投资房屋建筑工程 · industrial 工业项目 · small 小型项目'),
-    major: z.boolean().default(false).describe('重大项目: green channel'),
+    major: z.boolean().default(false).describe('重大项目: green channel; needs its dedicated agent in `agent`'),
     locality: z.enum(LOCALITIES).describe('属地'),
     agent: text(100).optional().describe('代办员: principal id of the agent who follows the project'),
     utilities: z
@@ -67,7 +67,9 @@ export const registrationBody = z
       .refine((list) => new Set(list).size === list.length, 'each utility company at most once')
       .describe('市政接入: the utility companies the project asks for at intake'),
   })
-  .strict();
+  .strict()
+  // A major project goes straight onto the green channel, which is steered by its dedicated agent.
+  .refine((body) => !body.major || body.agent !== undefined, { path: ['agent'], message: 'a major project (重大项目) must name its dedicated agent (代办员)' });
 export type RegistrationBody = z.infer<typeof registrationBody>;
 
 export const applicationBody = z.object({ note: text(LIMITS.commentChars).optional() }).strict();

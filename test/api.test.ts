@@ -91,6 +91,11 @@ test('registration validates every field and names the ones that fail', async ()
   expect(nul).toMatchObject({ status: 400, body: { issues: [{ path: 'body.name', message: 'must not contain control characters' }] } });
   expect(await call('POST', '/api/projects', 'dev-window')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
   expect(await call('POST', '/api/projects', 'dev-planning', registration)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+  // A major project is on the green channel from the start, which its dedicated agent steers.
+  expect(await call('POST', '/api/projects', 'dev-window', { ...registration, major: true })).toMatchObject({
+    status: 400,
+    body: { issues: [{ path: 'body.agent', message: expect.stringMatching(/major project .* dedicated agent/) }] },
+  });
 
   const ok = await call('POST', '/api/projects', 'dev-window', { ...registration, applicant: { name: '某公司', uscc: '91350100m000100y43' } });
   expect(ok.status).toBe(201);
@@ -265,7 +270,7 @@ test('a body that is not a JSON object is named as such: wrong content type, nul
 
 test('withdrawal ends a project; the list filters by stage, status, locality, category and major', async () => {
   const locality = 'tinglin';
-  const kept = await register({ locality, category: 'general', major: true });
+  const kept = await register({ locality, category: 'general', major: true, agent: 'agent-01' });
   const gone = await register({ locality, category: 'general' });
   expect((await call('POST', `/api/projects/${gone}/withdrawal`, 'dev-window', {})).body.issues[0].path).toBe('body.reason');
   await call('POST', stage(gone, 'design', 'application'), 'dev-window', {});

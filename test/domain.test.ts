@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { loadLiaisons } from '../activities/liaisons';
 import { loadPolicy } from '../config/policy';
 import { WorkingCalendar, scheduleProblem, stageClock } from '../domain/calendar';
-import { pausedMs, pendingMs } from '../domain/long-running';
+import { composeReport, pausedMs, pendingMs } from '../domain/long-running';
 import { DAY_MS, DEFAULT_POLICY } from '../domain/policy';
-import { applyApplication, applyWithdrawal, newProjectState, type Attempt } from '../domain/project';
+import { applyApplication, applySignOff, applySupplement, applyWithdrawal, newProjectState, type Attempt, type ProgressReport } from '../domain/project';
 import { ROOT, loadConfig } from '../config/env';
 import { loadPrincipals, sha256 } from '../config/principals';
 import { accessRefusal } from '../domain/access';
@@ -197,5 +197,44 @@ describe('an attempt keeps the time limit it was accepted with', () => {
     applyApplication(state, { stage: 'permit', by: window }, at);
     expect(state.stages[0]?.attempts[0]?.limitDays).toBe(DEFAULT_POLICY.stageLimitDays.design);
     expect(state.stages[1]?.attempts[0]?.limitDays).toBe(DEFAULT_POLICY.majorStageLimitDays.permit);
+  });
+});
+
+describe('progress reports count pending days as the stage clocks do', () => {
+  // National Day 2026: 1–7 October off, Saturday 10 October worked.
+  const calendar = new WorkingCalendar({
+    2026: { holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'], workdays: ['2026-09-20', '2026-10-10'] },
+  });
+  const at = (date: string) => new Date(`${date}T10:00:00+08:00`);
+  // Every party of the stage waits equally long: the days, once each.
+  const daysOf = (report: ProgressReport) => (expect(report.pending.length).toBeGreaterThan(0), [...new Set(report.pending.map((p) => p.days))]);
+  const submitted = () => {
+    const input = projectInput({ category: 'small', utilities: ['power'] });
+    const state = newProjectState(input.project, input.plan, { autoConnection: true, policy: DEFAULT_POLICY });
+    // Friday 25 September, then a weekend and the National Day holiday.
+    applyApplication(state, { stage: 'design', by: window }, at('2026-09-25').toISOString());
+    return state;
+  };
+
+  test('across a weekend and a holiday: working days, not calendar days', () => {
+    const state = submitted();
+    const report = composeReport(state, at('2026-10-08').getTime(), calendar);
+    // 28, 29, 30 September and 8 October.
+    expect(daysOf(report)).toEqual([4]);
+    expect(report.pendingIn).toBe('working-days');
+    // Projects from before the change (no calendar) keep counting calendar days.
+    const old = composeReport(state, at('2026-10-08').getTime());
+    expect(daysOf(old)).toEqual([13]);
+    expect(old.pendingIn).toBeUndefined();
+  });
+
+  test('a correction pause does not count, and an open one stops the count', () => {
+    const state = submitted();
+    applySignOff(state, { stage: 'design', party: 'planning', decision: 'correction', items: ['总平面图'], by: reviewer('planning') }, at('2026-09-28').toISOString());
+    // Paused since Monday 28 September: nothing counts while the applicant has not supplemented.
+    expect(daysOf(composeReport(state, at('2026-10-08').getTime(), calendar))).toEqual([1]);
+    applySupplement(state, { stage: 'design', by: window }, at('2026-09-30').toISOString());
+    // 28–30 September paused (two working days): 4 less 2.
+    expect(daysOf(composeReport(state, at('2026-10-08').getTime(), calendar))).toEqual([2]);
   });
 });

@@ -9,9 +9,9 @@ import { startProject } from '../api/project-client';
 import type { Party, Stage } from '../domain/codes';
 import { loadCalendar, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
-import { shanghaiDate, startOfShanghaiDay } from '../domain/calendar';
+import { shanghaiDate, stageClock, startOfShanghaiDay } from '../domain/calendar';
 import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
-import { stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
+import { attemptPauses, stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
 import {
   assignAgent,
   calendarChanged,
@@ -192,6 +192,43 @@ test('a major project climbs the ladder tier by tier in working days, pauses for
   expect(liaison!.notified).toEqual(['区建管委 联络员 <construction.liaison@jinshan.example>', '朱泾镇 属地项目联络员 <zhujing.liaison@jinshan.example>']);
   expect(input.project.major).toBe(true);
   await saveHistoryIfRecording('green-channel-ladder', h);
+});
+
+test('the agent is told when it receives or loses a project, and of every correction on its project', async () => {
+  const [h, input] = await start({ utilities: ['power'] });
+  const label = `${input.project.name}（${input.project.locality}）`;
+  await apply(h, 'design');
+  await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] });
+  // agent-01 hands its project over; then an admin puts it on the green channel with another agent.
+  await act(h, assignAgent, { agent: 'agent-02', by: agent });
+  await sign(h, 'design', 'planning', 'correction', { items: ['总平面图', '日照分析'] });
+  await act(h, enterGreenChannel, { agent: 'agent-03', by: admin });
+  await env.sleep('1 minute');
+  const told = (await worker.sink.read())
+    .filter((n) => n.key.startsWith(`${input.project.id}/`) && n.to.startsWith('agent:') && !n.key.includes('/report/'))
+    .map((n) => `${n.to} ${n.subject}`);
+  expect(told).toEqual([
+    `agent:agent-01 ${label}: 您已成为本项目代办员 / you now follow this project`,
+    `agent:agent-01 ${label}: 区水务局 要求补正 设计方案 design scheme review：雨水排放方案 / water requests a correction of design: 雨水排放方案`,
+    `agent:agent-01 ${label}: 本项目已改由 agent-02 代办 / you no longer follow this project (now agent-02)`,
+    `agent:agent-02 ${label}: 您已成为本项目代办员 / you now follow this project`,
+    `agent:agent-02 ${label}: 区规划资源局 要求补正 设计方案 design scheme review：总平面图；日照分析 / planning requests a correction of design: 总平面图; 日照分析`,
+    `agent:agent-03 ${input.project.id}: on the green channel (绿色通道); you are its dedicated agent`,
+    `agent:agent-02 ${label}: 本项目已改由 agent-03 代办 / you no longer follow this project (now agent-03)`,
+    `agent:agent-03 ${label}: 您已成为本项目代办员 / you now follow this project`,
+  ]);
+
+  // The first report (day 14) counts pending days as the stage clock does: working days, pauses excluded.
+  await act(h, recordSupplement, { stage: 'design', by: window });
+  await env.sleep(days(14));
+  const state = await h.query(stateQuery);
+  const [report] = state.reports;
+  const clock = stageClock(await loadCalendar(db), { submittedAt: state.stages[0]!.attempts[0]!.submittedAt, pauses: attemptPauses(state.stages[0]!.attempts[0]!) }, 0, Date.parse(report!.at));
+  expect(report).toMatchObject({ seq: 1, to: 'agent:agent-03', pendingIn: 'working-days' });
+  expect(report!.pending.map((p) => p.days)).toEqual(report!.pending.map(() => clock.usedDays));
+  expect(clock.usedDays).toBeLessThan(14);
+  const delivered = (await worker.sink.read()).find((n) => n.key === `${input.project.id}/report/1`);
+  expect(delivered?.subject).toMatch(new RegExp(`construction ${clock.usedDays} 个工作日 working days`));
 });
 
 test('a non-major project escalates once, to the liaison, past the stage time limit; an admin can put it on the green channel', async () => {

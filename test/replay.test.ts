@@ -1,8 +1,9 @@
 // Saved histories (test/fixtures/histories, recorded by `npm run record-histories`) replay with the
 // current workflow code: a change that would break running projects fails here first.
+import { defaultPayloadConverter } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { HARDENING_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
+import { HARDENING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -45,6 +46,14 @@ test('saved histories from before and after the long-running change are both rep
       'pre-operations-general-four-stages',
       'pre-operations-utility-push',
       'pre-operations-continued-as-new',
+      // Recorded after it but before NOTICES_PATCH (agents not told of hand-overs and corrections, reports
+      // counted in calendar days).
+      'pre-notices-general-four-stages',
+      'pre-notices-long-running-reports',
+      'pre-notices-green-channel-ladder',
+      'pre-notices-utility-push',
+      'pre-notices-continued-as-new',
+      'pre-notices-withdrawn-during-permit',
       // Recorded by the current code, including a run that ended by continuing as new, and one with the
       // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
@@ -67,7 +76,9 @@ test('saved histories from before and after the long-running change are both rep
           ? [LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
           : name.startsWith('pre-operations-')
             ? [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
-            : [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH];
+            : name.startsWith('pre-notices-')
+              ? [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
+              : [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
@@ -76,6 +87,12 @@ test('saved histories from before and after the long-running change are both rep
   expect(repaired.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
   expect(repaired.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'heldCommand')).toBe(true);
   expect(repaired.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+  // The agent was told of its project at registration, in the current recordings only.
+  const toAgent = (name: string) =>
+    (histories.find((h) => h.name === name)?.history.events ?? []).some(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify' && /您已成为本项目代办员/.test(JSON.stringify(defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes.input?.payloads?.[0] ?? {}))),
+    );
+  expect([toAgent('withdrawn-during-permit'), toAgent('pre-notices-withdrawn-during-permit')]).toEqual([true, false]);
 });
 
 test.each(histories.map((h) => [h.name, h.history] as const))('%s replays with the current code', async (_name, history) => {

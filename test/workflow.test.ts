@@ -195,7 +195,8 @@ test('every wrong action is refused with its reason and leaves no trace in histo
 });
 
 test('withdrawal ends the project and records who withdrew it and why', async () => {
-  const h = await start({ major: true });
+  // A major project has its dedicated agent from registration (the API refuses one without).
+  const h = await start({ major: true, agent: 'agent-01' });
   await apply(h, 'design');
   await approveAll(h, 'design', ['planning', 'construction', 'water']);
   await apply(h, 'permit');
@@ -211,5 +212,7 @@ test('withdrawal ends the project and records who withdrew it and why', async ()
   expect(mine.filter((n) => /no sign-off needed/.test(n.subject)).map((n) => n.to).sort()).toEqual(
     ['party:civil-defense', 'party:construction', 'party:water'],
   );
+  // Registered with it, the agent was told it follows the project, by name and locality.
+  expect(mine.filter((n) => n.to === 'agent:agent-01' && !n.key.includes('/report/')).map((n) => n.subject)).toEqual([`${final.project.name}（${final.project.locality}）: 您已成为本项目代办员 / you now follow this project`]);
   await saveHistoryIfRecording('withdrawn-during-permit', h);
 });

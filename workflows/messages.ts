@@ -86,3 +86,9 @@ export const HARDENING_PATCH = 'hardening';
  * project, held commands are applied, reminders and push retries are delivered.
  */
 export const OPERATIONS_PATCH = 'operations';
+
+/**
+ * Notices: the agent (代办员) is told when it receives or loses a project and when its project needs a
+ * correction, and progress reports count pending days in working days.
+ */
+export const NOTICES_PATCH = 'notices';

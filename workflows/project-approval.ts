@@ -64,11 +64,13 @@ import {
   type ProjectState,
   type UtilityPush,
 } from '../domain/project';
+import { agentHandOver, type AgentTelling } from '../domain/agent-notices';
 import { WorkingCalendar } from '../domain/calendar';
 import { snapshotVersion } from '../domain/record';
 import {
   FORBIDDEN,
   HARDENING_PATCH,
+  NOTICES_PATCH,
   OPERATIONS_PATCH,
   REFUSED,
   assignAgent,
@@ -166,6 +168,8 @@ interface Operations {
 
 export async function projectApproval(input: ProjectApprovalInput): Promise<ProjectState> {
   const longRunning = patched(LONG_RUNNING_PATCH);
+  // Asked once, here, before any handler can run: every notice of this run follows the same answer.
+  const telling: AgentTelling = { agentNotices: longRunning && patched(NOTICES_PATCH) };
   const state =
     input.carried ??
     newProjectState(input.project, input.plan, {
@@ -182,6 +186,8 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     notices.forEach((n, i) => outbox.push({ ...n, key: `${state.project.id}/${seq}/${i}` }));
     return { seq, at: state.trail[seq - 1]?.at ?? now() };
   };
+  // Registered with an agent: it receives the project (a run continued as new has told it already).
+  if (telling.agentNotices && !input.carried) queue(agentHandOver(state, null));
 
   let refused: unknown;
   setHandler(stateQuery, () => {
@@ -207,7 +213,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     ops.commands.set(update.name, { validate, apply } as Command);
   };
   command(submitApplication, (a) => (refuseIf(checkApplication(state, a)), withinCapacity(state, a)), (a) => queue(applyApplication(state, a, now())));
-  command(signOff, (s) => (refuseIf(checkSignOff(state, s)), withinCapacity(state, s)), (s) => queue(applySignOff(state, s, now())));
+  command(signOff, (s) => (refuseIf(checkSignOff(state, s)), withinCapacity(state, s)), (s) => queue(applySignOff(state, s, now(), telling)));
   command(recordSupplement, (s) => (refuseIf(checkSupplement(state, s)), withinCapacity(state, s)), (s) => queue(applySupplement(state, s, now())));
   command(withdraw, (w) => refuseIf(checkWithdrawal(state, w)), (w) => queue(applyWithdrawal(state, w, now())));
 
@@ -218,14 +224,14 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
   command(
     assignAgent,
     (a) => (refuseIf(agentAssignmentForbidden(state, a), FORBIDDEN), refuseIf(checkAgent(state, a)), withinCapacity(state, a)),
-    (a) => queue(applyAgent(state, a, now())),
+    (a) => queue(applyAgent(state, a, now(), telling)),
   );
   command(
     setReportCadence,
     (c) => (refuseIf(agentForbidden(state, c.by), FORBIDDEN), refuseIf(checkCadence(state, c)), withinCapacity(state, c)),
     (c) => queue(applyCadence(state, c, now())),
   );
-  command(enterGreenChannel, (g) => (refuseIf(checkGreenChannel(state)), withinCapacity(state, g)), (g) => queue(applyGreenChannel(state, g, now())));
+  command(enterGreenChannel, (g) => (refuseIf(checkGreenChannel(state)), withinCapacity(state, g)), (g) => queue(applyGreenChannel(state, g, now(), telling)));
   // The operators' repairs. Registering a handler adds nothing to history, so older runs get them too.
   command(retryPush, (r) => (refuseIf(checkPushRetry(state, r)), withinCapacity(state, r)), (r) => queue(applyPushRetry(state, r, now())));
   command(
@@ -245,13 +251,13 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     refused = err;
     throw err;
   });
-  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue);
+  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue, telling);
   // A cancellation requested in Temporal (the most prominent button of its UI) must not break the
   // project: the run goes on out of the cancellation's reach, and the loop records it as a withdrawal.
   CancellationScope.current().cancelRequested.catch(() => {
     ops.cancelRequested = true;
   });
-  return CancellationScope.nonCancellable(() => longRunningLoop(input, policy, state, outbox, ops, queue));
+  return CancellationScope.nonCancellable(() => longRunningLoop(input, policy, state, outbox, ops, queue, telling));
 }
 
 /** The behaviour of projects started before LONG_RUNNING_PATCH; kept unchanged so their histories replay. */
@@ -283,6 +289,7 @@ async function longRunningLoop(
   outbox: Outgoing[],
   ops: Operations,
   queue: (notices: Notice[]) => CommandResult,
+  telling: AgentTelling,
 ): Promise<ProjectState> {
   const { pushToUtility } = proxyActivities<Activities>({
     // The HTTP call has its own shorter timeout; a company that keeps failing is given up after
@@ -459,7 +466,8 @@ async function longRunningLoop(
       // Its timer rang: dated when it was due. Made overdue by a cadence switch: sent and dated now.
       const when = reportAt === plannedReport && reportAt > before ? reportAt : at;
       // Hardened: composed here (a pure function), so only the report enters history, not the state.
-      const report = hardened ? composeReport(state, when) : await produceReport({ state: { ...state, trail: [] }, at: when });
+      // Counted in working days, as the stage clocks are, once the notices change applies.
+      const report = hardened ? composeReport(state, when, telling.agentNotices ? calendar : undefined) : await produceReport({ state: { ...state, trail: [] }, at: when });
       if (hardened) {
         await deliverReport({ project: { id, name: state.project.name }, report });
         // The live state keeps the latest reports; every one is in the public record.
