@@ -54,7 +54,9 @@ test('a failed push is sent again by an admin, with the same key, once the compa
 
   // The stuck list shows it, with the repair that applies.
   const stuck = () => call('GET', '/api/operations/stuck?kind=push-failed&locality=fengjing', 'dev-admin');
-  const listed = (await stuck()).body.entries.find((e: { projectId: string }) => e.projectId === id);
+  // The list reads the record, which follows the workflow a moment later.
+  const found = await eventually(stuck, (r) => r.body.entries.some((e: { projectId: string }) => e.projectId === id));
+  const listed = found.body.entries.find((e: { projectId: string }) => e.projectId === id);
   expect(listed).toMatchObject({ kind: 'push-failed', repairs: [{ action: 'retry-push', method: 'POST', path: `/api/projects/${id}/pushes/gas/retry` }] });
   expect(JSON.stringify(listed.evidence)).toMatch(/HTTP 503/);
 
