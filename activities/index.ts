@@ -4,27 +4,26 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
+import { resolveAddresses } from '../db/directory';
 import { clearRecordFailure, noteRecordFailure } from '../db/operations';
 import { TrailConflict, writeProjectRecord } from '../db/record';
 import { snapshotVersion } from '../domain/record';
 import type { CalendarData } from '../domain/calendar';
 import type { Locality, Party, Stage, Utility } from '../domain/codes';
+import { addressee, localityPost, partyPost } from '../domain/directory';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import { batchActivities } from './batch';
-import type { LiaisonDirectory } from './liaisons';
 import type { Delivery, NotificationSink } from './notification-sink';
 import type { StuckOptions } from '../operations/stuck';
 import { createOperationsActivities } from './operations';
 
 export interface ActivityDeps {
   sink: NotificationSink;
-  /** The public record. */
+  /** The public record, which also holds the liaison directory (db/directory.ts). */
   db: Db;
-  /** The liaison directory, or how to read it as it stands now (worker/worker.ts: re-read on change). */
-  liaisons: LiaisonDirectory | (() => LiaisonDirectory);
   /** Where each utility company receives pushed projects. */
   utilityEndpoints: Partial<Record<Utility, string>>;
   /** One HTTP attempt to a utility company may take this long; Temporal retries after it. */
@@ -52,7 +51,15 @@ const TIER_NAMES: Record<Tier, string> = { liaison: '联络员 liaison', deputy:
 
 export function createActivities(deps: ActivityDeps) {
   const { sink, db, utilityEndpoints, pushTimeoutMs, sealKeys, client } = deps;
-  const directory = () => (typeof deps.liaisons === 'function' ? deps.liaisons() : deps.liaisons);
+  /** The people the addresses reach now, as `name <email>`, each once; read at the moment of sending, so a
+   *  directory change reaches running projects at once. A post with nobody (an unseeded directory) fails
+   *  the activity, which Temporal retries, and the stuck list shows it, rather than telling nobody. */
+  const addressees = async (addresses: string[]): Promise<string[]> => {
+    const resolved = await resolveAddresses(db, addresses);
+    const empty = addresses.filter((_, i) => resolved[i]!.length === 0);
+    if (empty.length > 0) throw new Error(`the liaison directory has nobody at ${empty.join(', ')}`);
+    return [...new Set(resolved.flat().map(addressee))];
+  };
   const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
     const unit = report.pendingIn === 'working-days' ? ' 个工作日 working days' : 'd';
     const pending = report.pending.map((p) => `${p.party} ${p.days}${unit}`).join(', ') || 'none';
@@ -133,12 +140,11 @@ export function createActivities(deps: ActivityDeps) {
 
     /** 催办: tells each pending party's liaison and the project's locality liaison; returns who. */
     async remind(input: { projectId: string; projectName: string; locality: Locality; stage: Stage; attempt: number; parties: Party[]; reason: string; seq: number }): Promise<{ notified: string[] }> {
-      const liaisons = directory();
-      const addressees = [...new Set([...input.parties.map((p) => liaisons.parties[p].liaison), liaisons.localities[input.locality]].map((c) => `${c.name} <${c.contact}>`))];
+      const to = await addressees([...input.parties.map((p) => partyPost(p, 'liaison')), localityPost(input.locality)]);
       const subject =
         `${input.projectId} ${input.projectName}: reminder — ${input.parties.join(', ')} still to sign ${input.stage} (attempt ${input.attempt}): ${input.reason}`;
-      for (const [i, to] of addressees.entries()) await sink.deliver({ key: `${input.projectId}/reminder/${input.seq}/${i}`, to, subject });
-      return { notified: addressees };
+      for (const [i, addressee] of to.entries()) await sink.deliver({ key: `${input.projectId}/reminder/${input.seq}/${i}`, to: addressee, subject });
+      return { notified: to };
     },
 
     /** The working-day calendar as the service knows it now (shipped schedules plus admin-loaded years). */
@@ -164,20 +170,16 @@ export function createActivities(deps: ActivityDeps) {
       await deliver(project, report);
     },
 
-    /** Tells the tier's contact for the slow party, and the project's locality liaison; returns who. */
+    /** Tells the people at the slow party's tier, the project's locality liaison (and, at the main tier, the
+     *  coordination group); returns who. */
     async escalate(input: EscalationInput): Promise<{ notified: string[] }> {
-      const liaisons = directory();
-      const addressees = [
-        liaisons.parties[input.party][input.tier],
-        liaisons.localities[input.locality],
-        ...(input.tier === 'main' ? [liaisons.coordinationGroup] : []),
-      ].map((c) => `${c.name} <${c.contact}>`);
+      const to = await addressees([partyPost(input.party, input.tier), localityPost(input.locality), ...(input.tier === 'main' ? ['coordination-group'] : [])]);
       const subject =
         `${input.projectId} ${input.projectName}: ${input.party} has not signed ${input.stage} (attempt ${input.attempt}) ` +
         `for ${input.pendingDays} days — escalated to ${TIER_NAMES[input.tier]}`;
       const base = `${input.projectId}/escalation/${input.stage}/${input.attempt}/${input.party}/${input.tier}`;
-      for (const [i, to] of addressees.entries()) await sink.deliver({ key: `${base}/${i}`, to, subject });
-      return { notified: addressees };
+      for (const [i, addressee] of to.entries()) await sink.deliver({ key: `${base}/${i}`, to: addressee, subject });
+      return { notified: to };
     },
 
     /** 市政接入: POSTs the permitted project to the company, with the same Idempotency-Key on every attempt. */

@@ -13,6 +13,7 @@ import { auditCommands } from './audit';
 import { auditLogRouter } from './audit-log';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
+import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/directory', directoryRouter({ db, principals }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db }));
   app.use('/api/inbox', inboxRouter({ db }));

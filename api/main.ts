@@ -3,6 +3,8 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb } from '../db/connect';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   const target = temporalTarget(config);
   const db = await openConfiguredDb(config);
+  if (await seedDirectory(db, config.liaisonsFile, () => postsOf(loadLiaisons(config.liaisonsFile)))) logger.info({ file: config.liaisonsFile }, 'liaison directory seeded');
   await warnOfMissingYears(db, logger);
   const connection = await Connection.connect(connectionOptions(target));
   const client = sealedClient(connection, target.namespace, loadSealSigner(config));

@@ -25,6 +25,8 @@ import {
 } from '../domain/schemas';
 import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
+import { historyQuery } from './directory';
+import { POSTS, person, postBody } from '../domain/directory';
 
 const errorBody = z
   .object({
@@ -162,6 +164,44 @@ export function openApiDocument() {
       ...errors,
       503: json(errorBody, 'The schedule is stored but running projects could not be told now; repeat the PUT'),
     },
+  });
+  const directoryPerson = registry.register('DirectoryPerson', person);
+  const postVersion = z.object({ post: z.string(), version: z.number().int(), people: z.array(directoryPerson) });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/directory',
+    summary: 'The liaison directory as it stands (admin, leader, window): every post with its people, and the latest version',
+    security,
+    responses: {
+      200: json(z.object({ version: z.number().int(), posts: z.record(z.string(), z.object({ version: z.number().int(), people: z.array(directoryPerson) })) }), 'The current directory'),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/directory/history',
+    summary: "The liaison directory's versions, newest first (admin): who changed which post, when, why, and its people before and after",
+    security,
+    request: { query: historyQuery },
+    responses: {
+      200: json(
+        z.object({
+          versions: z.array(z.object({ version: z.number().int(), at: z.string(), by: z.string(), post: z.string().nullable(), reason: z.string().nullable(), before: z.array(directoryPerson).optional(), after: z.array(directoryPerson).optional() })),
+          nextCursor: z.string().optional(),
+        }),
+        'A page of versions; pass nextCursor as cursor for the next',
+      ),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/directory/posts/{post}',
+    summary: "Replace a post's people (admin): a new version of the directory, used by the next notice of every project",
+    description: `Posts: ${POSTS.join(', ')}. A person's principalId must name a known principal. 404: no such post.`,
+    security,
+    request: { params: z.object({ post: z.string() }), body: { content: { 'application/json': { schema: registry.register('DirectoryPostChange', postBody) } } } },
+    responses: { 200: json(postVersion, 'The post as it now is, and the new version'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -283,6 +283,44 @@ const migrations: Record<string, Migration> = {
     },
   },
 
+  '0005_directory': {
+    async up(db: Kysely<unknown>) {
+      // The liaison directory (db/directory.ts): every change is a new version (who, when, why, what), and
+      // the people a post holds from that version on; directory_posts points at each post's latest set, so
+      // the current directory is one join. History rows are never updated.
+      await db.schema
+        .createTable('directory_versions')
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('by_id', 'text', (c) => c.notNull())
+        // null: the seed, which set every post.
+        .addColumn('post', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('change', 'jsonb')
+        .execute();
+      await db.schema
+        .createTable('directory_people')
+        .addColumn('post', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().references('directory_versions.version'))
+        .addColumn('position', 'smallint', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text')
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('phone', 'text')
+        .addColumn('webhook', 'text')
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('directory_people_pk', ['post', 'version', 'position'])
+        .execute();
+      await db.schema
+        .createTable('directory_posts')
+        .addColumn('post', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull().references('directory_versions.version'))
+        .execute();
+      await sql`grant select, insert on directory_versions, directory_people to one_window_app`.execute(db);
+      await sql`grant select, insert, update on directory_posts to one_window_app`.execute(db);
+    },
+  },
+
   // Notices as durable rows (written idempotently by the activities that send them, by their key), and
   // what each person did with one: read, acknowledged (an inbox per person).
   '0006_notices': {

@@ -161,6 +161,33 @@ export interface NoticeReadsTable {
   acknowledged_at: Timestamp | null;
 }
 
+/** The liaison directory (migration 0005, db/directory.ts). */
+export interface DirectoryVersionsTable {
+  version: number;
+  at: Timestamp;
+  by_id: string;
+  post: string | null;
+  reason: string | null;
+  change: JSONColumnType<Record<string, unknown>> | null;
+}
+
+export interface DirectoryPeopleTable {
+  post: string;
+  version: number;
+  position: number;
+  name: string;
+  principal_id: string | null;
+  email: string;
+  phone: string | null;
+  webhook: string | null;
+  language: string;
+}
+
+export interface DirectoryPostsTable {
+  post: string;
+  version: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   stage_attempts: StageAttemptsTable;
@@ -175,4 +202,7 @@ export interface Database {
   project_notes: ProjectNotesTable;
   notices: NoticesTable;
   notice_reads: NoticeReadsTable;
+  directory_versions: DirectoryVersionsTable;
+  directory_people: DirectoryPeopleTable;
+  directory_posts: DirectoryPostsTable;
 }

@@ -10,13 +10,14 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
-import { ROOT } from '../config/env';
 import { loadPrincipals } from '../config/principals';
 import { loadCalendar } from '../db/calendar';
 import { openEmbeddedDb } from '../db/embedded';
+import { ROOT } from '../config/env';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { startDevServer } from '../temporal/dev-server';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { generateSealKeys, sealedClient } from '../temporal/command-seal';
 import { createWorker } from '../worker/worker';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const [server, embedded] = await Promise.all([startDevServer(), openEmbeddedDb()]);
   const { db } = embedded;
+  const liaisons = join(ROOT, 'config', 'liaisons.dev.json');
+  await seedDirectory(db, liaisons, () => postsOf(loadLiaisons(liaisons)));
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-${randomUUID()}`;
   const seal = generateSealKeys();
@@ -41,8 +44,7 @@ async function main(): Promise<void> {
     activities: {
       sink: new FileNotificationSink(join(mkdtempSync(join(tmpdir(), 'one-window-bench-')), 'n.jsonl')),
       db,
-      liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
-      utilityEndpoints: {},
+           utilityEndpoints: {},
       pushTimeoutMs: 1_000,
       sealKeys: seal.keys,
     },

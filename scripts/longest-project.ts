@@ -10,10 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { startProject } from '../api/project-client';
-import { ROOT } from '../config/env';
 import type { Db } from '../db/connect';
 import type { Party, Stage } from '../domain/codes';
 import { utf8Bytes } from '../domain/limits';
@@ -54,8 +52,7 @@ export async function longestProject(db: Db): Promise<LongestProjectFigures> {
     activities: {
       sink: new FileNotificationSink(join(mkdtempSync(join(tmpdir(), 'one-window-longest-')), 'n.jsonl')),
       db,
-      liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
-      utilityEndpoints: {},
+           utilityEndpoints: {},
       pushTimeoutMs: 1_000,
       sealKeys: seal.keys,
     },

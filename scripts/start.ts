@@ -10,6 +10,8 @@ import { loadConfig } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb, type Db } from '../db/connect';
 import { openEmbeddedDb } from '../db/embedded';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
     db = await openConfiguredDb(config);
     started.push({ name: 'database pool', stop: () => db.destroy() });
   }
+  // A new record's liaison directory starts from the file; later starts leave the directory as admins keep it.
+  if (await seedDirectory(db, config.liaisonsFile, () => postsOf(loadLiaisons(config.liaisonsFile)))) logger.info({ file: config.liaisonsFile }, 'liaison directory seeded');
 
   let devServer: DevServer | undefined;
   if (config.TEMPORAL_ADDRESS === undefined) {

@@ -10,15 +10,16 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { SingleBar } from 'cli-progress';
 import express from 'express';
 import { createActivities } from '../activities';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { devUtilityInbox } from '../api/dev-utility-inbox';
 import { listen } from '../api/listen';
 import { startProject } from '../api/project-client';
 import { stageStatistics, type StageStats } from '../api/stats';
-import { ROOT } from '../config/env';
 import { loadCalendar, saveYear } from '../db/calendar';
 import { openEmbeddedDb } from '../db/embedded';
+import { ROOT } from '../config/env';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domain/calendar';
 import { UTILITIES, type Party, type Stage } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
@@ -73,6 +74,8 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
   const env = await sealedTimeSkippingEnv(seal.signer);
   const embedded = await openEmbeddedDb();
   const { db } = embedded;
+  const liaisons = join(ROOT, 'config', 'liaisons.dev.json');
+  await seedDirectory(db, liaisons, () => postsOf(loadLiaisons(liaisons)));
   const companies = await listen(express().use(express.json()).use('/', devUtilityInbox()), 0, '127.0.0.1');
   const taskQueue = `simulation-${randomUUID()}`;
   let worker: Worker | undefined;
@@ -97,8 +100,7 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
       activities: createActivities({
         sink: new FileNotificationSink(join(mkdtempSync(join(tmpdir(), 'one-window-sim-')), 'notifications.jsonl')),
         db,
-        liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
-        utilityEndpoints: Object.fromEntries(UTILITIES.map((u) => [u, `http://127.0.0.1:${companies.port}/${u}`])),
+               utilityEndpoints: Object.fromEntries(UTILITIES.map((u) => [u, `http://127.0.0.1:${companies.port}/${u}`])),
         pushTimeoutMs: 5_000,
         sealKeys: seal.keys,
       }),

@@ -97,6 +97,10 @@ const MATRIX: Record<string, Row> = {
   'POST /api/operations/projects/:id/reconcile': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/reconcile`, body: { reason: '巡检' } }) },
   // Open to this machine's loopback (as here); from elsewhere it needs an admin token (test/audit-integrity).
   'GET /metrics': { allowed: 'public', request: () => ({ path: '/metrics' }) },
+  'GET /api/directory': { allowed: ['admin', 'leader', 'window'], request: () => ({ path: '/api/directory' }) },
+  'GET /api/directory/history': { allowed: ['admin'], request: () => ({ path: '/api/directory/history?limit=2' }) },
+  // An empty post is refused (400, past authorisation): the shared directory is left as it is.
+  'PUT /api/directory/posts/*post': { allowed: ['admin'], request: () => ({ path: '/api/directory/posts/locality:shanyang', body: { people: [] } }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
   // Development only (never mounted in production): the stand-in utility companies.
   // Pushes arrive without a token; reading needs one: a company reads its own entries.

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadLiaisons } from '../activities/liaisons';
+import { loadLiaisons } from '../config/liaisons';
 import { ROOT, loadConfig } from '../config/env';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { UTILITIES } from '../domain/codes';

@@ -1,7 +1,7 @@
 // The pure rules: credit codes, who signs which stage by category, who may do what, and configuration.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadLiaisons } from '../activities/liaisons';
+import { loadLiaisons } from '../config/liaisons';
 import { loadPolicy } from '../config/policy';
 import { WorkingCalendar, scheduleProblem, stageClock } from '../domain/calendar';
 import { composeReport, pausedMs, pendingMs } from '../domain/long-running';

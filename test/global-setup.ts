@@ -7,6 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectDb, migrate } from '../db/connect';
+import { ROOT } from '../config/env';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { generateSealKeys } from '../temporal/command-seal';
 import { startPGliteServer, type PGliteServer } from './support/pglite-server';
@@ -38,6 +41,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   const db = connectDb(databaseUrl, { max: 1, role: null });
   await migrate(db);
+  const liaisons = join(ROOT, 'config', 'liaisons.dev.json');
+  await seedDirectory(db, liaisons, () => postsOf(loadLiaisons(liaisons)));
   await db.destroy();
   process.env.TEST_DB_URL = databaseUrl;
   console.log(`\ntests use ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'the embedded PGlite'} for the record`);

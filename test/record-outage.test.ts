@@ -4,13 +4,10 @@
 // record directly (as the API's own pool does). Projects here are in caojing, which no test lists.
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { startProject } from '../api/project-client';
-import { ROOT } from '../config/env';
 import { loadCalendar } from '../db/calendar';
 import { connectDb, type Db } from '../db/connect';
 import { readProjectRecord } from '../db/record';
@@ -90,8 +87,7 @@ beforeAll(async () => {
     activities: {
       sink: new FileNotificationSink(tempFile('notifications.jsonl')),
       db: workerDb,
-      liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
-      utilityEndpoints: {},
+           utilityEndpoints: {},
       pushTimeoutMs: 5_000,
       sealKeys: testSeal().keys,
       client,

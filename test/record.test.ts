@@ -3,13 +3,10 @@
 import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { createActivities } from '../activities';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
-import { ROOT } from '../config/env';
 import type { Db } from '../db/connect';
 import type { ProjectState } from '../domain/project';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
-import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
@@ -108,8 +105,7 @@ test('recording is idempotent: run twice it records once, and an older snapshot 
   const activities = createActivities({
     sink: new FileNotificationSink(tempFile('n.jsonl')),
     db,
-    liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')),
-    utilityEndpoints: {},
+       utilityEndpoints: {},
     pushTimeoutMs: 1_000,
     sealKeys: testSeal().keys,
   });

@@ -3,14 +3,11 @@
 // between), with the working days over; housekeeping's daily digest, run at the server's time, lists it.
 // The worker writes to a record of the test's own, so housekeeping sees only this test's project.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { DIGEST_TO } from '../activities/operations';
-import { loadLiaisons } from '../activities/liaisons';
 import { FileNotificationSink } from '../activities/notification-sink';
 import { startProject } from '../api/project-client';
-import { ROOT } from '../config/env';
 import { loadCalendar } from '../db/calendar';
 import { readProjectRecord } from '../db/record';
 import { shanghaiDate, startOfShanghaiDay } from '../domain/calendar';
@@ -46,7 +43,7 @@ test('a sign-off pending past its limit is overdue from the next working day, an
     namespace: 'default',
     taskQueue,
     workflowBundle,
-    activities: { sink, db: record.service, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints: {}, pushTimeoutMs: 1_000, sealKeys: testSeal().keys, client: env.client },
+    activities: { sink, db: record.service, utilityEndpoints: {}, pushTimeoutMs: 1_000, sealKeys: testSeal().keys, client: env.client },
   });
   await worker.runUntil(async () => {
     const at = new Date(await env.currentTimeMs()).toISOString();

@@ -4,6 +4,8 @@ import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
 import { loadConfig } from '../config/env';
 import { openConfiguredDb } from '../db/connect';
+import { loadLiaisons, postsOf } from '../config/liaisons';
+import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const signer = config.SEAL_PRIVATE_KEY_FILE !== undefined || config.NODE_ENV !== 'production' ? loadSealSigner(config) : undefined;
   const client = signer ? sealedClient(clientConnection, target.namespace, signer) : new Client({ connection: clientConnection, namespace: target.namespace });
   const db = await openConfiguredDb(config);
+  if (await seedDirectory(db, config.liaisonsFile, () => postsOf(loadLiaisons(config.liaisonsFile)))) logger.info({ file: config.liaisonsFile }, 'liaison directory seeded');
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,

@@ -3,7 +3,6 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities';
-import { watchedLiaisons } from '../activities/liaisons';
 import { FileNotificationSink, RecordNotificationSink } from '../activities/notification-sink';
 import type { Config } from '../config/env';
 import type { Db } from '../db/connect';
@@ -31,7 +30,6 @@ export function activityDeps(config: Config, db: Db, client?: Client): ActivityD
     ...(client && { client }),
     sink: new RecordNotificationSink(db, new FileNotificationSink(config.notificationsFile)),
     db,
-    liaisons: watchedLiaisons(config.liaisonsFile),
     utilityEndpoints: loadUtilityEndpoints(config),
     pushTimeoutMs: config.PUSH_TIMEOUT_MS,
     sealKeys: loadSealKeys(config),

@@ -10,9 +10,7 @@ import { stateQuery } from '../../workflows/messages';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
-import { loadLiaisons } from '../../activities/liaisons';
 import { FileNotificationSink, RecordNotificationSink } from '../../activities/notification-sink';
-import { ROOT } from '../../config/env';
 import { connectDb, type Db } from '../../db/connect';
 import { createWorker } from '../../worker/worker';
 import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
@@ -74,7 +72,7 @@ export async function startWorker(
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
   // Notices go to the record (inboxes) and to the file the tests read.
-  const activities: ActivityDeps = { sink: new RecordNotificationSink(db, sink), db, liaisons: loadLiaisons(join(ROOT, 'config', 'liaisons.dev.json')), utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
+  const activities: ActivityDeps = { sink: new RecordNotificationSink(db, sink), db, utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {
