@@ -16,6 +16,7 @@ import type { Tier } from '../domain/policy';
 import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import { batchActivities } from './batch';
+import { channelActivities, type ChannelDeps } from './channel-delivery';
 import type { Delivery, NotificationSink } from './notification-sink';
 import type { StuckOptions } from '../operations/stuck';
 import { createOperationsActivities } from './operations';
@@ -35,6 +36,8 @@ export interface ActivityDeps {
   client?: Client;
   /** Thresholds of the stuck list in housekeeping's digest (config/env.ts `stuck`); defaults otherwise. */
   stuck?: Partial<StuckOptions>;
+  /** E-mail and webhook delivery of notices (activities/channel-delivery.ts); without, inbox and file only. */
+  channels?: Omit<ChannelDeps, 'db'>;
 }
 
 /** One rung of the ladder (as the workflow records it) and the project it is about. */
@@ -99,6 +102,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** Operations batches' steps (activities/batch.ts). */
     ...batchActivities(client, db),
+    /** Notices to their people by e-mail and webhook (the noticeDelivery workflow). */
+    ...channelActivities({ db, ...deps.channels }),
     /** Housekeeping's (activities/operations.ts). */
     ...createOperationsActivities(deps),
 

@@ -67,11 +67,14 @@ export class RecordNotificationSink implements NotificationSink {
   constructor(
     private readonly db: Db,
     private readonly next?: NotificationSink,
+    /** Hands the notice on to its e-mail and webhook delivery (worker/worker.ts noticeDispatch). */
+    private readonly dispatch?: (delivery: Delivery) => Promise<void>,
   ) {}
 
   async deliver(delivery: Delivery): Promise<void> {
     await recordNotice(this.db, { ...delivery, at: new Date() });
     await this.next?.deliver(delivery);
+    await this.dispatch?.(delivery);
   }
 
   async has(key: string): Promise<boolean> {

@@ -109,6 +109,10 @@ const schema = z.object({
   HOUSEKEEPING_EVERY_MINUTES: count(1440).default(5),
   // `npm run ops`: the admin principal an operator acts as when --as is not given.
   ONE_WINDOW_OPERATOR: optional,
+  // E-mail and webhook delivery of notices; without them notices reach the inbox (and the JSONL file).
+  SMTP_URL: optional,
+  SMTP_FROM: z.string().default('one-window <noreply@one-window.localhost>'),
+  WEBHOOK_SECRET: optional,
 });
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -3,7 +3,11 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities';
-import { FileNotificationSink, RecordNotificationSink } from '../activities/notification-sink';
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { smtpMailer } from '../activities/channels';
+import { FileNotificationSink, RecordNotificationSink, type Delivery } from '../activities/notification-sink';
+import { noticeDelivery } from '../workflows/notice-delivery';
 import type { Config } from '../config/env';
 import type { Db } from '../db/connect';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
@@ -24,11 +28,28 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
   return NativeConnection.connect(connectionOptions(target));
 }
 
+/**
+ * Starts a notice's e-mail and webhook delivery as a workflow of its own (workflows/notice-delivery.ts),
+ * once per notice key; the activity that recorded the notice does not wait for it.
+ */
+export function noticeDispatch(client: Client, taskQueue: string) {
+  return async (delivery: Delivery): Promise<void> => {
+    const workflowId = `notice-${createHash('sha256').update(delivery.key).digest('hex').slice(0, 32)}`;
+    await client.workflow.start(noticeDelivery, { taskQueue, workflowId, args: [delivery] }).catch((err: unknown) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
+  };
+}
+
 /** The activities' real dependencies, from configuration (read once, at start). */
 export function activityDeps(config: Config, db: Db, client?: Client): ActivityDeps {
+  const mailer = config.SMTP_URL !== undefined ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
+  const channels = { ...(mailer && { mailer }), ...(config.WEBHOOK_SECRET !== undefined && { webhookSecret: config.WEBHOOK_SECRET }) };
+  const dispatch = client && (mailer || config.WEBHOOK_SECRET !== undefined) ? noticeDispatch(client, config.TEMPORAL_TASK_QUEUE) : undefined;
   return {
     ...(client && { client }),
-    sink: new RecordNotificationSink(db, new FileNotificationSink(config.notificationsFile)),
+    sink: new RecordNotificationSink(db, new FileNotificationSink(config.notificationsFile), dispatch),
+    channels,
     db,
     utilityEndpoints: loadUtilityEndpoints(config),
     pushTimeoutMs: config.PUSH_TIMEOUT_MS,

@@ -2,3 +2,4 @@
 export { projectApproval } from './project-approval';
 export { operationsBatch } from './batch';
 export { housekeeping } from './housekeeping';
+export { noticeDelivery } from './notice-delivery';

@@ -1,6 +1,7 @@
 // The service as the HTTP tests use it: the API in-process on a loopback port and a real worker, against
 // the suite's Temporal dev server and record database.
 import type { Client } from '@temporalio/client';
+import type { ActivityDeps } from '../../activities';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   policy?: Policy;
   /** ACCEPT_TIMEOUT_MS of the API. */
   acceptTimeoutMs?: number;
+  /** E-mail and webhook delivery of notices (SMTP_URL, WEBHOOK_SECRET). */
+  channels?: ActivityDeps['channels'];
 }
 
 export async function startService(name: string, options: ServiceOptions = {}) {
@@ -42,7 +45,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
   });
   const server = await listen(app, 0, '127.0.0.1');
   // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).
-  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client });
+  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client, ...(options.channels && { channels: options.channels }) });
   return {
     app,
     client,

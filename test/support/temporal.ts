@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime, type NativeConnection, type WorkflowBundle } fr
 import type { ActivityDeps } from '../../activities';
 import { FileNotificationSink, RecordNotificationSink } from '../../activities/notification-sink';
 import { connectDb, type Db } from '../../db/connect';
-import { createWorker } from '../../worker/worker';
+import { createWorker, noticeDispatch } from '../../worker/worker';
 import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
 import { bundleWorkflows } from '../../worker/bundle';
 import type { SealKeySet } from '../../domain/seal';
@@ -67,12 +67,22 @@ export async function startWorker(
   connection: NativeConnection,
   workflowBundle: WorkflowBundle,
   taskQueue: string,
-  { utilityEndpoints = {}, pushTimeoutMs = 5_000, client }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs' | 'client'>> = {},
+  { utilityEndpoints = {}, pushTimeoutMs = 5_000, client, channels }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs' | 'client' | 'channels'>> = {},
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
   // Notices go to the record (inboxes) and to the file the tests read.
-  const activities: ActivityDeps = { sink: new RecordNotificationSink(db, sink), db, utilityEndpoints, pushTimeoutMs, sealKeys: testSeal().keys, ...(client && { client }) };
+  // With channels (and a client), each notice also starts its e-mail and webhook delivery, as in the service.
+  const dispatch = channels && client ? noticeDispatch(client, taskQueue) : undefined;
+  const activities: ActivityDeps = {
+    sink: new RecordNotificationSink(db, sink, dispatch),
+    db,
+    utilityEndpoints,
+    pushTimeoutMs,
+    sealKeys: testSeal().keys,
+    ...(client && { client }),
+    ...(channels && { channels }),
+  };
   const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
   const running = worker.run();
   return {

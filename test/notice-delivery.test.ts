@@ -1,0 +1,74 @@
+// Notices reach people by e-mail: a real local SMTP server receives what the directory's people are sent
+// when a project's design stage is applied for, each from its own delivery workflow (retried by Temporal
+// while the mail server is away, without holding up the project).
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { smtpMailer } from '../activities/channels';
+import { eventually } from './support/eventually';
+import { apiCaller } from './support/http';
+import { startService } from './support/service';
+
+const received: { to: string[]; raw: string }[] = [];
+let accepting = false;
+let smtp: SMTPServer;
+let service: Awaited<ReturnType<typeof startService>>;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    // Down at first: the deliveries are retried until it takes them.
+    onRcptTo(_address, _session, done) {
+      done(accepting ? undefined : Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
+    },
+    onData(stream, session, done) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        done();
+      });
+    },
+  });
+  smtp.listen(0, '127.0.0.1');
+  await once(smtp.server, 'listening');
+  const { port } = smtp.server.address() as AddressInfo;
+  service = await startService('notice-delivery', { channels: { mailer: smtpMailer(`smtp://127.0.0.1:${port}`, 'one-window <noreply@one-window.localhost>') } });
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const call = apiCaller(() => service.port);
+
+test("an application's notices are e-mailed to the liaisons the directory names, retried while the mail server refuses", async () => {
+  const registered = await call('POST', '/api/projects', 'dev-window', {
+    name: '金山卫镇 邮件测试',
+    applicant: { name: '上海金山卫某某实业有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'jinshanwei',
+    utilities: ['power'],
+  });
+  const id = registered.body.id as string;
+  // The project does not wait for the mail server: the action answers at once.
+  expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+  const directory = (await call('GET', '/api/directory', 'dev-admin')).body;
+  const liaisons = ['planning', 'construction', 'water'].flatMap((p) => directory.posts[`party:${p}/liaison`].people.map((person: { email: string }) => person.email));
+
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(received.filter((m) => m.raw.includes(id))).toEqual([]);
+  // Its inbox has them meanwhile.
+  expect((await call('GET', `/api/inbox?project=${id}`, 'dev-planning')).body.notices).toHaveLength(1);
+
+  accepting = true;
+  const mails = await eventually(
+    async () => received.filter((m) => m.raw.includes(id)),
+    (m) => m.length >= liaisons.length,
+    400,
+  );
+  expect(mails.flatMap((m) => m.to).sort()).toEqual([...liaisons].sort());
+  expect(mails[0]?.raw).toMatch(/^Subject: /m);
+}, 90_000);
