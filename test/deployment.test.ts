@@ -18,7 +18,10 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'mailpit', 'postgresql', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  // E-mails go to the local mail catcher, whose UI only this machine reaches.
+  expect(compose.services.worker.environment.SMTP_URL).toBe('smtp://mailpit:1025');
+  expect(compose.services.mailpit.ports).toEqual(['127.0.0.1:8025:8025']);
   // Temporal's front door trusts whoever reaches it: only this host's loopback may.
   expect(compose.services.temporal.ports).toEqual(['127.0.0.1:7233:7233']);
   expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
