@@ -267,7 +267,7 @@ export function openApiDocument() {
     path: '/api/operations/stuck',
     summary: 'Every project needing attention (admin; leader reads): kind, since, evidence, who is expected to act, the repairs that apply',
     description:
-      'Kinds: overdue-sign-off, correction-unanswered, push-failed, push-retrying, workflow-task-failing, activity-retrying, record-out-of-sync (README, Operations). ' +
+      'Kinds: overdue-sign-off, correction-unanswered, push-failed, push-retrying, workflow-task-failing, activity-retrying, record-out-of-sync, notice-failing (README, Operations). ' +
       'Oldest first; `counts` by kind and locality cover every matching case; `scan` says how many workflows Temporal was asked about and whether the scan was complete.',
     security,
     request: { query: stuckQuery },

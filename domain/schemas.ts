@@ -260,6 +260,7 @@ export const STUCK_KINDS = [
   'workflow-task-failing',
   'activity-retrying',
   'record-out-of-sync',
+  'notice-failing',
 ] as const;
 export type StuckKind = (typeof STUCK_KINDS)[number];
 

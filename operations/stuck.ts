@@ -288,6 +288,36 @@ async function temporalEntries(client: Client, d: Described, now: number, option
   return entries;
 }
 
+/** Running noticeDelivery workflows whose sending activity is past the retry threshold. */
+async function noticeEntries(client: Client, byId: Map<string, ActiveRow>, options: StuckOptions): Promise<StuckEntry[]> {
+  const running: string[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowType = 'noticeDelivery' AND ExecutionStatus = 'Running'`, pageSize: 1000 })) {
+    if (running.length >= options.scanMax) break;
+    running.push(w.workflowId);
+  }
+  const found = await mapLimit(running, options.concurrency, async (workflowId) => {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    const pending = d.raw.pendingActivities?.find((a) => (a.attempt ?? 0) >= options.activityRetryAttempts);
+    if (!pending) return undefined;
+    const memo = (d.memo ?? {}) as { key?: string; to?: string };
+    const projectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(memo.key ?? '')?.[0] ?? '';
+    const row = byId.get(projectId);
+    const entry: StuckEntry = {
+      projectId,
+      name: row?.name ?? null,
+      locality: row?.locality ?? null,
+      stage: row?.stage ?? null,
+      kind: 'notice-failing',
+      since: d.startTime.toISOString(),
+      evidence: { notice: memo.key, to: memo.to, attempt: pending.attempt, error: pending.lastFailure?.message ?? null },
+      expected: { actor: 'admin', action: 'check the mail server (SMTP_URL) or the webhook: Temporal keeps retrying for about a day; the inbox has the notice meanwhile' },
+      repairs: [],
+    };
+    return entry;
+  });
+  return found.filter((e): e is StuckEntry => e !== undefined);
+}
+
 /** Running projectApproval workflows, by visibility, within the bound. */
 async function listRunning(client: Client, filter: StuckFilter, max: number) {
   const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
@@ -377,6 +407,17 @@ export async function findStuck(deps: StuckDeps, filter: StuckFilter = {}): Prom
         scan.complete = false;
         scan.problem = `Temporal could not be read (${(err as Error).message}): only what the record shows is listed`;
       }
+    }
+  }
+
+  // Notices whose e-mail or webhook keeps failing (their noticeDelivery workflow retrying): about a
+  // channel, not a stage, so they are left out when the list is narrowed to a locality, stage or party.
+  if (wants(['notice-failing']) && client && !filter.locality && !filter.stage && !filter.department) {
+    try {
+      entries.push(...(await noticeEntries(client, byId, options)));
+    } catch (err) {
+      scan.complete = false;
+      scan.problem = `notice deliveries could not be read (${(err as Error).message})`;
     }
   }
 

@@ -5,6 +5,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { smtpMailer } from '../activities/channels';
+import { calendarData as loadCalendarData } from '../db/calendar';
+import { WorkingCalendar } from '../domain/calendar';
+import { findStuck } from '../operations/stuck';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
@@ -62,6 +65,20 @@ test("an application's notices are e-mailed to the liaisons the directory names,
   expect(received.filter((m) => m.raw.includes(id))).toEqual([]);
   // Its inbox has them meanwhile.
   expect((await call('GET', `/api/inbox?project=${id}`, 'dev-planning')).body.notices).toHaveLength(1);
+
+  // A delivery that keeps failing is on the operators' stuck list (here from its second attempt).
+  const calendar = new WorkingCalendar(await loadCalendarData(service.db));
+  const stuck = await eventually(
+    () => findStuck({ db: service.db, client: service.client, calendar, now: Date.now(), options: { activityRetryAttempts: 2 } }, { kind: 'notice-failing' }),
+    (list) => list.entries.some((e) => e.projectId === id),
+    300,
+  );
+  expect(stuck.entries.find((e) => e.projectId === id)).toMatchObject({
+    kind: 'notice-failing',
+    name: '金山卫镇 邮件测试',
+    evidence: { notice: expect.stringContaining(id), to: expect.stringMatching(/^party:/), attempt: expect.any(Number), error: expect.stringMatching(/451/) },
+    expected: { actor: 'admin' },
+  });
 
   accepting = true;
   const mails = await eventually(

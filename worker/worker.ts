@@ -35,7 +35,9 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
 export function noticeDispatch(client: Client, taskQueue: string) {
   return async (delivery: Delivery): Promise<void> => {
     const workflowId = `notice-${createHash('sha256').update(delivery.key).digest('hex').slice(0, 32)}`;
-    await client.workflow.start(noticeDelivery, { taskQueue, workflowId, args: [delivery] }).catch((err: unknown) => {
+    // The memo lets the stuck list say which notice, to whom, when its delivery keeps failing.
+    const memo = { key: delivery.key, to: delivery.to };
+    await client.workflow.start(noticeDelivery, { taskQueue, workflowId, args: [delivery], memo }).catch((err: unknown) => {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
   };
