@@ -115,7 +115,8 @@ test('an admin reminds the parties still pending on a stage; the reminder goes t
       ['admin-01', 'accepted', 'remind the parties pending on design: 请于本周内签署'],
     ]),
   );
-  const notices = await eventually(() => service.sink.read(), (n) => n.some((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`)));
+  // The activity tells them one after another: wait for all.
+  const notices = await eventually(() => service.sink.read(), (n) => n.filter((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`)).length >= pending.length + 1);
   const sent = notices.filter((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`));
   // One per pending party's liaison, and the locality's liaison.
   expect(sent.length).toBe(pending.length + 1);
