@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
+import { uuidFrom } from '../api/idempotency';
 import { appendAudit } from '../db/audit';
 import type { Db } from '../db/connect';
 import type { BatchRequest } from '../domain/batch';
@@ -15,11 +16,8 @@ type Step = BatchRequest & { projectId: string; batchId: string };
 
 const REFUSED = 'BatchStepRefused';
 
-/** A UUID-shaped id from the batch and the project: Temporal deduplicates a retried step by it. */
-function stepId(batchId: string, projectId: string): string {
-  const hex = createHash('sha256').update(`${batchId}/${projectId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+/** An id from the batch and the project: Temporal deduplicates a retried step by it. */
+const stepId = (batchId: string, projectId: string): string => uuidFrom(createHash('sha256').update(`${batchId}/${projectId}`).digest('hex'));
 
 /** Why the project (or Temporal) refused the step, or undefined for a failure worth retrying. */
 function refusal(err: unknown, projectId: string): string | undefined {

@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import type { Actor, OperationNoteInput } from '../domain/project';
 import { heldCommand, noteOperation, workflowIdFor } from '../workflows/messages';
+import { describeProject } from './temporal';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
@@ -87,11 +88,8 @@ export function keptAfter(events: HistoryEvent[], point: HistoryEvent): ResetAns
 
 export async function resetProject(client: Client, { projectId, reason, by, to, requestId = randomUUID() }: ResetRequest): Promise<ResetAnswer> {
   const workflowId = workflowIdFor(projectId);
-  const handle = client.workflow.getHandle(workflowId);
-  const description = await handle.describe().catch((err: unknown) => {
-    if ((err as { name?: string }).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === 5) throw new ResetRefused(404, `no project ${projectId} in Temporal`);
-    throw err;
-  });
+  const description = await describeProject(client, projectId);
+  if (!description) throw new ResetRefused(404, `no project ${projectId} in Temporal`);
   const events = (await client.workflow.getHandle(workflowId, description.runId).fetchHistory()).events ?? [];
   // The same request again (an Idempotency-Key): the run it made is answered for, not reset once more.
   const marker = `[request ${requestId}]`;

@@ -3,27 +3,13 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { postWebhook, smtpMailer, verifyWebhook, webhookSignature } from '../activities/channels';
+import { startSmtpServer } from './support/smtp';
 
 test('an e-mail reaches a real SMTP server with its addressee, Chinese subject and Message-ID from the notice key', async () => {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        done();
-      });
-    },
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
-  const { port } = server.server.address() as AddressInfo;
-  const mailer = smtpMailer(`smtp://127.0.0.1:${port}`, 'one-window <noreply@one-window.example>');
+  const smtp = await startSmtpServer();
+  const { received } = smtp;
+  const mailer = smtpMailer(smtp.url, 'one-window <noreply@one-window.example>');
   try {
     await mailer.send({ to: '王芳 <wang.fang@example.gov>', subject: '朱泾镇 商业综合体：设计方案审查待您签署', text: '请于5个工作日内签署。' }, 'p-1/3/0');
     expect(received).toHaveLength(1);
@@ -32,10 +18,10 @@ test('an e-mail reaches a real SMTP server with its addressee, Chinese subject a
     expect(received[0]?.raw).toContain('Message-ID: <p-1.3.0@one-window>');
   } finally {
     mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.stop();
   }
   // A server that is not there fails the attempt.
-  const gone = smtpMailer(`smtp://127.0.0.1:${port}`, 'noreply@one-window.example');
+  const gone = smtpMailer(smtp.url, 'noreply@one-window.example');
   await expect(gone.send({ to: 'x@example.gov', subject: 's', text: 't' }, 'k')).rejects.toThrow();
   gone.close();
 }, 30_000);

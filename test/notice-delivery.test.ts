@@ -1,9 +1,6 @@
 // Notices reach people by e-mail: a real local SMTP server receives what the directory's people are sent
 // when a project's design stage is applied for, each from its own delivery workflow (retried by Temporal
 // while the mail server is away, without holding up the project).
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { smtpMailer } from '../activities/channels';
 import { calendarData as loadCalendarData } from '../db/calendar';
 import { WorkingCalendar } from '../domain/calendar';
@@ -11,38 +8,20 @@ import { findStuck } from '../operations/stuck';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
+import { startSmtpServer } from './support/smtp';
 
-const received: { to: string[]; raw: string }[] = [];
-let accepting = false;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let service: Awaited<ReturnType<typeof startService>>;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    // Down at first: the deliveries are retried until it takes them.
-    onRcptTo(_address, _session, done) {
-      done(accepting ? undefined : Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
-    },
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        done();
-      });
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const { port } = smtp.server.address() as AddressInfo;
-  service = await startService('notice-delivery', { channels: { mailer: smtpMailer(`smtp://127.0.0.1:${port}`, 'one-window <noreply@one-window.localhost>') } });
+  // Down at first: the deliveries are retried until it takes them.
+  smtp = await startSmtpServer({ accepting: false });
+  service = await startService('notice-delivery', { channels: { mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>') } });
 });
 
 afterAll(async () => {
   await service?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.stop();
 });
 
 const call = apiCaller(() => service.port);
@@ -62,7 +41,7 @@ test("an application's notices are e-mailed to the liaisons the directory names,
   const liaisons = ['planning', 'construction', 'water'].flatMap((p) => directory.posts[`party:${p}/liaison`].people.map((person: { email: string }) => person.email));
 
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  expect(received.filter((m) => m.raw.includes(id))).toEqual([]);
+  expect(smtp.received.filter((m) => m.raw.includes(id))).toEqual([]);
   // Its inbox has them meanwhile.
   expect((await call('GET', `/api/inbox?project=${id}`, 'dev-planning')).body.notices).toHaveLength(1);
 
@@ -80,9 +59,9 @@ test("an application's notices are e-mailed to the liaisons the directory names,
     expected: { actor: 'admin' },
   });
 
-  accepting = true;
+  smtp.accept();
   const mails = await eventually(
-    async () => received.filter((m) => m.raw.includes(id)),
+    async () => smtp.received.filter((m) => m.raw.includes(id)),
     (m) => m.length >= liaisons.length,
     400,
   );

@@ -1,0 +1,35 @@
+// A real local SMTP server (smtp-server) for the tests of e-mail notices: it records what it receives, and
+// can refuse recipients (451, "try later") until told to accept.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export async function startSmtpServer({ accepting = true }: { accepting?: boolean } = {}) {
+  const received: { to: string[]; raw: string }[] = [];
+  const state = { accepting };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onRcptTo(_address, _session, done) {
+      done(state.accepting ? undefined : Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
+    },
+    onData(stream, session, done) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        done();
+      });
+    },
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server.server, 'listening');
+  return {
+    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    received,
+    accept() {
+      state.accepting = true;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
