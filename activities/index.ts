@@ -13,11 +13,12 @@ import type { Locality, Party, Stage, Utility } from '../domain/codes';
 import { addressee, localityPost, partyPost } from '../domain/directory';
 import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
-import type { Escalation, ProgressReport, ProjectInfo, ProjectState } from '../domain/project';
+import { noticeClock, type Escalation, type ProgressReport, type ProjectInfo, type ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import { batchActivities } from './batch';
 import { channelActivities, type ChannelDeps } from './channel-delivery';
-import type { Delivery, NotificationSink } from './notification-sink';
+import { noticeDue, type Delivery, type NotificationSink } from './notification-sink';
+import type { NoticeDue, NoticeMessage } from '../domain/notice-texts';
 import type { StuckOptions } from '../operations/stuck';
 import { createOperationsActivities } from './operations';
 
@@ -63,17 +64,45 @@ export function createActivities(deps: ActivityDeps) {
     if (empty.length > 0) throw new Error(`the liaison directory has nobody at ${empty.join(', ')}`);
     return [...new Set(resolved.flat().map(addressee))];
   };
-  const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'>, report: ProgressReport) => {
+  const deliver = async (project: Pick<ProjectInfo, 'id' | 'name'> & { locality?: Locality }, report: ProgressReport) => {
     const unit = report.pendingIn === 'working-days' ? ' 个工作日 working days' : 'd';
     const pending = report.pending.map((p) => `${p.party} ${p.days}${unit}`).join(', ') || 'none';
+    const locality = project.locality ?? (await recordedProject(project.id))?.project.locality;
     await sink.deliver({
       key: `${project.id}/report/${report.seq}`,
       to: report.to,
+      message: {
+        t: 'report',
+        seq: report.seq,
+        cadence: report.cadence,
+        stage: report.stage,
+        stageStatus: report.stageStatus,
+        pending: report.pending,
+        workingDays: report.pendingIn === 'working-days',
+        openCorrections: report.openCorrections.length,
+        escalations: report.escalations,
+        nextReportAt: report.nextReportAt,
+      },
+      ...(locality && { project: { id: project.id, name: project.name, locality } }),
       subject:
         `${project.id} ${project.name}: progress report ${report.seq} (${report.cadence}) — ` +
         `${report.stage ?? 'closed'} ${report.stageStatus}; pending: ${pending}; open corrections: ${report.openCorrections.length}; ` +
         `escalations: ${report.escalations}; next report ${report.nextReportAt ?? 'none'}`,
     });
+  };
+  /** The project as the record last wrote it (for the facts of a notice the workflow did not give). */
+  const recordedProject = async (id: string): Promise<ProjectState | undefined> => {
+    const row = await db.selectFrom('projects').select('state').where('id', '=', id).executeTakeFirst();
+    return row?.state as unknown as ProjectState | undefined;
+  };
+  /** The stage's time limit as it stands now, from the record (an escalation's attempt is days old, so
+   *  recorded); undefined when the record has no such attempt. */
+  const recordedDue = async (id: string, stage: Stage, attempt: number): Promise<NoticeDue | undefined> => {
+    const state = await recordedProject(id);
+    const current = state?.stages.find((s) => s.stage === stage)?.attempts.at(-1);
+    if (!state || current?.number !== attempt) return undefined;
+    const clock = noticeClock(state, stage);
+    return clock && noticeDue(await cachedCalendar(db), clock, Date.now());
   };
   /** A write refused for good is also kept in the record (record_failures), so operators see it after the
    *  worker is gone; the workflow only holds it in memory (recordHealth). */
@@ -148,7 +177,12 @@ export function createActivities(deps: ActivityDeps) {
       const to = await addressees([...input.parties.map((p) => partyPost(p, 'liaison')), localityPost(input.locality)]);
       const subject =
         `${input.projectId} ${input.projectName}: reminder — ${input.parties.join(', ')} still to sign ${input.stage} (attempt ${input.attempt}): ${input.reason}`;
-      for (const [i, addressee] of to.entries()) await sink.deliver({ key: `${input.projectId}/reminder/${input.seq}/${i}`, to: addressee, subject });
+      const message: NoticeMessage = { t: 'reminder', stage: input.stage, attempt: input.attempt, parties: input.parties, reason: input.reason };
+      const due = await recordedDue(input.projectId, input.stage, input.attempt);
+      const project = { id: input.projectId, name: input.projectName, locality: input.locality };
+      for (const [i, addressee] of to.entries()) {
+        await sink.deliver({ key: `${input.projectId}/reminder/${input.seq}/${i}`, to: addressee, subject, message, project, ...(due && { due }) });
+      }
       return { notified: to };
     },
 
@@ -171,7 +205,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Delivers a report the workflow composed (only the report crosses into history, not the state). */
-    async deliverReport({ project, report }: { project: Pick<ProjectInfo, 'id' | 'name'>; report: ProgressReport }): Promise<void> {
+    async deliverReport({ project, report }: { project: Pick<ProjectInfo, 'id' | 'name'> & { locality?: Locality }; report: ProgressReport }): Promise<void> {
       await deliver(project, report);
     },
 
@@ -183,7 +217,10 @@ export function createActivities(deps: ActivityDeps) {
         `${input.projectId} ${input.projectName}: ${input.party} has not signed ${input.stage} (attempt ${input.attempt}) ` +
         `for ${input.pendingDays} days — escalated to ${TIER_NAMES[input.tier]}`;
       const base = `${input.projectId}/escalation/${input.stage}/${input.attempt}/${input.party}/${input.tier}`;
-      for (const [i, addressee] of to.entries()) await sink.deliver({ key: `${base}/${i}`, to: addressee, subject });
+      const message: NoticeMessage = { t: 'escalation', stage: input.stage, attempt: input.attempt, party: input.party, tier: input.tier, pendingDays: input.pendingDays };
+      const due = await recordedDue(input.projectId, input.stage, input.attempt);
+      const project = { id: input.projectId, name: input.projectName, locality: input.locality };
+      for (const [i, addressee] of to.entries()) await sink.deliver({ key: `${base}/${i}`, to: addressee, subject, message, project, ...(due && { due }) });
       return { notified: to };
     },
 

@@ -3,12 +3,21 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Db } from '../db/connect';
+import { cachedCalendar } from '../db/calendar';
 import { recordNotice } from '../db/notices';
+import { stageClock, type WorkingCalendar } from '../domain/calendar';
+import { renderNotice, type NoticeClock, type NoticeDue, type NoticeMessage, type ProjectRef } from '../domain/notice-texts';
 
 export interface Delivery {
   key: string;
   to: string;
+  /** The notice in a line (logs, the JSONL file); replaced by the message's Chinese words when it has one. */
   subject: string;
+  /** What people read, in their language (domain/notice-texts.ts); absent on older notices. */
+  message?: NoticeMessage;
+  project?: ProjectRef;
+  /** The time limit as it stood when the notice was sent (worked out by the sink from the message's clock). */
+  due?: NoticeDue;
 }
 
 export interface NotificationSink {
@@ -72,13 +81,31 @@ export class RecordNotificationSink implements NotificationSink {
   ) {}
 
   async deliver(delivery: Delivery): Promise<void> {
-    await recordNotice(this.db, { ...delivery, at: new Date() });
-    await this.next?.deliver(delivery);
-    await this.dispatch?.(delivery);
+    const composed = await composeDelivery(this.db, delivery, Date.now());
+    await recordNotice(this.db, { ...composed, at: new Date() });
+    await this.next?.deliver(composed);
+    await this.dispatch?.(composed);
   }
 
   async has(key: string): Promise<boolean> {
     const row = await this.db.selectFrom('notices').select('id').where('key', '=', key).executeTakeFirst();
     return row !== undefined;
   }
+}
+
+/** The time limit of a stage attempt on `now`, in working days, as the stage clocks count it. */
+export function noticeDue(calendar: WorkingCalendar, clock: NoticeClock, now: number): NoticeDue {
+  const c = stageClock(calendar, { submittedAt: clock.submittedAt, pauses: clock.pauses }, clock.limitDays, now);
+  return { deadline: c.deadline, limitDays: c.limitDays, usedDays: c.usedDays, remainingDays: c.limitDays - c.usedDays, paused: clock.pauses.some((p) => p.to === undefined) };
+}
+
+/** A notice made ready to keep and send: its deadline worked out now (from the message's clock, unless
+ *  the sender gave one) and its line in Chinese, the default language. Older notices pass unchanged. */
+export async function composeDelivery(db: Db, delivery: Delivery, now: number): Promise<Delivery> {
+  const { message } = delivery;
+  if (!message) return delivery;
+  const clock = 'clock' in message ? message.clock : undefined;
+  const due = delivery.due ?? (clock ? noticeDue(await cachedCalendar(db), clock, now) : undefined);
+  const content = { message, ...(delivery.project && { project: delivery.project }), ...(due && { due }) };
+  return { ...delivery, ...(due && { due }), subject: renderNotice(content, 'zh').subject };
 }

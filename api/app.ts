@@ -24,6 +24,7 @@ import { operationsRepairsRouter } from './operations-repairs';
 import { operationsReplayRouter } from './operations-replay';
 import { operationsRouter } from './operations';
 import { inboxRouter } from './inbox';
+import { DEFAULT_ACCEPT_TIMEOUT_MS } from '../operations/actions';
 import { projectsRouter } from './projects';
 import type { StuckOptions } from '../operations/stuck';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
@@ -61,6 +62,8 @@ export interface AppDeps {
   acceptTimeoutMs?: number;
   /** Thresholds of the stuck list (config/env.ts `stuck`); defaults otherwise. */
   stuck?: Partial<StuckOptions>;
+  /** Where people open the console (PUBLIC_URL): notices link to its project pages. */
+  publicUrl?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics = createMetrics(),
     acceptTimeoutMs,
     stuck,
+    publicUrl,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -121,7 +125,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/directory', directoryRouter({ db, principals }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db }));
-  app.use('/api/inbox', inboxRouter({ db }));
+  app.use('/api/inbox', inboxRouter({ db, client, acceptTimeoutMs: acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS, ...(publicUrl !== undefined && { publicUrl }) }));
   app.use('/api/operations', operationsReplayRouter({ client }));
   app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));

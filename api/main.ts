@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     devUtilityInbox: config.devUtilityInbox,
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     stuck: config.stuck,
+    publicUrl: config.publicUrl,
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);

@@ -124,7 +124,7 @@ export function openApiDocument() {
   const read = (path: string, summary: string, shape: z.ZodType) =>
     registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });
   read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', z.object({ agent: z.string().nullable(), cadence: z.string(), nextReportAt: z.string().nullable(), reports: z.array(z.looseObject({})) }));
-  read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', z.object({ major: z.boolean(), greenChannel: z.looseObject({}).nullable(), escalations: z.array(z.looseObject({})) }));
+  read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', z.object({ major: z.boolean(), greenChannel: z.looseObject({}).nullable(), escalations: z.array(z.looseObject({})), acknowledgements: z.array(z.looseObject({})).describe('who took charge of an escalation from their inbox, and when (trail entries)') }));
 
   read('/api/projects/{id}/audit', 'Every command received for the project, accepted or refused (admin, the project\'s agent)', z.object({ entries: z.array(z.looseObject({})) }));
   const date = z.iso.date();
@@ -235,7 +235,9 @@ export function openApiDocument() {
     kind: z.string().describe('report · escalation · correction · reminder · push · digest · held · notice'),
     projectId: z.string().nullable(),
     address: z.string().describe('whom it was sent to: window, party:<code>, agent:<id>, principal:<id>, role:<role>'),
-    subject: z.string(),
+    subject: z.string().describe("the notice's subject line in the reader's language"),
+    lines: z.array(z.string()).describe('the notice line by line: project, what happened, what is asked, the time limit in working days, the link'),
+    link: z.string().nullable().describe("the project's page in the console"),
     readAt: z.string().nullable(),
     acknowledgedAt: z.string().nullable(),
     acknowledgeable: z.boolean(),
@@ -247,17 +249,34 @@ export function openApiDocument() {
     description: 'Notices addressed to the person, their role, their department or company, or (agents) to them as agent.',
     security,
     request: { query: inboxQuery },
-    responses: { 200: json(z.object({ notices: z.array(noticeBody), unread: z.number().int(), nextCursor: z.string().optional() }), 'The inbox'), ...errors },
+    responses: {
+      200: json(z.object({ notices: z.array(noticeBody), unread: z.number().int(), language: z.enum(['zh', 'en']), nextCursor: z.string().optional() }), 'The inbox'),
+      ...errors,
+    },
   });
   for (const what of ['read', 'acknowledge'] as const) {
     registry.registerPath({
       method: 'post',
       path: `/api/inbox/{id}/${what}`,
-      summary: what === 'read' ? 'Mark a notice read' : 'Take charge of an escalation, correction or reminder (409 for other kinds)',
+      summary: what === 'read' ? 'Mark a notice read' : 'Take charge of an escalation, correction or reminder (409 for other kinds); recorded on the project',
       security,
       request: { params: noticeParams },
       responses: {
-        200: json(z.object({ id: z.string(), kind: z.string(), projectId: z.string().nullable(), readAt: z.string(), acknowledgedAt: z.string().nullable() }), 'Marked'),
+        200: json(
+          z.object({
+            id: z.string(),
+            kind: z.string(),
+            projectId: z.string().nullable(),
+            readAt: z.string(),
+            acknowledgedAt: z.string().nullable(),
+            ...(what === 'acknowledge' && {
+              onProject: z
+                .enum(['recorded', 'already', 'held', 'closed'])
+                .describe("recorded: in the project's trail now; already: by an earlier acknowledgement; held: the project is not making progress, recorded when it runs again; closed: the project takes no more actions, so the inbox alone keeps it"),
+            }),
+          }),
+          'Marked',
+        ),
         ...errors,
       },
     });

@@ -42,7 +42,7 @@ import {
   withdraw,
   workflowIdFor,
 } from '../workflows/messages';
-import { ActionRefused, sendAction } from '../operations/actions';
+import { ActionRefused, DEFAULT_ACCEPT_TIMEOUT_MS, sendAction } from '../operations/actions';
 import { describeProject, isNotFound } from '../operations/temporal';
 import { authorize } from './auth';
 import { HttpError, parse } from './errors';
@@ -69,7 +69,7 @@ interface Acted {
 
 const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
 
-export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = 10_000 }: ProjectsDeps): Router {
+export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = DEFAULT_ACCEPT_TIMEOUT_MS }: ProjectsDeps): Router {
   const router = Router();
 
   /** An agent named in a request must be a known principal with the agent role. */
@@ -278,7 +278,9 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
   router.get('/:id/escalations', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
     const state = await readVisible(req, id);
-    res.json({ major: state.project.major, greenChannel: state.greenChannel, escalations: state.escalations });
+    // Who took charge of a rung, from their inbox (the trail keeps it; the ladder climbs on regardless).
+    const acknowledgements = state.trail.filter((t) => t.action === 'acknowledgement');
+    res.json({ major: state.project.major, greenChannel: state.greenChannel, escalations: state.escalations, acknowledgements });
   });
 
   router.get('/:id/audit', async (req, res) => {

@@ -113,6 +113,8 @@ const schema = z.object({
   SMTP_URL: optional,
   SMTP_FROM: z.string().default('one-window <noreply@one-window.localhost>'),
   WEBHOOK_SECRET: optional,
+  // Where people open the console: links in notices point at its project pages.
+  PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the http(s) address people open the console at' }).optional()),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -147,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir,
     /** The embedded database's files (used when DATABASE_URL is unset). */
     embeddedDataDir: join(dataDir, 'pgdata'),
+    /** The console's address for links in notices: PUBLIC_URL, or this machine's API. */
+    publicUrl: (c.PUBLIC_URL ?? `http://${c.API_HOST === '0.0.0.0' || c.API_HOST === '::' ? 'localhost' : c.API_HOST}:${c.PORT}`).replace(/\/+$/, ''),
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
     /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */

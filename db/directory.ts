@@ -23,7 +23,7 @@ export interface CurrentDirectory {
   posts: Record<string, { version: number; people: Person[] }>;
 }
 
-type PersonRow = { name: string; principal_id: string | null; email: string; phone: string | null; webhook: string | null; language: string };
+type PersonRow = { name: string; principal_id: string | null; email: string; phone: string | null; webhook: string | null; language: string; channels: unknown };
 
 const toPerson = (r: PersonRow): Person => ({
   name: r.name,
@@ -32,6 +32,7 @@ const toPerson = (r: PersonRow): Person => ({
   ...(r.phone !== null && { phone: r.phone }),
   ...(r.webhook !== null && { webhook: r.webhook }),
   language: (LANGUAGES as readonly string[]).includes(r.language) ? (r.language as Person['language']) : 'zh',
+  ...(r.channels !== null && r.channels !== undefined && { channels: (typeof r.channels === 'string' ? JSON.parse(r.channels) : r.channels) as NonNullable<Person['channels']> }),
 });
 
 const personRows = (post: Post, version: number, people: Person[]) =>
@@ -45,6 +46,7 @@ const personRows = (post: Post, version: number, people: Person[]) =>
     phone: p.phone ?? null,
     webhook: p.webhook ?? null,
     language: p.language,
+    channels: p.channels ? JSON.stringify(p.channels) : null,
   }));
 
 /** The current people of the given posts (all posts when omitted), in one query, with the directory's version. */
@@ -52,7 +54,7 @@ async function currentRows(db: Db, posts?: readonly string[]) {
   let query = db
     .selectFrom('directory_posts as c')
     .innerJoin('directory_people as p', (j) => j.onRef('p.post', '=', 'c.post').onRef('p.version', '=', 'c.version'))
-    .select(['p.post', 'p.version', 'p.name', 'p.principal_id', 'p.email', 'p.phone', 'p.webhook', 'p.language'])
+    .select(['p.post', 'p.version', 'p.name', 'p.principal_id', 'p.email', 'p.phone', 'p.webhook', 'p.language', 'p.channels'])
     .select(sql<number>`(select max(version) from directory_versions)`.as('latest'))
     .orderBy('p.post')
     .orderBy('p.position');

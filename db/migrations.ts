@@ -348,6 +348,15 @@ const migrations: Record<string, Migration> = {
       await sql`grant usage, select on sequence notices_id_seq to one_window_app`.execute(db);
     },
   },
+
+  // What a notice says, as facts to be put into each reader's language (domain/notice-texts.ts), and
+  // which notices each person of the directory wants by e-mail and by webhook (null: every kind).
+  '0007_notice_content': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('notices').addColumn('content', 'jsonb').execute();
+      await db.schema.alterTable('directory_people').addColumn('channels', 'jsonb').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

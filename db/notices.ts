@@ -2,11 +2,14 @@
 // records once), and each person's inbox is the notices addressed to what they are — their own principal,
 // their role, their department or company, the projects they follow as agent.
 import { sql } from 'kysely';
+import type { Delivery } from '../activities/notification-sink';
+import { addressee } from '../domain/directory';
+import { NOTICE_KINDS, renderNotice, type NoticeContent, type NoticeKind, type NoticeLanguage, type NoticeMessage } from '../domain/notice-texts';
+import { currentDirectory } from './directory';
 import type { Actor } from '../domain/project';
 import type { Db } from './connect';
 
-export const NOTICE_KINDS = ['report', 'escalation', 'correction', 'reminder', 'push', 'digest', 'held', 'notice'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export { NOTICE_KINDS, type NoticeKind };
 
 /** Kinds a person takes charge of (acknowledges): the ladder and corrections ask for someone to act. */
 export const ACKNOWLEDGEABLE: readonly NoticeKind[] = ['escalation', 'correction', 'reminder'];
@@ -14,7 +17,8 @@ export const ACKNOWLEDGEABLE: readonly NoticeKind[] = ['escalation', 'correction
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** What a notice is, from the key its sender gave it (activities/index.ts, workflows/). */
-export function noticeKind(key: string, subject: string): NoticeKind {
+export function noticeKind(key: string, subject: string, message?: NoticeMessage): NoticeKind {
+  if (message?.t === 'correction-requested') return 'correction';
   if (key.startsWith('digest/')) return 'digest';
   if (/\/report\/\d+$/.test(key)) return 'report';
   if (key.includes('/escalation/')) return 'escalation';
@@ -25,21 +29,40 @@ export function noticeKind(key: string, subject: string): NoticeKind {
   return 'notice';
 }
 
-export async function recordNotice(db: Db, n: { key: string; to: string; subject: string; at: Date }): Promise<void> {
+export async function recordNotice(db: Db, n: Delivery & { at: Date }): Promise<void> {
+  const content = n.message ? { message: n.message, ...(n.project && { project: n.project }), ...(n.due && { due: n.due }) } : null;
   await db
     .insertInto('notices')
-    .values({ key: n.key, at: n.at, kind: noticeKind(n.key, n.subject), project_id: UUID.exec(n.key)?.[0] ?? null, address: n.to, subject: n.subject })
+    .values({
+      key: n.key,
+      at: n.at,
+      kind: noticeKind(n.key, n.subject, n.message),
+      project_id: UUID.exec(n.key)?.[0] ?? null,
+      address: n.to,
+      subject: n.subject,
+      content: content && JSON.stringify(content),
+    })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }
 
-/** The addresses a person's inbox gathers. */
+/** The addresses a person's inbox gathers by what they are. */
 export function addressesOf(actor: Actor): string[] {
   const own = [`principal:${actor.id}`, `role:${actor.role}`];
   if (actor.role === 'window') own.push('window');
   if (actor.role === 'agent') own.push(`agent:${actor.id}`);
   if ((actor.role === 'reviewer' || actor.role === 'utility') && actor.party) own.push(`party:${actor.party}`);
   return own;
+}
+
+/** A person's inbox: what they are, and the mailboxes the directory gives them (escalations and reminders
+ *  name their people), with the language the directory says they read. */
+export async function reader(db: Db, actor: Actor): Promise<{ addresses: string[]; language: NoticeLanguage }> {
+  const { posts } = await currentDirectory(db);
+  const entries = Object.values(posts)
+    .flatMap((p) => p.people)
+    .filter((p) => p.principalId === actor.id);
+  return { addresses: [...new Set([...addressesOf(actor), ...entries.map(addressee)])], language: entries[0]?.language ?? 'zh' };
 }
 
 export interface InboxQuery {
@@ -49,6 +72,10 @@ export interface InboxQuery {
   limit: number;
   /** The last notice id of the previous page. */
   cursor?: string;
+  /** The language to put notices in (the directory's choice for the reader otherwise). */
+  language?: NoticeLanguage;
+  /** Where the console is, for the links (PUBLIC_URL). */
+  publicUrl?: string;
 }
 
 export interface InboxNotice {
@@ -58,6 +85,9 @@ export interface InboxNotice {
   projectId: string | null;
   address: string;
   subject: string;
+  /** The notice in the reader's language, line by line, and the project's console page. */
+  lines: string[];
+  link: string | null;
   readAt: string | null;
   acknowledgedAt: string | null;
   acknowledgeable: boolean;
@@ -66,12 +96,13 @@ export interface InboxNotice {
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 /** A person's notices: unread first, then newest first. */
-export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ notices: InboxNotice[]; unread: number; nextCursor?: string }> {
-  const addresses = addressesOf(actor);
+export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ notices: InboxNotice[]; unread: number; language: NoticeLanguage; nextCursor?: string }> {
+  const { addresses, language: preferred } = await reader(db, actor);
+  const language = q.language ?? preferred;
   let query = db
     .selectFrom('notices')
     .leftJoin('notice_reads', (j) => j.onRef('notice_reads.notice_id', '=', 'notices.id').on('notice_reads.principal_id', '=', actor.id))
-    .select(['notices.id', 'notices.at', 'notices.kind', 'notices.project_id', 'notices.address', 'notices.subject', 'notice_reads.read_at', 'notice_reads.acknowledged_at'])
+    .select(['notices.id', 'notices.at', 'notices.kind', 'notices.project_id', 'notices.address', 'notices.subject', 'notices.content', 'notice_reads.read_at', 'notice_reads.acknowledged_at'])
     .where('notices.address', 'in', addresses)
     .orderBy(sql`notice_reads.read_at is not null`)
     .orderBy('notices.id', 'desc')
@@ -98,17 +129,23 @@ export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ noti
     .where('notice_reads.read_at', 'is', null)
     .executeTakeFirstOrThrow();
   return {
-    notices: page.map((r) => ({
+    language,
+    notices: page.map((r) => {
+      const words = r.content ? renderNotice(r.content as unknown as NoticeContent, language, q.publicUrl) : { subject: r.subject, lines: [r.subject], link: null };
+      return {
       id: String(r.id),
       at: iso(r.at) as string,
       kind: r.kind,
       projectId: r.project_id,
       address: r.address,
-      subject: r.subject,
+      subject: words.subject,
+      lines: words.lines,
+      link: words.link,
       readAt: iso(r.read_at),
       acknowledgedAt: iso(r.acknowledged_at),
       acknowledgeable: (ACKNOWLEDGEABLE as readonly string[]).includes(r.kind),
-    })),
+      };
+    }),
     unread: Number(unread.n),
     ...(rows.length > q.limit && last && { nextCursor: `${last.read_at ? 1 : 0}:${last.id}` }),
   };
@@ -116,7 +153,14 @@ export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ noti
 
 /** One notice of the person's inbox, or undefined when it is not theirs (or does not exist). */
 export async function inboxNotice(db: Db, actor: Actor, id: string) {
-  return db.selectFrom('notices').selectAll().where('id', '=', id).where('address', 'in', addressesOf(actor)).executeTakeFirst();
+  const { addresses } = await reader(db, actor);
+  return db.selectFrom('notices').selectAll().where('id', '=', id).where('address', 'in', addresses).executeTakeFirst();
+}
+
+/** Whether the person already took charge of the notice (an acknowledgement is recorded on the project once). */
+export async function acknowledged(db: Db, actor: Actor, id: string): Promise<boolean> {
+  const row = await db.selectFrom('notice_reads').select('acknowledged_at').where('notice_id', '=', id).where('principal_id', '=', actor.id).executeTakeFirst();
+  return row?.acknowledged_at !== null && row?.acknowledged_at !== undefined;
 }
 
 /** Marks it read (once: the first time counts) and, when asked, acknowledged (taken charge of). */

@@ -152,6 +152,9 @@ export interface NoticesTable {
   /** Whom it is for, as the workflow addresses it: window, party:planning, agent:agent-01, principal:…, role:leader. */
   address: string;
   subject: string;
+  /** The message, project and time limit its words are made from (domain/notice-texts.ts); null on
+   *  notices from before (their subject is all there is). */
+  content: JSONColumnType<Record<string, unknown>> | null;
 }
 
 export interface NoticeReadsTable {
@@ -181,6 +184,8 @@ export interface DirectoryPeopleTable {
   phone: string | null;
   webhook: string | null;
   language: string;
+  /** The notice kinds they want by e-mail and by webhook ({ email?: kinds, webhook?: kinds }); null: all. */
+  channels: JSONColumnType<Record<string, unknown>> | null;
 }
 
 export interface DirectoryPostsTable {

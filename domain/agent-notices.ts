@@ -2,7 +2,7 @@
 // one needs a correction. Chinese first, then English; the project named by name and locality, since an
 // agent follows many and knows them by name, not by id.
 import { PARTY_NAMES, STAGE_NAMES } from './codes';
-import type { Notice, ProjectState, SignOffInput } from './project';
+import { noticeClock, type Notice, type ProjectState, type SignOffInput } from './project';
 
 /** Whether a workflow tells its agent (projects from before the notices change do not). */
 export interface AgentTelling {
@@ -19,8 +19,14 @@ export function agentHandOver(state: ProjectState, previous: string | null): Not
   return [
     ...(previous === null
       ? []
-      : [{ to: `agent:${previous}`, subject: `${label}: 本项目已改由 ${next ?? '代办服务总站'} 代办 / you no longer follow this project (now ${next ?? 'the agent station'})` }]),
-    ...(next === null ? [] : [{ to: `agent:${next}`, subject: `${label}: 您已成为本项目代办员 / you now follow this project` }]),
+      : [
+          {
+            to: `agent:${previous}`,
+            subject: `${label}: 本项目已改由 ${next ?? '代办服务总站'} 代办 / you no longer follow this project (now ${next ?? 'the agent station'})`,
+            message: { t: 'agent-released', next } as const,
+          },
+        ]),
+    ...(next === null ? [] : [{ to: `agent:${next}`, subject: `${label}: 您已成为本项目代办员 / you now follow this project`, message: { t: 'agent-assigned' } as const }]),
   ];
 }
 
@@ -28,12 +34,14 @@ export function agentHandOver(state: ProjectState, previous: string | null): Not
 export function correctionForAgent(state: ProjectState, input: SignOffInput): Notice[] {
   if (state.agent === null || input.decision !== 'correction') return [];
   const items = input.items ?? [];
+  const clock = noticeClock(state, input.stage);
   return [
     {
       to: `agent:${state.agent}`,
       subject:
         `${projectLabel(state)}: ${PARTY_NAMES[input.party]} 要求补正 ${STAGE_NAMES[input.stage]}：${items.join('；')} / ` +
         `${input.party} requests a correction of ${input.stage}: ${items.join('; ')}`,
+      message: { t: 'correction-requested', stage: input.stage, party: input.party, items: [...items], ...(clock && { clock }) },
     },
   ];
 }

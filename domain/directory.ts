@@ -4,6 +4,7 @@ import { z } from './zod';
 import { LOCALITIES, PARTIES, type Locality, type Party } from './codes';
 import { text } from './schemas';
 import { TIERS, type Tier } from './policy';
+import { NOTICE_KINDS, type NoticeKind } from './notice-texts';
 
 /** Every post: each party's three tiers, each locality's project liaison, and the three shared posts. */
 export const POSTS = [
@@ -47,6 +48,14 @@ export const person = z
       .optional(),
     webhook: httpUrl.optional().describe('where notices are also POSTed'),
     language: z.enum(LANGUAGES).default('zh').describe('the language of their notices'),
+    channels: z
+      .object({
+        email: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length).optional().describe('the kinds of notice they want by e-mail; absent: every kind'),
+        webhook: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length).optional().describe('the kinds of notice posted to their webhook; absent: every kind'),
+      })
+      .strict()
+      .optional()
+      .describe('which notices reach them by which channel (their inbox has every one)'),
   })
   .strict();
 export type Person = z.output<typeof person>;
@@ -67,3 +76,6 @@ export const postParams = z.object({
 
 /** How a notice names a person: `name <email>`. */
 export const addressee = (p: Pick<Person, 'name' | 'email'>): string => `${p.name} <${p.email}>`;
+
+/** Whether a person wants a kind of notice by a channel (their choice; every kind unless they chose). */
+export const wants = (p: Pick<Person, 'channels'>, channel: 'email' | 'webhook', kind: NoticeKind): boolean => p.channels?.[channel]?.includes(kind) ?? true;

@@ -217,13 +217,13 @@ export function applyAgent(state: ProjectState, input: AgentInput, at: string, {
   record(state, at, input.by, 'agent-assignment', input.agent);
   // Both agents hear of a hand-over; before the notices change only the new one was told.
   if (agentNotices) return agentHandOver(state, previous);
-  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: you are now the agent of ${state.project.name}` }];
+  return [{ to: `agent:${input.agent}`, subject: `${state.project.id}: you are now the agent of ${state.project.name}`, message: { t: 'agent-assigned' } }];
 }
 
 export function applyCadence(state: ProjectState, input: CadenceInput, at: string): Notice[] {
   state.cadence = input.cadence;
   record(state, at, input.by, 'report-cadence', input.cadence);
-  return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}` }];
+  return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}`, message: { t: 'cadence', cadence: input.cadence } }];
 }
 
 export function applyGreenChannel(state: ProjectState, input: GreenChannelInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
@@ -233,7 +233,7 @@ export function applyGreenChannel(state: ProjectState, input: GreenChannelInput,
   state.agent = input.agent;
   record(state, at, input.by, 'green-channel', `dedicated agent ${input.agent}`);
   return [
-    { to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent` },
+    { to: `agent:${input.agent}`, subject: `${state.project.id}: on the green channel (绿色通道); you are its dedicated agent`, message: { t: 'green-channel' } },
     ...(agentNotices ? agentHandOver(state, previous) : []),
   ];
 }

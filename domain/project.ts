@@ -7,6 +7,7 @@ import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './poli
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 import { LIMITS } from './limits';
 import { correctionForAgent, type AgentTelling } from './agent-notices';
+import type { NoticeClock, NoticeMessage } from './notice-texts';
 
 export interface Actor {
   id: string;
@@ -107,7 +108,8 @@ export type Action =
   | 'green-channel'
   | 'push-retry'
   | 'reminder'
-  | 'operation';
+  | 'operation'
+  | 'acknowledgement';
 
 /** One accepted human action: who, what, when. Append-only. */
 export interface TrailEntry {
@@ -198,7 +200,11 @@ export interface UtilityPush {
 /** A message for someone outside the workflow (the notification sink delivers it). */
 export interface Notice {
   to: string;
+  /** The notice in a line, for logs and the JSONL file; people read `message` in their language. */
   subject: string;
+  /** What happened, with its facts (domain/notice-texts.ts puts it into words). Absent on notices queued
+   *  before messages existed. */
+  message?: NoticeMessage;
 }
 
 /** The input of a projectApproval workflow. */
@@ -297,6 +303,18 @@ export interface OperationNoteInput {
   operation: 'reset';
   reason: string;
   detail: string;
+  by: Actor;
+}
+
+/** Someone took charge of a notice about the project (an escalation, a correction, a reminder) from
+ *  their inbox: recorded on the project; it changes nothing else (the ladder climbs on if no sign-off comes). */
+export interface AcknowledgementInput {
+  /** The notice, as the inbox numbers it. */
+  notice: string;
+  kind: 'escalation' | 'correction' | 'reminder';
+  stage?: Stage;
+  party?: Party;
+  tier?: Tier;
   by: Actor;
 }
 
@@ -480,6 +498,12 @@ export function checkOperationNote(state: ProjectState, input: OperationNoteInpu
   return input.reason.trim() === '' ? 'an operation needs a reason' : null;
 }
 
+export function checkAcknowledgement(state: ProjectState, input: AcknowledgementInput): string | null {
+  if (state.status !== 'active') return `the project is ${state.status}`;
+  if (input.stage !== undefined && !state.stages.some((s) => s.stage === input.stage)) return `the project has no ${input.stage} stage`;
+  return null;
+}
+
 // ---- transitions: called only after the matching check passed; they return what to tell whom ----
 
 function record(state: ProjectState, entry: Omit<TrailEntry, 'seq'>): void {
@@ -500,7 +524,9 @@ export function applyApplication(state: ProjectState, input: ApplicationInput, a
     corrections: [],
   });
   record(state, { at, by: input.by, action: 'application', stage: input.stage, detail: `attempt ${number}` });
-  return stage.parties.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: ${input.stage} attempt ${number} awaits your sign-off` }));
+  const clock = noticeClock(state, input.stage);
+  const message: NoticeMessage = { t: 'sign-off-requested', stage: input.stage, attempt: number, ...(clock && { clock }) };
+  return stage.parties.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: ${input.stage} attempt ${number} awaits your sign-off`, message }));
 }
 
 export function applySignOff(state: ProjectState, input: SignOffInput, at: string, { agentNotices = false }: AgentTelling = {}): Notice[] {
@@ -513,13 +539,23 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
   record(state, { at, by: input.by, action: 'sign-off', stage: input.stage, party: input.party, detail });
   // The party hears of every decision recorded in its name.
   const told: Notice[] = input.proxy
-    ? [{ to: `party:${input.party}`, subject: `${id}: ${input.by.id} recorded your ${input.decision} of ${input.stage} as a proxy (代录), ref ${input.proxy.reference}` }]
+    ? [
+        {
+          to: `party:${input.party}`,
+          subject: `${id}: ${input.by.id} recorded your ${input.decision} of ${input.stage} as a proxy (代录), ref ${input.proxy.reference}`,
+          message: { t: 'proxy-recorded', stage: input.stage, party: input.party, decision: input.decision, by: input.by.name ?? input.by.id, reference: input.proxy.reference },
+        },
+      ]
     : [];
 
   if (input.decision === 'correction') {
     attempt.corrections.push({ party: input.party, items: [...(input.items ?? [])], ...comment, requestedBy: input.by, requestedAt: at, ...proxy });
     return [
-      { to: 'window', subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}` },
+      {
+        to: 'window',
+        subject: `${id}: ${input.party} requests a correction of ${input.stage}: ${(input.items ?? []).join('; ')}`,
+        message: { t: 'correction-requested', stage: input.stage, party: input.party, items: [...(input.items ?? [])], ...withClock(state, input.stage) },
+      },
       ...told,
       ...(agentNotices ? correctionForAgent(state, input) : []),
     ];
@@ -529,7 +565,10 @@ export function applySignOff(state: ProjectState, input: SignOffInput, at: strin
   if (input.decision === 'reject') {
     attempt.outcome = 'rejected';
     attempt.decidedAt = at;
-    return [{ to: 'window', subject: `${id}: ${input.stage} attempt ${attempt.number} rejected by ${input.party}` }, ...told];
+    return [
+      { to: 'window', subject: `${id}: ${input.stage} attempt ${attempt.number} rejected by ${input.party}`, message: { t: 'rejected', stage: input.stage, attempt: attempt.number, party: input.party } },
+      ...told,
+    ];
   }
   if (pendingParties(stage).length > 0) return told;
   return [...told, ...advance(state, input, attempt, at)];
@@ -550,14 +589,14 @@ function advance(state: ProjectState, input: SignOffInput, attempt: Attempt, at:
     }
     if (state.autoConnection && next === 'connection') {
       const opened = applyApplication(state, { stage: 'connection', by: SYSTEM, note: 'opened on its own after the construction permit (市政接入)' }, at);
-      return [{ to: 'window', subject: `${id}: ${input.stage} approved; connection opened on its own` }, ...opened];
+      return [{ to: 'window', subject: `${id}: ${input.stage} approved; connection opened on its own`, message: { t: 'stage-approved', stage: input.stage, next, opened: true } }, ...opened];
     }
-    return [{ to: 'window', subject: `${id}: ${input.stage} approved; ${next} may be applied for` }];
+    return [{ to: 'window', subject: `${id}: ${input.stage} approved; ${next} may be applied for`, message: { t: 'stage-approved', stage: input.stage, next, opened: false } }];
   }
   state.currentStage = null;
   state.status = 'completed';
   state.completedAt = at;
-  return [{ to: 'window', subject: `${id}: all stages approved; project completed` }];
+  return [{ to: 'window', subject: `${id}: all stages approved; project completed`, message: { t: 'stage-approved', stage: input.stage, next: null, opened: false } }];
 }
 
 export function applySupplement(state: ProjectState, input: SupplementInput, at: string): Notice[] {
@@ -569,7 +608,8 @@ export function applySupplement(state: ProjectState, input: SupplementInput, at:
     if (input.note !== undefined) correction.supplementNote = input.note;
   }
   record(state, { at, by: input.by, action: 'supplement', stage: input.stage });
-  return open.map((c) => ({ to: `party:${c.party}`, subject: `${state.project.id}: supplement for ${input.stage} received; review resumes` }));
+  const message: NoticeMessage = { t: 'supplement-received', stage: input.stage, ...withClock(state, input.stage) };
+  return open.map((c) => ({ to: `party:${c.party}`, subject: `${state.project.id}: supplement for ${input.stage} received; review resumes`, message }));
 }
 
 export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at: string): Notice[] {
@@ -589,7 +629,10 @@ export function applyWithdrawal(state: ProjectState, input: WithdrawalInput, at:
     push.settledAt = at;
   }
   state.currentStage = null;
-  return [{ to: 'window', subject: `${state.project.id}: withdrawn` }, ...waiting.map((p) => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed` }))];
+  return [
+    { to: 'window', subject: `${state.project.id}: withdrawn`, message: { t: 'withdrawn', signOffCancelled: false } },
+    ...waiting.map((p): Notice => ({ to: `party:${p}`, subject: `${state.project.id}: withdrawn; no sign-off needed`, message: { t: 'withdrawn', signOffCancelled: true } })),
+  ];
 }
 
 export function applyPushRetry(state: ProjectState, input: PushRetryInput, at: string): Notice[] {
@@ -599,7 +642,13 @@ export function applyPushRetry(state: ProjectState, input: PushRetryInput, at: s
   delete push.settledAt;
   record(state, { at, by: input.by, action: 'push-retry', party: input.company, detail: `retry ${push.retries} (previous error: ${push.error ?? 'none'}): ${input.reason}` });
   delete push.error;
-  return [{ to: 'window', subject: `${state.project.id}: the push to ${input.company} is sent again by ${input.by.id} (${input.reason})` }];
+  return [
+    {
+      to: 'window',
+      subject: `${state.project.id}: the push to ${input.company} is sent again by ${input.by.id} (${input.reason})`,
+      message: { t: 'push-resent', company: input.company, by: input.by.name ?? input.by.id, reason: input.reason },
+    },
+  ];
 }
 
 /** Records the reminder; the workflow delivers it to the parties' liaisons and the locality liaison. */
@@ -613,6 +662,19 @@ export function applyReminder(state: ProjectState, input: ReminderInput, at: str
 
 export function applyOperationNote(state: ProjectState, input: OperationNoteInput, at: string): Notice[] {
   record(state, { at, by: input.by, action: 'operation', detail: `${input.operation}: ${input.detail} (${input.reason})` });
+  return [];
+}
+
+export function applyAcknowledgement(state: ProjectState, input: AcknowledgementInput, at: string): Notice[] {
+  const about = [input.kind, input.party, input.tier].filter((p) => p !== undefined).join(' ');
+  record(state, {
+    at,
+    by: input.by,
+    action: 'acknowledgement',
+    ...(input.stage && { stage: input.stage }),
+    ...(input.party && { party: input.party }),
+    detail: `took charge of the ${about} (notice ${input.notice})`,
+  });
   return [];
 }
 
@@ -645,6 +707,19 @@ function clockInput(state: ProjectState, stage: Stage, attempt: Attempt) {
   const limit = attempt.limitDays ?? stageLimit(state.policy, stage, state.project.major);
   return { timing: { submittedAt: attempt.submittedAt, ...(end && { decidedAt: end }), pauses: attemptPauses(attempt) }, limit };
 }
+
+/** What a notice about the stage's current attempt needs to state its deadline (worked out with the
+ *  calendar when it is sent); undefined when the project has no policy. */
+export function noticeClock(state: ProjectState, stage: Stage): NoticeClock | undefined {
+  const attempt = currentAttempt(stageRecord(state, stage));
+  const input = attempt && clockInput(state, stage, attempt);
+  return input ? { submittedAt: input.timing.submittedAt, pauses: input.timing.pauses, limitDays: input.limit } : undefined;
+}
+
+const withClock = (state: ProjectState, stage: Stage): { clock?: NoticeClock } => {
+  const clock = noticeClock(state, stage);
+  return clock ? { clock } : {};
+};
 
 /** The time-limit clock of one attempt, or null when the project has no policy (so no limit). */
 export function clockOfAttempt(state: ProjectState, stage: Stage, attempt: Attempt, calendar: WorkingCalendar, now: number): StageClock | null {

@@ -3,6 +3,7 @@
 import { z } from './zod';
 import { CATEGORIES, DECISIONS, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES, isDepartment, isUtility } from './codes';
 import { CADENCES } from './policy';
+import { NOTICE_KINDS, NOTICE_LANGUAGES } from './notice-texts';
 import { usccProblem } from './uscc';
 import { MAX_DATE, MIN_DATE } from './calendar';
 import { LIMITS } from './limits';
@@ -211,9 +212,10 @@ export const batchParams = z.object({ id: z.string().regex(/^operations-(batch|s
 /** The signed-in person's inbox. */
 export const inboxQuery = z
   .object({
-    kind: z.enum(['report', 'escalation', 'correction', 'reminder', 'push', 'digest', 'held', 'notice']).optional(),
+    kind: z.enum(NOTICE_KINDS).optional(),
     project: z.uuid('must be a project id (UUID)').optional(),
     unread: booleanString.optional(),
+    lang: z.enum(NOTICE_LANGUAGES).optional().describe("the language to put the notices in; the reader's directory entry says otherwise (zh by default)"),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().regex(/^[01]:\d{1,18}$/, "not a cursor this service gave out (use the previous page's nextCursor)").optional(),
   })

@@ -31,6 +31,9 @@ export type ActionOutcome =
   /** Held for a project that is not making progress: applied (or refused, with a notice) when it runs again. */
   | { held: true; project: string; command: string; message: string };
 
+/** How long an action waits to be accepted unless configured (ACCEPT_TIMEOUT_MS's default). */
+export const DEFAULT_ACCEPT_TIMEOUT_MS = 10_000;
+
 export interface ActionDeps {
   /** A sealed client (temporal/command-seal.ts): workers refuse unsealed Updates. */
   client: Client;

@@ -3,7 +3,7 @@
 import type { ProjectView } from '../domain/project';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
-import { startService } from './support/service';
+import { startService, TEST_PUBLIC_URL } from './support/service';
 
 let service: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
@@ -14,9 +14,9 @@ afterAll(async () => {
 });
 
 const call = apiCaller(() => service.port);
-type Notice = { id: string; kind: string; projectId: string; subject: string; address: string; readAt: string | null; acknowledgedAt: string | null };
+type Notice = { id: string; kind: string; projectId: string; subject: string; lines: string[]; link: string | null; address: string; readAt: string | null; acknowledgedAt: string | null };
 const mine = (token: string, id: string, query = '') =>
-  call<{ notices: Notice[]; unread: number }>('GET', `/api/inbox?project=${id}${query}`, token);
+  call<{ notices: Notice[]; unread: number; language: string }>('GET', `/api/inbox?project=${id}${query}`, token);
 
 test('a department reads its notices, marks them read and takes charge of a correction; nobody reads another inbox', async () => {
   const registered = await call('POST', '/api/projects', 'dev-window', {
@@ -31,7 +31,23 @@ test('a department reads its notices, marks them read and takes charge of a corr
 
   // The application asks planning to sign: its reviewer's inbox has it, unread.
   const planning = await eventually(() => mine('dev-planning', id), (r) => r.body.notices.length > 0);
-  expect(planning.body.notices).toEqual([expect.objectContaining({ projectId: id, address: 'party:planning', kind: 'notice', readAt: null, subject: expect.stringContaining('awaits your sign-off') })]);
+  // In Chinese by default: the project by name and locality, what is asked, by when in working days, the link.
+  expect(planning.body.notices).toEqual([
+    expect.objectContaining({
+      projectId: id,
+      address: 'party:planning',
+      kind: 'notice',
+      readAt: null,
+      subject: '【一口受理】金山卫镇 收件箱测试（金山卫镇）：设计方案审查（第 1 次申报）待您签署',
+      link: `${TEST_PUBLIC_URL}/projects/${id}`,
+    }),
+  ]);
+  const [, , , due] = planning.body.notices[0]?.lines ?? [];
+  expect(due).toMatch(/^时限：15 个工作日，已用 0 个，截止 \d{4}-\d{2}-\d{2}（剩余 15 个工作日）$/);
+  // The same notice in English for whoever asks (the console's switch; the directory's choice otherwise).
+  const english = await mine('dev-planning', id, '&lang=en');
+  expect(english.body).toMatchObject({ language: 'en', notices: [{ subject: '[One Window] 金山卫镇 收件箱测试 (Jinshanwei): design scheme review (application 1) awaits your sign-off' }] });
+  expect(english.body.notices[0]?.lines).toContain(`Open the project: ${TEST_PUBLIC_URL}/projects/${id}`);
   expect(planning.body.unread).toBeGreaterThanOrEqual(1);
   // Another department has its own; the window and an unrelated company have none of these.
   expect((await eventually(() => mine('dev-water', id), (r) => r.body.notices.length > 0)).body.notices[0]?.address).toBe('party:water');
@@ -53,13 +69,20 @@ test('a department reads its notices, marks them read and takes charge of a corr
   expect(corrected.status).toBe(200);
   const window = await eventually(() => mine('dev-window', id, '&kind=correction'), (r) => r.body.notices.length > 0);
   const correction = window.body.notices[0] as Notice;
-  expect(correction).toMatchObject({ kind: 'correction', address: 'window', subject: expect.stringContaining('总平面图') });
+  expect(correction).toMatchObject({ kind: 'correction', address: 'window', subject: expect.stringContaining('区规划资源局要求补正设计方案审查') });
+  expect(correction.lines).toContain('请办理：请一次性收齐补正材料：总平面图。');
   const taken = await call('POST', `/api/inbox/${correction.id}/acknowledge`, 'dev-window', {});
-  expect(taken).toMatchObject({ status: 200, body: { kind: 'correction', acknowledgedAt: expect.any(String), readAt: expect.any(String) } });
+  expect(taken).toMatchObject({ status: 200, body: { kind: 'correction', acknowledgedAt: expect.any(String), readAt: expect.any(String), onProject: 'recorded' } });
+  // Taking charge is recorded on the project, once: who, when, of what.
+  const trail = (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-window')).body.trail;
+  expect(trail.filter((t) => t.action === 'acknowledgement')).toEqual([
+    expect.objectContaining({ by: expect.objectContaining({ id: 'window-01' }), stage: 'design', party: 'planning', detail: `took charge of the correction planning (notice ${correction.id})` }),
+  ]);
+  expect((await call('POST', `/api/inbox/${correction.id}/acknowledge`, 'dev-window', {})).body).toMatchObject({ onProject: 'already', acknowledgedAt: taken.body.acknowledgedAt });
   expect((await mine('dev-window', id, '&kind=correction')).body.notices[0]).toMatchObject({ acknowledgedAt: taken.body.acknowledgedAt });
   // The audit log names who took charge.
   const audited = await service.db.selectFrom('audit_log').select(['principal_id', 'detail']).where('path', '=', `/api/inbox/${correction.id}/acknowledge`).execute();
-  expect(audited).toEqual([{ principal_id: 'window-01', detail: `acknowledged notice ${correction.id} (correction, project ${id})` }]);
+  expect(audited).toEqual(Array(2).fill({ principal_id: 'window-01', detail: `acknowledged notice ${correction.id} (correction, project ${id})` }));
 
   expect((await call('GET', '/api/inbox?kind=gossip', 'dev-window')).body.issues[0].path).toBe('query.kind');
   expect((await call('POST', '/api/inbox/abc/read', 'dev-window', {})).body.issues[0].path).toBe('params.id');

@@ -11,6 +11,7 @@ import { loadCalendar, saveYear } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { shanghaiDate, stageClock, startOfShanghaiDay } from '../domain/calendar';
 import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
+import { renderNotice, type NoticeContent } from '../domain/notice-texts';
 import { attemptPauses, stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
 import {
   assignAgent,
@@ -196,7 +197,8 @@ test('a major project climbs the ladder tier by tier in working days, pauses for
 
 test('the agent is told when it receives or loses a project, and of every correction on its project', async () => {
   const [h, input] = await start({ utilities: ['power'] });
-  const label = `${input.project.name}（${input.project.locality}）`;
+  // In Chinese (the default), the project by name and locality; the agent's own words are in its inbox.
+  const label = `【一口受理】${input.project.name}（朱泾镇）：`;
   await apply(h, 'design');
   await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] });
   // agent-01 hands its project over; then an admin puts it on the green channel with another agent.
@@ -208,15 +210,18 @@ test('the agent is told when it receives or loses a project, and of every correc
     .filter((n) => n.key.startsWith(`${input.project.id}/`) && n.to.startsWith('agent:') && !n.key.includes('/report/'))
     .map((n) => `${n.to} ${n.subject}`);
   expect(told).toEqual([
-    `agent:agent-01 ${label}: 您已成为本项目代办员 / you now follow this project`,
-    `agent:agent-01 ${label}: 区水务局 要求补正 设计方案 design scheme review：雨水排放方案 / water requests a correction of design: 雨水排放方案`,
-    `agent:agent-01 ${label}: 本项目已改由 agent-02 代办 / you no longer follow this project (now agent-02)`,
-    `agent:agent-02 ${label}: 您已成为本项目代办员 / you now follow this project`,
-    `agent:agent-02 ${label}: 区规划资源局 要求补正 设计方案 design scheme review：总平面图；日照分析 / planning requests a correction of design: 总平面图; 日照分析`,
-    `agent:agent-03 ${input.project.id}: on the green channel (绿色通道); you are its dedicated agent`,
-    `agent:agent-02 ${label}: 本项目已改由 agent-03 代办 / you no longer follow this project (now agent-03)`,
-    `agent:agent-03 ${label}: 您已成为本项目代办员 / you now follow this project`,
+    `agent:agent-01 ${label}您已成为本项目代办员`,
+    `agent:agent-01 ${label}区水务局要求补正设计方案审查，审查计时暂停`,
+    `agent:agent-01 ${label}本项目已改由 agent-02 代办`,
+    `agent:agent-02 ${label}您已成为本项目代办员`,
+    `agent:agent-02 ${label}区规划资源局要求补正设计方案审查，审查计时暂停`,
+    `agent:agent-03 ${label}项目已纳入绿色通道，您为专职代办员`,
+    `agent:agent-02 ${label}本项目已改由 agent-03 代办`,
+    `agent:agent-03 ${label}您已成为本项目代办员`,
   ]);
+  // What to collect is in the notice itself (一次性告知), every item.
+  const corrections = (await worker.sink.read()).filter((n) => n.key.startsWith(`${input.project.id}/`) && n.to === 'agent:agent-02' && n.message?.t === 'correction-requested');
+  expect(renderNotice(corrections[0] as NoticeContent, 'zh').lines).toContain('请办理：请一次性收齐补正材料：总平面图；日照分析。');
 
   // The first report (day 14) counts pending days as the stage clock does: working days, pauses excluded.
   await act(h, recordSupplement, { stage: 'design', by: window });
@@ -228,7 +233,7 @@ test('the agent is told when it receives or loses a project, and of every correc
   expect(report!.pending.map((p) => p.days)).toEqual(report!.pending.map(() => clock.usedDays));
   expect(clock.usedDays).toBeLessThan(14);
   const delivered = (await worker.sink.read()).find((n) => n.key === `${input.project.id}/report/1`);
-  expect(delivered?.subject).toMatch(new RegExp(`construction ${clock.usedDays} 个工作日 working days`));
+  expect(renderNotice(delivered as NoticeContent, 'zh').lines.join('\n')).toMatch(new RegExp(`区建管委 ${clock.usedDays} 个工作日`));
 });
 
 test('a non-major project escalates once, to the liaison, past the stage time limit; an admin can put it on the green channel', async () => {
@@ -284,7 +289,7 @@ test('the permit pushes the project to each utility company once, through failur
     expect(new Set(attempts(company).map((r) => r.key))).toEqual(new Set([`${id}/utility-push/${company}`]));
   }
   const notices = (await worker.sink.read()).filter((n) => n.key.startsWith(id));
-  expect(notices.map((n) => n.subject)).toContainEqual(expect.stringMatching(/push to telecom failed/));
+  expect(notices.map((n) => n.subject)).toContainEqual(expect.stringMatching(/市政接入推送至通信公司失败/));
 
   await pass(h, 'acceptance');
   state = await h.query(stateQuery);

@@ -120,7 +120,8 @@ test('an admin reminds the parties still pending on a stage; the reminder goes t
   const sent = notices.filter((d) => d.key.startsWith(`${id}/reminder/${entry?.seq}/`));
   // One per pending party's liaison, and the locality's liaison.
   expect(sent.length).toBe(pending.length + 1);
-  expect(sent[0]?.subject).toContain('请于本周内签署');
+  expect(sent[0]?.subject).toMatch(/^【一口受理】枫泾镇 运维测试厂房（枫泾镇）：催办：/);
+  expect(sent[0]?.message).toMatchObject({ t: 'reminder', stage: 'design', reason: '请于本周内签署' });
 }, 60_000);
 
 test('a cancellation requested in Temporal becomes a recorded withdrawal; reads and writes answer consistently', async () => {

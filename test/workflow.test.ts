@@ -117,7 +117,7 @@ test('a general project walks design → permit → acceptance → connection, t
   expect(final.trail.at(-1)).toMatchObject({ action: 'sign-off', stage: 'connection' });
   expect(final.trail.filter((t) => t.by.role === 'system').map((t) => `${t.action}:${t.stage}`)).toEqual(['application:connection']);
   const notices = await worker.sink.read();
-  expect(notices.filter((n) => n.key.startsWith(final.project.id)).map((n) => n.subject)).toContainEqual(expect.stringMatching(/project completed/));
+  expect(notices.filter((n) => n.key.startsWith(final.project.id)).map((n) => n.subject)).toContainEqual(expect.stringMatching(/全部阶段已通过，项目办结/));
   await saveHistoryIfRecording('general-four-stages', h);
 });
 
@@ -209,10 +209,10 @@ test('withdrawal ends the project and records who withdrew it and why', async ()
   const notices = await worker.sink.read();
   const mine = notices.filter((n) => n.key.startsWith(final.project.id));
   // The parties still pending on the permit hear that no sign-off is needed.
-  expect(mine.filter((n) => /no sign-off needed/.test(n.subject)).map((n) => n.to).sort()).toEqual(
+  expect(mine.filter((n) => /项目已撤回，无需签署/.test(n.subject)).map((n) => n.to).sort()).toEqual(
     ['party:civil-defense', 'party:construction', 'party:water'],
   );
   // Registered with it, the agent was told it follows the project, by name and locality.
-  expect(mine.filter((n) => n.to === 'agent:agent-01' && !n.key.includes('/report/')).map((n) => n.subject)).toEqual([`${final.project.name}（${final.project.locality}）: 您已成为本项目代办员 / you now follow this project`]);
+  expect(mine.filter((n) => n.to === 'agent:agent-01' && !n.key.includes('/report/')).map((n) => n.subject)).toEqual([`【一口受理】${final.project.name}（朱泾镇）：您已成为本项目代办员`]);
   await saveHistoryIfRecording('withdrawn-during-permit', h);
 });

@@ -46,7 +46,7 @@ export function noticeDispatch(client: Client, taskQueue: string) {
 /** The activities' real dependencies, from configuration (read once, at start). */
 export function activityDeps(config: Config, db: Db, client?: Client): ActivityDeps {
   const mailer = config.SMTP_URL !== undefined ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
-  const channels = { ...(mailer && { mailer }), ...(config.WEBHOOK_SECRET !== undefined && { webhookSecret: config.WEBHOOK_SECRET }) };
+  const channels = { ...(mailer && { mailer }), ...(config.WEBHOOK_SECRET !== undefined && { webhookSecret: config.WEBHOOK_SECRET }), publicUrl: config.publicUrl };
   const dispatch = client && (mailer || config.WEBHOOK_SECRET !== undefined) ? noticeDispatch(client, config.TEMPORAL_TASK_QUEUE) : undefined;
   return {
     ...(client && { client }),

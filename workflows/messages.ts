@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInput, CadenceInput, GreenChannelInput } from '../domain/long-running';
 import type {
+  AcknowledgementInput,
   ApplicationInput,
   CommandResult,
   OperationNoteInput,
@@ -34,6 +35,9 @@ export const enterGreenChannel = defineUpdate<CommandResult, [GreenChannelInput]
 export const retryPush = defineUpdate<CommandResult, [PushRetryInput]>('retryPush');
 export const remindPending = defineUpdate<CommandResult, [ReminderInput]>('remindPending');
 export const noteOperation = defineUpdate<CommandResult, [OperationNoteInput]>('noteOperation');
+
+/** Someone took charge of an escalation, correction or reminder from their inbox (api/inbox.ts). */
+export const acknowledgeNotice = defineUpdate<CommandResult, [AcknowledgementInput]>('acknowledgeNotice');
 
 /**
  * A human action the API could not deliver as an Update because the project was not making progress

@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities';
+import type { Delivery } from '../activities/notification-sink';
 import type { Stage } from '../domain/codes';
 import {
   agentAssignmentForbidden,
@@ -47,6 +48,8 @@ import {
   applyWithdrawal,
   checkApplication,
   checkOperationNote,
+  checkAcknowledgement,
+  applyAcknowledgement,
   checkPushRetry,
   checkReminder,
   checkSignOff,
@@ -78,6 +81,7 @@ import {
   enterGreenChannel,
   heldCommand,
   noteOperation,
+  acknowledgeNotice,
   recordHealthQuery,
   recordSupplement,
   remindPending,
@@ -148,6 +152,9 @@ function refuseIf(reason: string | null, type = REFUSED): void {
 const withinCapacity = (state: ProjectState, input: unknown): void => refuseIf(capacityRefusal(state, input));
 
 type Outgoing = Notice & { key: string };
+
+/** A notice as it leaves: with the project people know it by (name, locality), for its words. */
+const addressed = (state: ProjectState, n: Outgoing): Delivery => ({ ...n, project: { id: state.project.id, name: state.project.name, locality: state.project.locality } });
 
 /** A human action by name, as its Update handler and validator apply it (held commands use the same). */
 interface Command {
@@ -243,6 +250,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     },
   );
   command(noteOperation, (n) => (refuseIf(checkOperationNote(state, n)), withinCapacity(state, n)), (n) => queue(applyOperationNote(state, n, now())));
+  command(acknowledgeNotice, (a) => (refuseIf(checkAcknowledgement(state, a)), withinCapacity(state, a)), (a) => queue(applyAcknowledgement(state, a, now())));
   setHandler(heldCommand, (held) => {
     ops.held.push(held);
   });
@@ -275,7 +283,7 @@ async function foundationLoop(state: ProjectState, outbox: Outgoing[]): Promise<
       { key: ProjectCategory, value: state.project.category },
       { key: ProjectMajor, value: state.project.major },
     ]);
-    while (outbox.length > 0) await notify(outbox.shift() as Outgoing);
+    while (outbox.length > 0) await notify(addressed(state, outbox.shift() as Outgoing));
     if (state.status !== 'active' && state.trail.length === seen) break;
   }
   await condition(allHandlersFinished);
@@ -344,13 +352,25 @@ async function longRunningLoop(
       void pushToUtility({ company: push.company, key: push.key, project: state.project, permitApprovedAt: push.startedAt })
         .then(() => {
           settle(push, 'delivered');
-          if (retry) outbox.push({ key: `${id}/utility-push/${push.company}/delivered${retry}`, to: 'window', subject: `${id}: push to ${push.company} delivered on retry ${push.retries}` });
+          if (retry) {
+            outbox.push({
+              key: `${id}/utility-push/${push.company}/delivered${retry}`,
+              to: 'window',
+              subject: `${id}: push to ${push.company} delivered on retry ${push.retries}`,
+              message: { t: 'push-delivered', company: push.company, retries: push.retries ?? 0 },
+            });
+          }
         })
         .catch((err: unknown) => {
           const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
           settle(push, 'failed', cause);
           const again = push.retries ? ` again (retry ${push.retries})` : '';
-          outbox.push({ key: `${id}/utility-push/${push.company}/failed${retry}`, to: 'window', subject: `${id}: push to ${push.company} failed${again}: ${cause}` });
+          outbox.push({
+            key: `${id}/utility-push/${push.company}/failed${retry}`,
+            to: 'window',
+            subject: `${id}: push to ${push.company} failed${again}: ${cause}`,
+            message: { t: 'push-failed', company: push.company, error: cause, again: Boolean(push.retries) },
+          });
         });
     }
   };
@@ -377,7 +397,7 @@ async function longRunningLoop(
     ]);
   };
   const drain = async () => {
-    while (outbox.length > 0) await notify(outbox.shift() as Outgoing);
+    while (outbox.length > 0) await notify(addressed(state, outbox.shift() as Outgoing));
   };
 
   // The operators' side: a cancellation becomes a withdrawal, held commands are applied (or refused and
@@ -412,16 +432,17 @@ async function longRunningLoop(
       return;
     }
     const by = (held.input as { by: Actor }).by;
-    const tell = (subject: string) => outbox.push({ key: `${id}/held/${held.updateId}`, to: `principal:${by.id}`, subject });
+    const tell = (subject: string, refused: string | null) =>
+      outbox.push({ key: `${id}/held/${held.updateId}`, to: `principal:${by.id}`, subject, message: { t: 'held', action: held.name, refused } });
     try {
       known.validate(held.input as never);
     } catch (err) {
-      tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, was refused: ${(err as Error).message}`);
+      tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, was refused: ${(err as Error).message}`, (err as Error).message);
       return;
     }
     ops.applied.set(held.updateId, known.apply(held.input as never));
     state.heldApplied = [...(state.heldApplied ?? []), held.updateId].slice(-LIMITS.heldInState);
-    tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, has been applied`);
+    tell(`${id} ${state.project.name}: your ${held.name}, sent while the project was not making progress, has been applied`, null);
   };
 
   // Timers for the next report or escalation. One is started only when nothing already pending would
@@ -469,7 +490,7 @@ async function longRunningLoop(
       // Counted in working days, as the stage clocks are, once the notices change applies.
       const report = hardened ? composeReport(state, when, telling.agentNotices ? calendar : undefined) : await produceReport({ state: { ...state, trail: [] }, at: when });
       if (hardened) {
-        await deliverReport({ project: { id, name: state.project.name }, report });
+        await deliverReport({ project: { id, name: state.project.name, locality: state.project.locality }, report });
         // The live state keeps the latest reports; every one is in the public record.
         state.reportCount = reportsSent(state) + 1;
         state.reports = [...state.reports, report].slice(-LIMITS.reportsInState);

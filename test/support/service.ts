@@ -24,6 +24,9 @@ export interface ServiceOptions {
   channels?: ActivityDeps['channels'];
 }
 
+/** Where the tests' console is, as PUBLIC_URL would say: notices link to it. */
+export const TEST_PUBLIC_URL = 'https://one-window.test';
+
 export async function startService(name: string, options: ServiceOptions = {}) {
   const taskQueue = uniqueTaskQueue(name);
   const [client, nativeConnection, workflowBundle]: [Client, NativeConnection, Awaited<ReturnType<typeof bundle>>] = await Promise.all([
@@ -42,10 +45,15 @@ export async function startService(name: string, options: ServiceOptions = {}) {
     logger: pino({ level: 'silent' }),
     devUtilityInbox: options.devUtilityInbox ?? false,
     ...(options.acceptTimeoutMs !== undefined && { acceptTimeoutMs: options.acceptTimeoutMs }),
+    publicUrl: TEST_PUBLIC_URL,
   });
   const server = await listen(app, 0, '127.0.0.1');
   // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).
-  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, { utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {}, client, ...(options.channels && { channels: options.channels }) });
+  const worker = await startWorker(nativeConnection, workflowBundle, taskQueue, {
+    utilityEndpoints: options.utilityEndpoints?.(server.port) ?? {},
+    client,
+    channels: { publicUrl: TEST_PUBLIC_URL, ...options.channels },
+  });
   return {
     app,
     client,
