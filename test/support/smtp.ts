@@ -1,11 +1,12 @@
-// A real local SMTP server (smtp-server) for the tests of e-mail notices: it records what it receives, and
-// can refuse recipients (451, "try later") until told to accept.
+// A real local SMTP server (smtp-server) for the tests of e-mail notices: it records what it receives,
+// decoded as a mail client would, and can refuse recipients (451, "try later") until told to accept.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export async function startSmtpServer({ accepting = true }: { accepting?: boolean } = {}) {
-  const received: { to: string[]; raw: string }[] = [];
+  const received: { to: string[]; raw: string; subject: string; text: string }[] = [];
   const state = { accepting };
   const server = new SMTPServer({
     authOptional: true,
@@ -17,8 +18,14 @@ export async function startSmtpServer({ accepting = true }: { accepting?: boolea
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString()));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        done();
+        // Decoded as a mail client would (MIME words, quoted-printable): what the person reads.
+        simpleParser(raw).then(
+          (mail) => {
+            received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: mail.subject ?? '', text: mail.text ?? '' });
+            done();
+          },
+          (err: Error) => done(err),
+        );
       });
     },
   });
