@@ -55,7 +55,7 @@ const HOUR = 60 * 60 * 1000;
 type Notice = { id: string; kind: string; subject: string; lines: string[]; link: string | null; acknowledgedAt: string | null };
 
 test("a major project's ladder reaches the liaison, deputy and main leader by e-mail and inbox on the working day due; the deputy takes charge", async () => {
-  const input = projectInput({ name: '漕泾镇 化工仓储扩建', locality: 'caojing', major: true, agent: 'agent-01', utilities: ['power'] }, DEFAULT_POLICY, new Date(await env.currentTimeMs()));
+  const input = projectInput({ name: '山阳镇 化工仓储扩建', locality: 'shanyang', major: true, agent: 'agent-01', utilities: ['power'] }, DEFAULT_POLICY, new Date(await env.currentTimeMs()));
   const h = await startProject(env.client, taskQueue, input);
   const { id } = input.project;
   expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
@@ -85,7 +85,7 @@ test("a major project's ladder reaches the liaison, deputy and main leader by e-
     // ...and on it: to the party's people at this tier and the locality's liaison (at the main tier, also
     // the coordination group), exactly the directory's.
     await sleepUntil(due(rung.days) + HOUR);
-    const recipients = [rung.person, 'caojing.liaison@jinshan.example', ...(rung.days === 6 ? ['coordination@jinshan.example'] : [])];
+    const recipients = [rung.person, 'shanyang.liaison@jinshan.example', ...(rung.days === 6 ? ['coordination@jinshan.example'] : [])];
     const mails = await eventually(
       async () => escalationMails(),
       (m) => m.length >= told.flat().length + recipients.length,
@@ -95,7 +95,7 @@ test("a major project's ladder reaches the liaison, deputy and main leader by e-
     expect(fresh.flatMap((m) => m.to).sort()).toEqual([...recipients].sort());
     told.push(fresh.flatMap((m) => m.to));
     const mail = fresh.find((m) => m.to.includes(rung.person))!;
-    expect(mail.subject).toBe(`【一口受理】漕泾镇 化工仓储扩建（漕泾镇）：区水务局已 ${rung.pending} 个工作日未签署设计方案审查（第 1 次申报），提级至${rung.tier}`);
+    expect(mail.subject).toBe(`【一口受理】山阳镇 化工仓储扩建（山阳镇）：区水务局已 ${rung.pending} 个工作日未签署设计方案审查（第 1 次申报），提级至${rung.tier}`);
     expect(mail.text).toContain(`查看项目：${TEST_PUBLIC_URL}/projects/${id}`);
     expect(mail.text).toMatch(/时限：\d+ 个工作日，已用 \d+ 个，截止 \d{4}-\d{2}-\d{2}/);
     // The same in the person's inbox.

@@ -1,13 +1,16 @@
 // Notices reach people by e-mail: a real local SMTP server receives what the directory's people are sent
 // when a project's design stage is applied for, each from its own delivery workflow (retried by Temporal
 // while the mail server is away, without holding up the project).
+import { randomUUID } from 'node:crypto';
+import { channelActivities } from '../activities/channel-delivery';
 import { smtpMailer } from '../activities/channels';
+import { RecordNotificationSink, type Delivery } from '../activities/notification-sink';
 import { calendarData as loadCalendarData } from '../db/calendar';
 import { WorkingCalendar } from '../domain/calendar';
 import { findStuck } from '../operations/stuck';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
-import { startService } from './support/service';
+import { startService, TEST_PUBLIC_URL } from './support/service';
 import { startSmtpServer } from './support/smtp';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -68,3 +71,44 @@ test("an application's notices are e-mailed to the liaisons the directory names,
   expect(mails.flatMap((m) => m.to).sort()).toEqual([...liaisons].sort());
   expect(mails[0]?.raw).toMatch(/^Subject: /m);
 }, 90_000);
+
+test('each person is sent a notice in their language, by the channels they chose for its kind', async () => {
+  smtp.accept();
+  const post = 'party:archives/deputy';
+  const before = (await call('GET', '/api/directory', 'dev-admin')).body.posts[post].people;
+  // An English-reading deputy who wants only escalations by e-mail (the inbox has every notice).
+  const deputy = { name: 'Archives Deputy', email: 'archives.deputy.en@jinshan.example', language: 'en', channels: { email: ['escalation'] } };
+  const changed = await call('PUT', `/api/directory/posts/${post}`, 'dev-admin', { people: [deputy], reason: '测试 test change' });
+  expect(changed.status).toBe(200);
+  try {
+    expect((await call('GET', '/api/directory', 'dev-admin')).body.posts[post].people).toEqual([deputy]);
+    const project = { id: randomUUID(), name: '金山卫镇 档案馆测试', locality: 'jinshanwei' as const };
+    const to = `${deputy.name} <${deputy.email}>`;
+    const sink = new RecordNotificationSink(service.db);
+    const { sendToChannels } = channelActivities({ db: service.db, mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>'), publicUrl: TEST_PUBLIC_URL });
+    const escalation: Delivery = {
+      key: `${project.id}/escalation/acceptance/1/archives/deputy/0`,
+      to,
+      subject: 'escalated',
+      message: { t: 'escalation', stage: 'acceptance', attempt: 1, party: 'archives', tier: 'deputy', pendingDays: 5 },
+      project,
+    };
+    const reminder: Delivery = { key: `${project.id}/reminder/9/0`, to, subject: 'reminded', message: { t: 'reminder', stage: 'acceptance', attempt: 1, parties: ['archives'], reason: '请尽快签署' }, project };
+    for (const d of [escalation, reminder]) await sink.deliver(d);
+
+    expect(await sendToChannels(reminder)).toEqual({ emailed: [], webhooks: 0 });
+    expect(await sendToChannels(escalation)).toEqual({ emailed: [deputy.email], webhooks: 0 });
+    const mails = smtp.received.filter((m) => m.text.includes(project.id));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      to: [deputy.email],
+      subject: '[One Window] 金山卫镇 档案馆测试 (Jinshanwei): Urban Construction Archives has not signed the completion acceptance (application 1) for 5 working days — escalated to the deputy leader',
+    });
+    expect(mails[0]?.text).toContain(`Open the project: ${TEST_PUBLIC_URL}/projects/${project.id}`);
+    // Anyone else reads the record's words in Chinese, the default.
+    const row = await service.db.selectFrom('notices').select('subject').where('key', '=', escalation.key).executeTakeFirstOrThrow();
+    expect(row.subject).toBe('【一口受理】金山卫镇 档案馆测试（金山卫镇）：城建档案馆已 5 个工作日未签署竣工验收（第 1 次申报），提级至分管领导');
+  } finally {
+    await call('PUT', `/api/directory/posts/${post}`, 'dev-admin', { people: before, reason: '测试结束 restored' });
+  }
+}, 60_000);
