@@ -14,6 +14,7 @@ import { DAY_MS, DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { renderNotice, type NoticeContent } from '../domain/notice-texts';
 import { attemptPauses, stageStatus, type ProjectApprovalInput, type ProjectState, type SignOffInput } from '../domain/project';
 import {
+  acknowledgeNotice,
   assignAgent,
   calendarChanged,
   enterGreenChannel,
@@ -159,6 +160,9 @@ test('a major project climbs the ladder tier by tier in working days, pauses for
   await sign(h, 'design', 'construction');
   await sleepUntil(due(4) + HOUR);
   expect(await ladder()).toEqual(['liaison:construction', 'liaison:water', 'deputy:water']);
+  // The deputy takes charge from the inbox: recorded on the project; the ladder climbs on regardless.
+  const taken = await act(h, acknowledgeNotice, { notice: '1', kind: 'escalation', stage: 'design', party: 'water', tier: 'deputy', by: reviewer('water') });
+  expect(taken.trail.at(-1)).toMatchObject({ action: 'acknowledgement', stage: 'design', party: 'water', by: reviewer('water') });
 
   // A correction stops the clock for as long as the applicant takes; then it resumes.
   await sign(h, 'design', 'water', 'correction', { items: ['雨水排放方案'] });

@@ -54,6 +54,8 @@ test('saved histories from before and after the long-running change are both rep
       'pre-notices-utility-push',
       'pre-notices-continued-as-new',
       'pre-notices-withdrawn-during-permit',
+      // Recorded before notices carried their facts (messages) and before the acknowledgement Update.
+      'pre-messages-green-channel-ladder',
       // Recorded by the current code, including a run that ended by continuing as new, and one with the
       // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
@@ -81,6 +83,9 @@ test('saved histories from before and after the long-running change are both rep
               : [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
+  // Someone took charge of a rung from their inbox: an Update the current ladder recording holds.
+  const ladder = histories.find((h) => h.name === 'green-channel-ladder')?.history.events ?? [];
+  expect(ladder.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'acknowledgeNotice')).toBe(true);
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
   expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   const repaired = histories.find((h) => h.name === 'utility-push')?.history.events ?? [];
