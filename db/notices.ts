@@ -29,6 +29,11 @@ export function noticeKind(key: string, subject: string, message?: NoticeMessage
   return 'notice';
 }
 
+/** Text PostgreSQL can store: a lone surrogate or a NUL (which a sealed client might put in a project's
+ *  name, around the API's checks) becomes U+FFFD, so a notice is never refused for good — that would hold
+ *  up the project that sends it. */
+const storable = (text: string): string => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/g, '\ufffd');
+
 export async function recordNotice(db: Db, n: Delivery & { at: Date }): Promise<void> {
   const content = n.message ? { message: n.message, ...(n.project && { project: n.project }), ...(n.due && { due: n.due }) } : null;
   await db
@@ -38,9 +43,9 @@ export async function recordNotice(db: Db, n: Delivery & { at: Date }): Promise<
       at: n.at,
       kind: noticeKind(n.key, n.subject, n.message),
       project_id: UUID.exec(n.key)?.[0] ?? null,
-      address: n.to,
-      subject: n.subject,
-      content: content && JSON.stringify(content),
+      address: storable(n.to),
+      subject: storable(n.subject),
+      content: content && JSON.stringify(content, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
     })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();

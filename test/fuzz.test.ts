@@ -60,14 +60,14 @@ test('no 5xx, no hang, and a 4xx changes nothing, over random bodies and princip
     ['POST', `/api/projects/${id}/green-channel`],
     ['POST', `/api/projects/${id}/pushes/gas/retry`],
     ['POST', `/api/projects/${id}/stages/design/reminders`],
-    ['PUT', '/api/calendar/2093'],
+    ['PUT', '/api/calendar/2092'],
     ['POST', `/api/projects/not-a-uuid/withdrawal`],
     ['POST', `/api/projects/${id}/stages/nowhere/sign-offs`],
   ];
   const snapshot = async () => {
     const state = await call('GET', `/api/projects/${id}`, 'dev-admin');
     const record = await service.db.selectFrom('projects').select('version').where('id', '=', id).executeTakeFirst();
-    const year = await call('GET', '/api/calendar/2093', 'dev-admin');
+    const year = await call('GET', '/api/calendar/2092', 'dev-admin');
     return JSON.stringify([state.body.trail, state.body.stages, state.body.agent, state.body.cadence, record?.version, year.status, year.body.holidays]);
   };
   // The record follows the workflow a moment later; compare once it has caught up.
