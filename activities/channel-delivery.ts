@@ -51,10 +51,10 @@ export async function recipients(db: Db, address: string): Promise<Recipient[]> 
 }
 
 /** The notice as recorded (the sink recorded it before handing it over), for its words and kind. */
-async function recorded(db: Db, delivery: Delivery): Promise<{ kind: NoticeKind; content: NoticeContent | null }> {
-  const row = await db.selectFrom('notices').select(['kind', 'content']).where('key', '=', delivery.key).executeTakeFirst();
+async function recorded(db: Db, delivery: Delivery): Promise<{ id: string | undefined; kind: NoticeKind; content: NoticeContent | null }> {
+  const row = await db.selectFrom('notices').select(['id', 'kind', 'content']).where('key', '=', delivery.key).executeTakeFirst();
   const content = (row?.content as NoticeContent | null | undefined) ?? (delivery.message ? { message: delivery.message, ...(delivery.project && { project: delivery.project }), ...(delivery.due && { due: delivery.due }) } : null);
-  return { kind: (row?.kind as NoticeKind | undefined) ?? noticeKind(delivery.key, delivery.subject, delivery.message), content };
+  return { id: row?.id, kind: (row?.kind as NoticeKind | undefined) ?? noticeKind(delivery.key, delivery.subject, delivery.message), content };
 }
 
 export function channelActivities({ db, mailer, webhookSecret, webhookTimeoutMs = 10_000, publicUrl }: ChannelDeps) {
@@ -63,13 +63,19 @@ export function channelActivities({ db, mailer, webhookSecret, webhookTimeoutMs 
      *  all: e-mails may arrive twice then, with the same Message-ID; webhooks carry the notice key). */
     async sendToChannels(delivery: Delivery): Promise<{ emailed: string[]; webhooks: number }> {
       const people = await recipients(db, delivery.to);
-      const { kind, content } = await recorded(db, delivery);
+      const { id, kind, content } = await recorded(db, delivery);
+      // Who has it, by which channel, when (once: a retried attempt sends again but records once).
+      const delivered = async (channel: 'email' | 'webhook', recipient: string) => {
+        if (id === undefined) return;
+        await db.insertInto('notice_deliveries').values({ notice_id: id, channel, recipient, at: new Date() }).onConflict((oc) => oc.doNothing()).execute();
+      };
       const emailed: string[] = [];
       let webhooks = 0;
       for (const [i, person] of people.entries()) {
         const words = content ? renderNotice(content, person.language, publicUrl) : { subject: delivery.subject, lines: [delivery.subject], link: null };
         if (mailer && wants(person, 'email', kind)) {
           await mailer.send({ to: `${person.name} <${person.email}>`, subject: words.subject, text: words.lines.join('\n') }, `${delivery.key}/${i}`);
+          await delivered('email', `${person.name} <${person.email}>`);
           emailed.push(person.email);
         }
         if (webhookSecret && person.webhook && wants(person, 'webhook', kind)) {
@@ -84,6 +90,7 @@ export function channelActivities({ db, mailer, webhookSecret, webhookTimeoutMs 
             ...(content?.project && { projectId: content.project.id }),
           };
           await postWebhook(person.webhook, webhookSecret, payload, webhookTimeoutMs);
+          await delivered('webhook', person.name);
           webhooks++;
         }
       }

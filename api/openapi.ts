@@ -238,6 +238,7 @@ export function openApiDocument() {
     subject: z.string().describe("the notice's subject line in the reader's language"),
     lines: z.array(z.string()).describe('the notice line by line: project, what happened, what is asked, the time limit in working days, the link'),
     link: z.string().nullable().describe("the project's page in the console"),
+    deliveries: z.array(z.object({ channel: z.enum(['email', 'webhook']), to: z.string(), at: z.string() })).describe('who it was sent to by e-mail or webhook, and when'),
     readAt: z.string().nullable(),
     acknowledgedAt: z.string().nullable(),
     acknowledgeable: z.boolean(),

@@ -349,12 +349,22 @@ const migrations: Record<string, Migration> = {
     },
   },
 
-  // What a notice says, as facts to be put into each reader's language (domain/notice-texts.ts), and
-  // which notices each person of the directory wants by e-mail and by webhook (null: every kind).
+  // What a notice says, as facts to be put into each reader's language (domain/notice-texts.ts); which
+  // notices each person of the directory wants by e-mail and by webhook (null: every kind); and to whom
+  // each notice was delivered, by which channel, when.
   '0007_notice_content': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('notices').addColumn('content', 'jsonb').execute();
       await db.schema.alterTable('directory_people').addColumn('channels', 'jsonb').execute();
+      await db.schema
+        .createTable('notice_deliveries')
+        .addColumn('notice_id', 'bigint', (c) => c.notNull().references('notices.id'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('notice_deliveries_pk', ['notice_id', 'channel', 'recipient'])
+        .execute();
+      await sql`grant select, insert on notice_deliveries to one_window_app`.execute(db);
     },
   },
 };

@@ -93,6 +93,8 @@ export interface InboxNotice {
   /** The notice in the reader's language, line by line, and the project's console page. */
   lines: string[];
   link: string | null;
+  /** Who it was sent to, by e-mail or webhook, and when (the inbox has it regardless). */
+  deliveries: { channel: string; to: string; at: string }[];
   readAt: string | null;
   acknowledgedAt: string | null;
   acknowledgeable: boolean;
@@ -133,6 +135,7 @@ export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ noti
     .where('notices.address', 'in', addresses)
     .where('notice_reads.read_at', 'is', null)
     .executeTakeFirstOrThrow();
+  const sent = page.length === 0 ? [] : await db.selectFrom('notice_deliveries').selectAll().where('notice_id', 'in', page.map((r) => r.id)).orderBy('at').execute();
   return {
     language,
     notices: page.map((r) => {
@@ -146,6 +149,7 @@ export async function inbox(db: Db, actor: Actor, q: InboxQuery): Promise<{ noti
       subject: words.subject,
       lines: words.lines,
       link: words.link,
+      deliveries: sent.filter((d) => String(d.notice_id) === String(r.id)).map((d) => ({ channel: d.channel, to: d.recipient, at: iso(d.at) as string })),
       readAt: iso(r.read_at),
       acknowledgedAt: iso(r.acknowledged_at),
       acknowledgeable: (ACKNOWLEDGEABLE as readonly string[]).includes(r.kind),

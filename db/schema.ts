@@ -157,6 +157,15 @@ export interface NoticesTable {
   content: JSONColumnType<Record<string, unknown>> | null;
 }
 
+/** A notice sent to one person by one channel (activities/channel-delivery.ts), once. */
+export interface NoticeDeliveriesTable {
+  notice_id: string;
+  channel: string;
+  /** `name <email>` for e-mail; the person's name for a webhook. */
+  recipient: string;
+  at: Timestamp;
+}
+
 export interface NoticeReadsTable {
   notice_id: string;
   principal_id: string;
@@ -207,6 +216,7 @@ export interface Database {
   project_notes: ProjectNotesTable;
   notices: NoticesTable;
   notice_reads: NoticeReadsTable;
+  notice_deliveries: NoticeDeliveriesTable;
   directory_versions: DirectoryVersionsTable;
   directory_people: DirectoryPeopleTable;
   directory_posts: DirectoryPostsTable;

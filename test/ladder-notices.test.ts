@@ -52,7 +52,7 @@ afterAll(async () => {
 
 const call = apiCaller(() => api.port);
 const HOUR = 60 * 60 * 1000;
-type Notice = { id: string; kind: string; subject: string; lines: string[]; link: string | null; acknowledgedAt: string | null };
+type Notice = { id: string; kind: string; subject: string; lines: string[]; link: string | null; deliveries: { channel: string; to: string }[]; acknowledgedAt: string | null };
 
 test("a major project's ladder reaches the liaison, deputy and main leader by e-mail and inbox on the working day due; the deputy takes charge", async () => {
   const input = projectInput({ name: '山阳镇 化工仓储扩建', locality: 'shanyang', major: true, agent: 'agent-01', utilities: ['power'] }, DEFAULT_POLICY, new Date(await env.currentTimeMs()));
@@ -102,6 +102,9 @@ test("a major project's ladder reaches the liaison, deputy and main leader by e-
     const inbox = (await inboxOf(rung.token)).body.notices;
     expect(inbox).toEqual([expect.objectContaining({ kind: 'escalation', subject: mail.subject, link: `${TEST_PUBLIC_URL}/projects/${id}`, acknowledgedAt: null })]);
     expect(Date.parse((await h.query(stateQuery)).escalations[i]!.at)).toBeGreaterThanOrEqual(due(rung.days));
+    // The record says it was delivered to them, by e-mail.
+    const delivered = await eventually(() => inboxOf(rung.token), (r) => (r.body.notices[0]?.deliveries.length ?? 0) > 0);
+    expect(delivered.body.notices[0]?.deliveries).toEqual([{ channel: 'email', to: `区水务局 ${rung.tier} <${rung.person}>`, at: expect.any(String) }]);
 
     if (rung.days === 4) {
       // The deputy takes charge: recorded on the project, shown with its escalations.
