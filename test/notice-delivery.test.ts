@@ -3,7 +3,10 @@
 // while the mail server is away, without holding up the project).
 import { randomUUID } from 'node:crypto';
 import { channelActivities } from '../activities/channel-delivery';
-import { smtpMailer } from '../activities/channels';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { smtpMailer, verifyWebhook } from '../activities/channels';
 import { RecordNotificationSink, type Delivery } from '../activities/notification-sink';
 import { calendarData as loadCalendarData } from '../db/calendar';
 import { WorkingCalendar } from '../domain/calendar';
@@ -72,12 +75,27 @@ test("an application's notices are e-mailed to the liaisons the directory names,
   expect(mails[0]?.raw).toMatch(/^Subject: /m);
 }, 90_000);
 
-test('each person is sent a notice in their language, by the channels they chose for its kind', async () => {
+test('each person is sent a notice in their language, by the channels they chose for each kind: e-mail and a signed webhook', async () => {
   smtp.accept();
   const post = 'party:archives/deputy';
   const before = (await call('GET', '/api/directory', 'dev-admin')).body.posts[post].people;
-  // An English-reading deputy who wants only escalations by e-mail (the inbox has every notice).
-  const deputy = { name: 'Archives Deputy', email: 'archives.deputy.en@jinshan.example', language: 'en', channels: { email: ['escalation'] } };
+  // A group robot's webhook, a real local HTTP server that checks the signature.
+  const secret = 'robot-secret';
+  const posted: { ok: boolean; body: Record<string, unknown> }[] = [];
+  const robot = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      posted.push({ ok: verifyWebhook(secret, req.headers, raw), body: JSON.parse(raw) as Record<string, unknown> });
+      res.end();
+    });
+  });
+  robot.listen(0, '127.0.0.1');
+  await once(robot, 'listening');
+  const webhook = `http://127.0.0.1:${(robot.address() as AddressInfo).port}/robot`;
+  // An English-reading deputy who wants escalations by e-mail and reminders on the group robot (the inbox
+  // has every notice).
+  const deputy = { name: 'Archives Deputy', email: 'archives.deputy.en@jinshan.example', webhook, language: 'en', channels: { email: ['escalation'], webhook: ['reminder'] } };
   const changed = await call('PUT', `/api/directory/posts/${post}`, 'dev-admin', { people: [deputy], reason: '测试 test change' });
   expect(changed.status).toBe(200);
   try {
@@ -85,7 +103,7 @@ test('each person is sent a notice in their language, by the channels they chose
     const project = { id: randomUUID(), name: '金山卫镇 档案馆测试', locality: 'jinshanwei' as const };
     const to = `${deputy.name} <${deputy.email}>`;
     const sink = new RecordNotificationSink(service.db);
-    const { sendToChannels } = channelActivities({ db: service.db, mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>'), publicUrl: TEST_PUBLIC_URL });
+    const { sendToChannels } = channelActivities({ db: service.db, mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>'), webhookSecret: secret, publicUrl: TEST_PUBLIC_URL });
     const escalation: Delivery = {
       key: `${project.id}/escalation/acceptance/1/archives/deputy/0`,
       to,
@@ -96,7 +114,22 @@ test('each person is sent a notice in their language, by the channels they chose
     const reminder: Delivery = { key: `${project.id}/reminder/9/0`, to, subject: 'reminded', message: { t: 'reminder', stage: 'acceptance', attempt: 1, parties: ['archives'], reason: '请尽快签署' }, project };
     for (const d of [escalation, reminder]) await sink.deliver(d);
 
-    expect(await sendToChannels(reminder)).toEqual({ emailed: [], webhooks: 0 });
+    expect(await sendToChannels(reminder)).toEqual({ emailed: [], webhooks: 1 });
+    expect(posted).toEqual([
+      {
+        ok: true,
+        body: {
+          key: reminder.key,
+          kind: 'reminder',
+          to: deputy.name,
+          language: 'en',
+          title: '[One Window] 金山卫镇 档案馆测试 (Jinshanwei): reminder: Urban Construction Archives still to sign the completion acceptance (application 1)',
+          text: expect.stringContaining('Asked: 请尽快签署'),
+          link: `${TEST_PUBLIC_URL}/projects/${project.id}`,
+          projectId: project.id,
+        },
+      },
+    ]);
     expect(await sendToChannels(escalation)).toEqual({ emailed: [deputy.email], webhooks: 0 });
     const mails = smtp.received.filter((m) => m.text.includes(project.id));
     expect(mails).toHaveLength(1);
@@ -110,5 +143,6 @@ test('each person is sent a notice in their language, by the channels they chose
     expect(row.subject).toBe('【一口受理】金山卫镇 档案馆测试（金山卫镇）：城建档案馆已 5 个工作日未签署竣工验收（第 1 次申报），提级至分管领导');
   } finally {
     await call('PUT', `/api/directory/posts/${post}`, 'dev-admin', { people: before, reason: '测试结束 restored' });
+    robot.close();
   }
 }, 60_000);
