@@ -19,7 +19,8 @@ import { statsRouter } from './stats';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
-import { countUnauthenticated, createMetrics, metricsRouter, type Metrics } from './metrics';
+import { countUnauthenticated, createMetrics, metricsRouter, timeRequests, type Metrics } from './metrics';
+import { registerBusinessMetrics } from './business-metrics';
 import { operationsRepairsRouter } from './operations-repairs';
 import { operationsReplayRouter } from './operations-replay';
 import { operationsRouter } from './operations';
@@ -94,6 +95,11 @@ export function createApp(deps: AppDeps): express.Express {
   if (cors) app.use(cors);
   app.use(perAddressLimit(limits));
   app.use(countUnauthenticated(metrics));
+  app.use(timeRequests(metrics));
+  // Once per registry (a test may hand the same one to two apps).
+  if (!metrics.registry.getSingleMetric('one_window_open_projects')) {
+    registerBusinessMetrics(metrics.registry, { db, client, ...(stuck && { stuck }), onError: (gauge, err) => logger.warn({ err, gauge }, 'a metric could not be read') });
+  }
   // First, so that commands refused before any route (not JSON, too large) are audited too.
   app.use('/api', auditCommands(db, logger, metrics));
   app.use(requireJson);

@@ -2,7 +2,7 @@
 // served as text at GET /metrics — without a token to a scraper on this machine (loopback), with an admin
 // token from anywhere else.
 import { Router, type RequestHandler } from 'express';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Principals } from '../config/principals';
 import { authenticate, authorizeRole } from './auth';
 
@@ -12,6 +12,9 @@ export interface Metrics {
   unauthenticated: Counter;
   /** Commands answered although their audit entry could not be written (each is also logged at error level). */
   auditWriteFailures: Counter;
+  /** How long each answer took, by method, route (its pattern, not the path: ids would explode the
+   *  series) and status. */
+  requestDuration: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -29,6 +32,37 @@ export function createMetrics(): Metrics {
       help: 'Commands answered without an audit entry because writing it failed after retries',
       registers: [registry],
     }),
+    requestDuration: new Histogram({
+      name: 'one_window_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      // From a cached read (a few ms) to an action waiting on a busy project (ACCEPT_TIMEOUT_MS, 10 s).
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Times every answer. The route is the matched pattern (`/api/projects/:id`); anything unmatched shares
+ *  one label, so the series stay few. */
+export function timeRequests(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.requestDuration.startTimer();
+    // The pattern with its mount point, taken when the router matches it: by the time an error has been
+    // answered the router has put req.baseUrl back, so reading both at 'finish' would lose the mount.
+    let route = 'unmatched';
+    let matched: unknown;
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => matched,
+      set(value: { path?: unknown } | undefined) {
+        matched = value;
+        if (typeof value?.path === 'string') route = `${req.baseUrl}${value.path === '/' && req.baseUrl ? '' : value.path}`;
+      },
+    });
+    res.on('finish', () => end({ method: req.method, route, status: String(res.statusCode) }));
+    next();
   };
 }
 
