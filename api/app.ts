@@ -65,6 +65,8 @@ export interface AppDeps {
   stuck?: Partial<StuckOptions>;
   /** Where people open the console (PUBLIC_URL): notices link to its project pages. */
   publicUrl?: string;
+  /** The Temporal SDK's metrics page of a worker in this process, appended to /metrics. */
+  sdkMetricsUrl?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
     acceptTimeoutMs,
     stuck,
     publicUrl,
+    sdkMetricsUrl,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -105,7 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
 
-  app.use('/metrics', metricsRouter({ metrics, principals }));
+  app.use('/metrics', metricsRouter({ metrics, principals, ...(sdkMetricsUrl !== undefined && { sdkMetricsUrl }) }));
 
   app.get('/health', async (_req, res) => {
     try {

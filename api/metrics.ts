@@ -80,7 +80,18 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
 }
 
-export function metricsRouter({ metrics, principals }: { metrics: Metrics; principals: Principals }): Router {
+/** The SDK's page, or a comment saying it did not answer (the rest of /metrics is served regardless). */
+async function sdkMetrics(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.text();
+  } catch (err) {
+    return `# the Temporal SDK's metrics at ${url} did not answer: ${(err as Error).message}\n`;
+  }
+}
+
+export function metricsRouter({ metrics, principals, sdkMetricsUrl }: { metrics: Metrics; principals: Principals; sdkMetricsUrl?: string }): Router {
   const router = Router();
   const signedIn = authenticate(principals);
   router.get(
@@ -88,7 +99,8 @@ export function metricsRouter({ metrics, principals }: { metrics: Metrics; princ
     (req, res, next) => (isLoopback(req.socket.remoteAddress) ? next() : signedIn(req, res, next)),
     async (req, res) => {
       if (!isLoopback(req.socket.remoteAddress)) authorizeRole(req, ['admin'], 'read the metrics from another machine');
-      res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+      const own = await metrics.registry.metrics();
+      res.set('content-type', metrics.registry.contentType).send(sdkMetricsUrl === undefined ? own : `${own}\n${await sdkMetrics(sdkMetricsUrl)}`);
     },
   );
   return router;

@@ -113,6 +113,9 @@ const schema = z.object({
   SMTP_URL: optional,
   SMTP_FROM: z.string().default('one-window <noreply@one-window.localhost>'),
   WEBHOOK_SECRET: optional,
+  // The Temporal SDK's own worker metrics (polls, task slots, latencies), served in Prometheus format at
+  // http://<address>/metrics by the worker's runtime; unset, not served.
+  TEMPORAL_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional()),
   // Where people open the console: links in notices point at its project pages.
   PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the http(s) address people open the console at' }).optional()),
 });

@@ -38,7 +38,7 @@ function stopAll(): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'one-window');
-  installRuntimeLogging(logger);
+  installRuntimeLogging(logger, config.TEMPORAL_METRICS_ADDRESS);
   const principals = loadPrincipals(config);
   process.on('SIGINT', () => void stopAll().then(() => logger.info('stopped')));
   process.on('SIGTERM', () => void stopAll().then(() => logger.info('stopped')));
@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     stuck: config.stuck,
     publicUrl: config.publicUrl,
+    // One process: the API's /metrics page carries the worker's SDK metrics too.
+    ...(config.TEMPORAL_METRICS_ADDRESS !== undefined && { sdkMetricsUrl: `http://${config.TEMPORAL_METRICS_ADDRESS.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics` }),
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);

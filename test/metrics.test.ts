@@ -1,7 +1,15 @@
 // /metrics as a scraper reads it, against the suite's dev server and record: how long each route took, by
 // its pattern and status, and the business gauges — open projects by stage and light, stuck cases by
 // kind, notices still being delivered (here a mail server that refuses keeps them pending).
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { smtpMailer } from '../activities/channels';
+import { createApp } from '../api/app';
+import { listen } from '../api/listen';
+import { loadPrincipals } from '../config/principals';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { apiCaller } from './support/http';
 import { eventually } from './support/eventually';
 import { startService } from './support/service';
@@ -60,3 +68,26 @@ test('/metrics times each route by its pattern and status, and counts open proje
   expect(sample(pending, 'one_window_notices_pending_delivery')).toBeGreaterThanOrEqual(1);
   smtp.accept();
 }, 60_000);
+
+test("in one process (npm start) /metrics carries the worker's Temporal SDK metrics, and says so when they do not answer", async () => {
+  // A stand-in for the runtime's exporter: a real HTTP server with the SDK's page.
+  const exporter = createServer((_req, res) => res.end('# TYPE temporal_num_pollers gauge\ntemporal_num_pollers{task_queue="q"} 2\n'));
+  exporter.listen(0, '127.0.0.1');
+  await once(exporter, 'listening');
+  const url = `http://127.0.0.1:${(exporter.address() as AddressInfo).port}/metrics`;
+  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
+  const app = await listen(createApp({ client: service.client, taskQueue: service.taskQueue, principals, policy: DEFAULT_POLICY, db: service.db, logger: pino({ level: 'silent' }), sdkMetricsUrl: url }), 0, '127.0.0.1');
+  try {
+    const page = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+    expect(page).toContain('# TYPE one_window_open_projects gauge');
+    expect(sample(page, 'temporal_num_pollers{task_queue="q"}')).toBe(2);
+    exporter.close();
+    await once(exporter, 'close');
+    const without = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+    expect(without).toContain(`# the Temporal SDK's metrics at ${url} did not answer`);
+    expect(without).toContain('# TYPE one_window_open_projects gauge');
+  } finally {
+    exporter.close();
+    await app.close();
+  }
+});

@@ -4,6 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Connection, type Client, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
@@ -34,7 +35,7 @@ function sealPublicKeyFile(): string {
 }
 
 /** The real worker entry point (worker/main.ts) as its own process; resolves once it polls. */
-async function spawnWorker(taskQueue: string, notificationsFile: string, endpointsFile: string): Promise<ChildProcess> {
+async function spawnWorker(taskQueue: string, notificationsFile: string, endpointsFile: string, metricsAddress?: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
     cwd: ROOT,
     env: {
@@ -48,6 +49,7 @@ async function spawnWorker(taskQueue: string, notificationsFile: string, endpoin
       SEAL_PUBLIC_KEYS_FILE: sealPublicKeyFile(),
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
+      ...(metricsAddress !== undefined && { TEMPORAL_METRICS_ADDRESS: metricsAddress }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -61,6 +63,16 @@ async function spawnWorker(taskQueue: string, notificationsFile: string, endpoin
   await Promise.race([ready, exited]);
   lines.on('line', () => undefined); // keep draining stdout so the child never blocks on a full pipe
   return child;
+}
+
+/** A port nothing listens on now (the worker's runtime binds it). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 let client: Client;
@@ -90,9 +102,13 @@ test('a worker killed mid-project is replaced and no sign-off is lost, even one 
   // Sent while no worker runs: Temporal holds it until a worker takes it.
   const whileDown = approve(h, 'design', 'construction');
 
-  const second = await spawnWorker(taskQueue, notices, endpoints);
+  // The replacement also serves the SDK's own metrics (TEMPORAL_METRICS_ADDRESS) for Prometheus.
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  const second = await spawnWorker(taskQueue, notices, endpoints, metricsAddress);
   try {
     await whileDown;
+    const page = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+    expect(page).toMatch(new RegExp(`^temporal_\\w+\\{[^}]*task_queue="${taskQueue}"`, 'm'));
     await approve(h, 'design', 'water');
     for (const [stage, parties] of [
       ['permit', ['construction', 'planning', 'water', 'civil-defense']],

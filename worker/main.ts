@@ -15,7 +15,7 @@ import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
-  installRuntimeLogging(logger);
+  installRuntimeLogging(logger, config.TEMPORAL_METRICS_ADDRESS);
   const target = temporalTarget(config);
   // The worker's own client: operations activities read histories, reconcile and run batches with it.
   const clientConnection = await Connection.connect(connectionOptions(target));

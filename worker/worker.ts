@@ -74,11 +74,16 @@ export async function createWorker({ connection, namespace, taskQueue, activitie
 /**
  * Routes the SDK's own log lines into our logger. Its INFO lines (bundler statistics, state changes) are
  * noise to the people running the service, so it logs from WARN unless our level is debug or finer.
- * Call once per process, before the first worker is created.
+ * Call once per process, before the first worker is created; with `metricsAddress`, the SDK's own metrics
+ * are served there (Prometheus text at /metrics).
  */
-export function installRuntimeLogging(logger: Logger): void {
+export function installRuntimeLogging(logger: Logger, metricsAddress?: string): void {
   const verbose = logger.isLevelEnabled('debug');
   Runtime.install({
+    // The SDK's worker metrics (TEMPORAL_METRICS_ADDRESS), named and scaled as Prometheus expects.
+    ...(metricsAddress !== undefined && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } },
+    }),
     logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN', ({ level, message, meta }) => {
       const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
       logger[method]({ sdk: true, ...meta }, message);
