@@ -67,6 +67,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** The Temporal SDK's metrics page of a worker in this process, appended to /metrics. */
   sdkMetricsUrl?: string;
+  /** A token that reads /metrics only (METRICS_TOKEN_FILE's content). */
+  metricsScrapeToken?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
     stuck,
     publicUrl,
     sdkMetricsUrl,
+    metricsScrapeToken,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -108,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
 
-  app.use('/metrics', metricsRouter({ metrics, principals, ...(sdkMetricsUrl !== undefined && { sdkMetricsUrl }) }));
+  app.use('/metrics', metricsRouter({ metrics, principals, ...(sdkMetricsUrl !== undefined && { sdkMetricsUrl }), ...(metricsScrapeToken !== undefined && { scrapeToken: metricsScrapeToken }) }));
 
   app.get('/health', async (_req, res) => {
     try {

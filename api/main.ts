@@ -1,6 +1,6 @@
 // The API process: `npm run api`. Closes the HTTP server and the Temporal connection on SIGINT/SIGTERM.
 import { Connection } from '@temporalio/client';
-import { loadConfig } from '../config/env';
+import { loadConfig, readMetricsToken } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb } from '../db/connect';
 import { loadLiaisons, postsOf } from '../config/liaisons';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     devUtilityInbox: config.devUtilityInbox,
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     stuck: config.stuck,
+    ...(config.metricsTokenFile !== undefined && { metricsScrapeToken: readMetricsToken(config.metricsTokenFile) }),
     publicUrl: config.publicUrl,
     ...securityOptions(config, logger),
   });

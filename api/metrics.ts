@@ -1,7 +1,8 @@
 // Prometheus metrics: one registry per app, with Node's default metrics and the service's own counters,
-// served as text at GET /metrics — without a token to a scraper on this machine (loopback), with an admin
-// token from anywhere else.
-import { Router, type RequestHandler } from 'express';
+// served as text at GET /metrics — without a token to a scraper on this machine (loopback), with the
+// scrape token (METRICS_TOKEN_FILE) or an admin token from anywhere else.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Principals } from '../config/principals';
 import { authenticate, authorizeRole } from './auth';
@@ -91,14 +92,31 @@ async function sdkMetrics(url: string): Promise<string> {
   }
 }
 
-export function metricsRouter({ metrics, principals, sdkMetricsUrl }: { metrics: Metrics; principals: Principals; sdkMetricsUrl?: string }): Router {
+/** Whether the request carries the scraper's token (METRICS_TOKEN_FILE), compared in constant time. */
+function scraper(req: Request, tokenSha256: Buffer | undefined): boolean {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (tokenSha256 === undefined || token === undefined) return false;
+  return timingSafeEqual(createHash('sha256').update(token).digest(), tokenSha256);
+}
+
+export interface MetricsRouterOptions {
+  metrics: Metrics;
+  principals: Principals;
+  sdkMetricsUrl?: string;
+  /** A token that reads /metrics and nothing else (METRICS_TOKEN_FILE): a Prometheus on another machine
+   *  or container needs no admin token. */
+  scrapeToken?: string;
+}
+
+export function metricsRouter({ metrics, principals, sdkMetricsUrl, scrapeToken }: MetricsRouterOptions): Router {
   const router = Router();
   const signedIn = authenticate(principals);
+  const scrapeTokenSha256 = scrapeToken === undefined ? undefined : createHash('sha256').update(scrapeToken).digest();
   router.get(
     '/',
-    (req, res, next) => (isLoopback(req.socket.remoteAddress) ? next() : signedIn(req, res, next)),
+    (req, res, next) => (isLoopback(req.socket.remoteAddress) || scraper(req, scrapeTokenSha256) ? next() : signedIn(req, res, next)),
     async (req, res) => {
-      if (!isLoopback(req.socket.remoteAddress)) authorizeRole(req, ['admin'], 'read the metrics from another machine');
+      if (!isLoopback(req.socket.remoteAddress) && !scraper(req, scrapeTokenSha256)) authorizeRole(req, ['admin'], 'read the metrics from another machine');
       const own = await metrics.registry.metrics();
       res.set('content-type', metrics.registry.contentType).send(sdkMetricsUrl === undefined ? own : `${own}\n${await sdkMetrics(sdkMetricsUrl)}`);
     },

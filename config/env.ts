@@ -1,6 +1,6 @@
 // All configuration, read from the environment once at start-up and validated; a bad value stops the
 // process with a message naming the variable.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -116,11 +116,21 @@ const schema = z.object({
   // The Temporal SDK's own worker metrics (polls, task slots, latencies), served in Prometheus format at
   // http://<address>/metrics by the worker's runtime; unset, not served.
   TEMPORAL_METRICS_ADDRESS: optional.pipe(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional()),
+  // A file holding the token Prometheus reads /metrics with from another machine (that token reads
+  // nothing else); unset, only this machine or an admin token reads them.
+  METRICS_TOKEN_FILE: optional,
   // Where people open the console: links in notices point at its project pages.
   PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the http(s) address people open the console at' }).optional()),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** The token a Prometheus reads /metrics with (METRICS_TOKEN_FILE's content). */
+export function readMetricsToken(file: string): string {
+  const token = readFileSync(file, 'utf8').trim();
+  if (token.length < 16) throw new Error(`invalid configuration: METRICS_TOKEN_FILE ${file} must hold a token of at least 16 characters`);
+  return token;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = schema.safeParse(env);
@@ -152,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir,
     /** The embedded database's files (used when DATABASE_URL is unset). */
     embeddedDataDir: join(dataDir, 'pgdata'),
+    /** Where the scrape token is (METRICS_TOKEN_FILE), read by readMetricsToken at start. */
+    metricsTokenFile: c.METRICS_TOKEN_FILE === undefined ? undefined : resolve(ROOT, c.METRICS_TOKEN_FILE),
     /** The console's address for links in notices: PUBLIC_URL, or this machine's API. */
     publicUrl: (c.PUBLIC_URL ?? `http://${c.API_HOST === '0.0.0.0' || c.API_HOST === '::' ? 'localhost' : c.API_HOST}:${c.PORT}`).replace(/\/+$/, ''),
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),

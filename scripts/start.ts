@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { securityOptions } from '../api/security';
-import { loadConfig } from '../config/env';
+import { loadConfig, readMetricsToken } from '../config/env';
 import { warnOfMissingYears } from '../db/calendar';
 import { openConfiguredDb, type Db } from '../db/connect';
 import { openEmbeddedDb } from '../db/embedded';
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     devUtilityInbox: config.devUtilityInbox,
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     stuck: config.stuck,
+    ...(config.metricsTokenFile !== undefined && { metricsScrapeToken: readMetricsToken(config.metricsTokenFile) }),
     publicUrl: config.publicUrl,
     // One process: the API's /metrics page carries the worker's SDK metrics too.
     ...(config.TEMPORAL_METRICS_ADDRESS !== undefined && { sdkMetricsUrl: `http://${config.TEMPORAL_METRICS_ADDRESS.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics` }),

@@ -10,6 +10,8 @@ import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { UTILITIES } from '../domain/codes';
 import { loadPrincipals } from '../config/principals';
 import { initPrincipals } from '../scripts/principals-init';
+import { registerBusinessMetrics } from '../api/business-metrics';
+import { createMetrics } from '../api/metrics';
 
 // Compose applies YAML merge keys (<<:), as the file uses for the shared service settings.
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -18,7 +20,7 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'mailpit', 'postgresql', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'mailpit', 'postgresql', 'prometheus', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
   // E-mails go to the local mail catcher, whose UI only this machine reaches.
   expect(compose.services.worker.environment.SMTP_URL).toBe('smtp://mailpit:1025');
   expect(compose.services.mailpit.ports).toEqual(['127.0.0.1:8025:8025']);
@@ -67,6 +69,56 @@ test('compose runs Temporal on PostgreSQL, its UI, and our worker and API agains
   expect(compose.services.api.environment.DEV_UTILITY_INBOX).toBeUndefined();
   expect(compose.services.api.environment.API_HOST).toBe('0.0.0.0');
 });
+
+test('Prometheus scrapes the API with the scrape token seal-keys makes, and the worker\'s SDK metrics; Grafana shows a dashboard of metrics the service has', () => {
+  const prometheus = compose.services.prometheus;
+  const config = parse(readFileSync(join(ROOT, prometheus.volumes[0].split(':')[0]), 'utf8'));
+  expect(prometheus.volumes[0].split(':')[1]).toBe('/etc/prometheus/prometheus.yml');
+  expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
+  type Job = { job_name: string; static_configs: { targets: string[] }[]; authorization?: { credentials_file: string } };
+  const jobs: Record<string, Job> = Object.fromEntries((config.scrape_configs as Job[]).map((j) => [j.job_name, j]));
+  const { api, worker } = compose.services;
+  expect(jobs['one-window-api']?.static_configs[0]?.targets).toEqual([`api:${api.environment.PORT}`]);
+  expect(jobs['one-window-worker']?.static_configs[0]?.targets).toEqual([`worker:${(worker.environment.TEMPORAL_METRICS_ADDRESS as string).split(':')[1]}`]);
+  expect(() => loadConfig(Object.fromEntries(Object.entries({ ...worker.environment, LIAISONS_FILE: undefined, UTILITY_ENDPOINTS_FILE: undefined, NODE_ENV: 'test' }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])))).not.toThrow();
+  // The token file the API reads is the one Prometheus sends, from the keys volume seal-keys fills.
+  const keys = compose.services['seal-keys'].volumes[0].split(':')[1] as string;
+  expect(api.environment.METRICS_TOKEN_FILE).toBe(`${keys}/metrics-token`);
+  expect(jobs['one-window-api']?.authorization?.credentials_file).toBe(`${keys}/metrics-token`);
+  expect(prometheus.volumes).toContain(`seal-keys:${keys}:ro`);
+  const folder = mkdtempSync(join(tmpdir(), 'keys-'));
+  initPrincipals(folder);
+  expect(readFileSync(join(folder, 'metrics-token'), 'utf8').trim()).toMatch(/^[\w-]{32}$/);
+
+  // Grafana: the data source is that Prometheus, the dashboard is provisioned from the mounted folder.
+  const grafana = compose.services.grafana;
+  expect(grafana.ports).toEqual(['127.0.0.1:3001:3000']);
+  const mounted = Object.fromEntries((grafana.volumes as string[]).map((v) => v.split(':')).map(([from, to]) => [to, from]));
+  const provisioning = join(ROOT, mounted['/etc/grafana/provisioning'] as string);
+  const source = parse(readFileSync(join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')).datasources[0];
+  expect(source).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090', uid: 'prometheus' });
+  const provider = parse(readFileSync(join(provisioning, 'dashboards', 'one-window.yml'), 'utf8')).providers[0];
+  expect(mounted[provider.options.path]).toBe('./deploy/grafana/dashboards');
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'dashboards', 'one-window.json'), 'utf8'));
+  expect(grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${provider.options.path}/one-window.json`);
+  // Every panel reads that data source, says what it means, and asks for metrics the API really serves.
+  const served = new Set(dashboardMetricsServed());
+  for (const panel of dashboard.panels as { title: string; description: string; targets: { expr: string; datasource: { uid: string } }[] }[]) {
+    expect(panel.description.length).toBeGreaterThan(20);
+    for (const target of panel.targets) {
+      expect(target.datasource.uid).toBe(source.uid);
+      for (const name of target.expr.match(/one_window_\w+/g) ?? []) expect([panel.title, served.has(name.replace(/_(bucket|count|sum)$/, ''))]).toEqual([panel.title, true]);
+    }
+  }
+  // (The worker's temporal_* names are checked against a real worker's exporter in restart.test.ts.)
+});
+
+/** The metric names of the API's registry, business gauges included. */
+function dashboardMetricsServed(): string[] {
+  const metrics = createMetrics();
+  registerBusinessMetrics(metrics.registry, { db: undefined as never, client: undefined as never });
+  return metrics.registry.getMetricsAsArray().map((m) => m.name);
+}
 
 test('the Dockerfile copies every source folder the build compiles', () => {
   const built = (baseConfig.include as string[]).filter((dir) => !(buildConfig.exclude as string[]).includes(dir));

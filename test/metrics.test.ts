@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import pino from 'pino';
 import { smtpMailer } from '../activities/channels';
 import { createApp } from '../api/app';
@@ -88,6 +89,35 @@ test("in one process (npm start) /metrics carries the worker's Temporal SDK metr
     expect(without).toContain('# TYPE one_window_open_projects gauge');
   } finally {
     exporter.close();
+    await app.close();
+  }
+});
+
+test('from another machine /metrics takes the scrape token (METRICS_TOKEN_FILE), which opens nothing else, or an admin token', async () => {
+  // Reached over this machine's own network address, the request does not come from loopback.
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  expect(external).toBeDefined();
+  const scrapeToken = 'scrape-token-0123456789abcdef';
+  const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
+  const app = await listen(
+    createApp({ client: service.client, taskQueue: service.taskQueue, principals, policy: DEFAULT_POLICY, db: service.db, logger: pino({ level: 'silent' }), metricsScrapeToken: scrapeToken }),
+    0,
+    external as string,
+  );
+  const at = (path: string, token?: string) => fetch(`http://${external}:${app.port}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  try {
+    expect((await at('/metrics')).status).toBe(401);
+    expect((await at('/metrics', 'dev-window')).status).toBe(403);
+    expect((await at('/metrics', 'wrong-token-0123456789abcdef')).status).toBe(401);
+    const scraped = await at('/metrics', scrapeToken);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('# TYPE one_window_open_projects gauge');
+    expect((await at('/metrics', 'dev-admin')).status).toBe(200);
+    // The scrape token is no principal: the API refuses it.
+    expect((await at('/api/projects', scrapeToken)).status).toBe(401);
+  } finally {
     await app.close();
   }
 });

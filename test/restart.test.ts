@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -125,6 +125,12 @@ test('a worker killed mid-project is replaced and no sign-off is lost, even one 
     expect(final.stages[0]?.attempts[0]?.corrections[0]?.supplementedBy).toEqual(window);
     expect(final.trail.filter((t) => t.action === 'sign-off')).toHaveLength(1 + 3 + 4 + 6 + 1);
     expect(final.pushes).toMatchObject([{ company: 'power', status: 'delivered' }]);
+    // Every SDK metric the Grafana dashboard reads is one this worker really exports.
+    const exported = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+    const dashboard = readFileSync(join(ROOT, 'deploy', 'grafana', 'dashboards', 'one-window.json'), 'utf8');
+    const wanted = [...new Set(dashboard.match(/temporal_\w+/g) ?? [])];
+    expect(wanted.length).toBeGreaterThanOrEqual(4);
+    for (const name of wanted) expect([name, new RegExp(`^${name}[{ ]`, 'm').test(exported)]).toEqual([name, true]);
   } finally {
     await companies.stop();
     second.kill('SIGTERM');
