@@ -15,6 +15,8 @@ import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
+import { builtConsole } from '../api/console';
+import { devSignInFor } from '../api/dev-sign-in';
 import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
     acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS,
     stuck: config.stuck,
     publicUrl: config.publicUrl,
+    consoleDir: builtConsole(logger),
+    devIdentities: devSignInFor(config),
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
     [
       '',
       'one-window is running',
+      `  console      ${base}/`,
       `  API          ${base}/api`,
       `  API docs     ${base}/api/docs`,
       `  health       ${base}/health`,
