@@ -48,7 +48,9 @@ export function App() {
     dayjs.locale(english ? 'en' : 'zh-cn');
   }, [english]);
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { fontFamily: FONT, colorPrimary: '#1f5fbf' } }}>
+    // Buttons keep their words as written: antd would put a space between two Chinese characters (登 记),
+    // which screen readers then read as two words.
+    <ConfigProvider locale={english ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { fontFamily: FONT, colorPrimary: '#1f5fbf' } }}>
       <AntApp>
         <SessionProvider>
           <BrowserRouter>

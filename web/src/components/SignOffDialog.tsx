@@ -106,6 +106,7 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
           <Form.Item
             label={t('signOff.comment')}
             name="comment"
+            dependencies={['decision']}
             rules={[{ required: decision === 'reject', whitespace: true, message: t('signOff.commentRequired') }]}
           >
             <Input.TextArea rows={3} maxLength={1000} />

@@ -13,6 +13,7 @@ import { StageDetail } from '../components/StageDetail';
 import { dateTime } from '../format';
 import { useSession } from '../session';
 import { stepStatus } from '../stage-steps';
+import { trailDetail } from '../trail';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -165,7 +166,7 @@ export function ProjectPage() {
                         <div>
                           {e.by.name ?? e.by.id} · {t(`role.${e.by.role}`)} · {dateTime(e.at)}
                         </div>
-                        {e.detail && <Typography.Text type="secondary">{e.detail}</Typography.Text>}
+                        {e.detail && <Typography.Text type="secondary">{trailDetail(e, t)}</Typography.Text>}
                       </div>
                     ),
                   }))}

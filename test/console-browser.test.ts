@@ -1,0 +1,167 @@
+// The web console in a real headless Chromium against the real stack (API serving the built console,
+// worker, Temporal dev server, the suite's record database): what a person sees and does. Screenshots of
+// each page go to test-results/screenshots. Needs the console built (npm test builds it first).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CONSOLE_DIR } from '../api/console';
+import { devIdentities } from '../api/dev-sign-in';
+import { DEV_PRINCIPALS_FILE } from '../config/principals';
+import { launchBrowser, screenshot } from './support/browser';
+import { apiCaller } from './support/http';
+import { startService } from './support/service';
+
+jest.setTimeout(180_000);
+
+let service: Awaited<ReturnType<typeof startService>>;
+let browser: Browser;
+let base: string;
+beforeAll(async () => {
+  if (!existsSync(join(CONSOLE_DIR, 'index.html'))) throw new Error(`the console is not built: run npm run build -w web (no ${CONSOLE_DIR}/index.html)`);
+  [service, browser] = await Promise.all([startService('console', { consoleDir: CONSOLE_DIR, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) }), launchBrowser()]);
+  base = `http://127.0.0.1:${service.port}`;
+});
+const call = apiCaller(() => service.port);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+/** Signs in through the development identity picker, as the person named. */
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.getByRole('combobox', { name: '身份' }).fill(name);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('me-name').filter({ hasText: name }).waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /退出|Sign out/ }).click();
+  await page.getByRole('heading', { name: /登录|Sign in/ }).waitFor();
+}
+
+/** Clicks Refresh until the row naming `text` shows (the lists read the record, which follows the workflow). */
+async function rowOnceListed(page: Page, text: string) {
+  const row = page.getByRole('row', { name: new RegExp(text) });
+  for (let i = 0; i < 40 && !(await row.isVisible()); i++) {
+    await page.waitForTimeout(250);
+    await page.getByRole('button', { name: /刷新|Refresh/ }).click();
+  }
+  await row.waitFor();
+  return row;
+}
+
+test('the window registers a project and opens design; a reviewer approves from the worklist; the project shows the sign-off; English everywhere after the switch', async () => {
+  const page = await newPage();
+  const name = `金山卫镇 控制台测试厂房 ${Date.now().toString(36)}`;
+
+  // Unsigned, every address leads to sign-in, which offers the development identities.
+  await page.goto(`${base}/projects/00000000-0000-4000-8000-000000000000`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await screenshot(page, '01-sign-in');
+  await signIn(page, '综合窗口 张敏');
+  // The window's menu and identity.
+  await page.getByText('综合窗口', { exact: true }).first().waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '受理登记']);
+
+  await page.getByRole('menuitem', { name: '受理登记' }).click();
+  await page.getByLabel('项目名称').fill(name);
+  await page.getByLabel('建设单位').fill('上海金山卫某某制造有限公司');
+  // The credit code's check character is verified as it is typed.
+  await page.getByLabel('统一社会信用代码').fill('91310000MA1FL4B24H');
+  await page.getByText('校验码应为“G”，实为“H”').waitFor();
+  await page.getByLabel('统一社会信用代码').fill('91310000MA1FL4B24G');
+  await page.getByText('校验通过').waitFor();
+  await page.getByRole('combobox', { name: '项目类别' }).click();
+  await page.getByTitle('工业项目').click();
+  await page.getByText('工业项目免配建民防工程').waitFor();
+  await page.getByRole('combobox', { name: '属地' }).fill('金山卫');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('燃气公司').check();
+  await screenshot(page, '02-register');
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  await page.getByText(`已登记：${name}`).waitFor();
+  await page.getByRole('button', { name: '申报设计方案阶段' }).click();
+  await page.getByText('设计方案阶段已申报').waitFor();
+  await page.getByRole('button', { name: '查看项目' }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
+
+  // The project page: design under review with its clock; planning and construction still to sign.
+  await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  expect(await page.getByRole('row', { name: /区规划资源局/ }).textContent()).toContain('待签署');
+  await page.getByText(/\/ 15 个工作日/).waitFor();
+  await screenshot(page, '03-project-window');
+  await signOut(page);
+
+  // The planning reviewer finds it in the worklist and approves.
+  await signIn(page, '区规划资源局 审批员');
+  expect(page.url()).toBe(`${base}/worklist`);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目']);
+  await page.getByText('区规划资源局', { exact: true }).first().waitFor();
+  const row = await rowOnceListed(page, name);
+  await screenshot(page, '04-worklist');
+  await row.getByRole('button', { name: '签署' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  // A correction lists its items; a rejection needs its reason — the dialog says so before sending.
+  await dialog.getByText('补正', { exact: true }).click();
+  await dialog.getByLabel('材料 1').waitFor();
+  await dialog.getByText('不同意', { exact: true }).click();
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.getByText('不同意时须写明理由').waitFor();
+  await dialog.getByText('同意', { exact: true }).click();
+  await dialog.getByText('不同意时须写明理由').waitFor({ state: 'hidden' });
+  await screenshot(page, '05-sign-off-dialog');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await page.getByText('已签署').waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  const id = projectUrl.split('/').pop() as string;
+
+  // A refusal shows the server's reason in the person's language, and the dialog stays as it was: the
+  // water reviewer's dialog is open while a colleague signs for the same department elsewhere.
+  await signOut(page);
+  await signIn(page, '区水务局 审批员');
+  await (await rowOnceListed(page, name)).getByRole('button', { name: '签署' }).click();
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  expect((await call('POST', `/api/projects/${id}/stages/design/sign-offs`, 'dev-water', { decision: 'approve', comment: '同意（另一窗口）' })).status).toBe(200);
+  await dialog.getByRole('button', { name: '提交' }).click();
+  const refusal = dialog.getByRole('alert');
+  await refusal.getByText('审批流程拒绝了此操作').waitFor();
+  expect(await refusal.textContent()).toMatch(/原因：.*water/);
+  await screenshot(page, '05b-sign-off-refused');
+  await dialog.getByRole('button', { name: '取消' }).click();
+
+  // The project page shows the approval with who signed; construction is still pending.
+  await page.goto(projectUrl);
+  const planning = page.getByRole('row', { name: /区规划资源局/ });
+  await planning.getByText('同意').waitFor();
+  expect(await planning.textContent()).toContain('区规划资源局 审批员');
+  expect(await page.getByRole('row', { name: /区水务局/ }).textContent()).toContain('同意（另一窗口）');
+  expect(await page.getByRole('row', { name: /区建管委/ }).textContent()).toContain('待签署');
+  await page.getByRole('tab', { name: '办理记录' }).click();
+  await screenshot(page, '06-project-signed');
+
+  // English: every string of the console's own changes; only the project's and people's names stay.
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: /Design scheme · Under review/ }).waitFor();
+  await page.getByRole('row', { name: /Planning and Natural Resources Bureau/ }).getByText('Approve').waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Projects']);
+  // The switch back names its language in that language (中文), as language switches do.
+  const data = [name, '上海金山卫某某制造有限公司', '区规划资源局 审批员', '区水务局 审批员', '同意（另一窗口）', '综合窗口 张敏', '免配建民防工程', '中文'];
+  const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
+  expect(visible.match(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)).toBeNull();
+  await screenshot(page, '07-project-english');
+  // Remembered: a reload stays in English.
+  await page.reload();
+  await page.getByRole('heading', { name: /Design scheme/ }).waitFor();
+  await page.close();
+});

@@ -1,0 +1,22 @@
+// A real headless Chromium for the console's browser tests: the one CHROMIUM_PATH names, or the build
+// shipped inside the @sparticuz/chromium npm package (Playwright's own browser download is not needed).
+// Only the flags a container needs: web security and CSP stay as a person's browser has them.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sparticuz from '@sparticuz/chromium';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from '../../config/env';
+
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH || (await sparticuz.executablePath());
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (CHROMIUM_PATH)`);
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--no-zygote', '--single-process'] });
+}
+
+/** Saves what the page shows now as test-results/screenshots/<name>.png (full page). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
