@@ -1,7 +1,7 @@
 // The trail's details in the reader's language where the API writes a code (a decision, an attempt
 // number, a cadence); free text (reasons, comments) stays as it was written.
 import type { TFunction } from 'i18next';
-import type { Schemas } from './api/client';
+import type { Schemas } from './api/types';
 
 type TrailEntry = Schemas['TrailEntry'];
 const DECISION = /^(approve|reject|correction)\b(.*)$/s;

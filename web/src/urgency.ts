@@ -1,6 +1,6 @@
 // The order of a worklist: red before yellow before green (no clock last), then the stage accepted
 // earliest, then the most working days used.
-import type { ProjectSummary } from './api/client';
+import type { ProjectSummary } from './api/types';
 
 const RANK = { red: 0, yellow: 1, green: 2 } as const;
 

@@ -1,18 +1,10 @@
 // The API client, typed by the OpenAPI document (schema.d.ts is generated from api/openapi.ts before every
 // build): a path, parameter or field the API does not have fails the console's type check.
 import createClient from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { paths } from './schema';
+import type { Held, Project } from './types';
 
-export type Schemas = components['schemas'];
-export type Project = Schemas['Project'];
-export type ProjectSummary = Schemas['ProjectSummary'];
-export type StageView = Schemas['StageView'];
-export type StageClock = Schemas['StageClock'];
-export type Me = Schemas['Me'];
-export type DevIdentity = Schemas['DevIdentity'];
-export type Registration = Schemas['Registration'];
-export type Stage = StageView['stage'];
-export type Party = StageView['lead'];
+export * from './types';
 
 /** An answer other than 2xx, with the server's reason (and, for 400, each failing field). */
 export class ApiError extends Error {
@@ -61,8 +53,6 @@ export async function unwrap<T>(request: Promise<{ data?: T; error?: unknown; re
   if (!result.response.ok || result.data === undefined) throw errorOf(result.response.status, result.error);
   return result.data;
 }
-
-type Held = Schemas['Held'];
 
 /** A project action's answer: the project after it. A held action (202: the project's workflow is not
  *  making progress; the action is applied when it runs again) is reported as an ApiError with status 202,
