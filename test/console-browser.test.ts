@@ -100,6 +100,11 @@ test('the window registers a project and opens design; a reviewer approves from 
   expect(await page.getByRole('row', { name: /区规划资源局/ }).textContent()).toContain('待签署');
   await page.getByText(/\/ 15 个工作日/).waitFor();
   await screenshot(page, '03-project-window');
+  // The intake list has it, with its stage, status and clock.
+  await page.getByRole('menuitem', { name: '受理列表' }).click();
+  const listed = await rowOnceListed(page, name);
+  expect(await listed.textContent()).toMatch(/金山卫镇.*工业项目.*设计方案.*审批中.*正常.*已用 0 \/ 时限 15 个工作日/);
+  await screenshot(page, '03b-intake-list');
   await signOut(page);
 
   // The planning reviewer finds it in the worklist and approves.
