@@ -27,9 +27,17 @@ afterAll(async () => {
   await service?.stop();
 });
 
+/** What the browser reported as going wrong: script errors, refused content (CSP), failed loads. */
+const browserErrors: string[] = [];
+
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
+  });
+  return page;
 }
 
 /** Signs in through the development identity picker, as the person named. */
@@ -169,4 +177,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   await page.reload();
   await page.getByRole('heading', { name: /Design scheme/ }).waitFor();
   await page.close();
+  // Nothing broke on the way: the one refusal the test provoked (409) is the only failed request.
+  expect(browserErrors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
+  expect(browserErrors.length).toBe(1);
 });

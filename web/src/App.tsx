@@ -42,11 +42,12 @@ function Pages() {
 }
 
 export function App() {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
   useEffect(() => {
     dayjs.locale(english ? 'en' : 'zh-cn');
-  }, [english]);
+    document.title = t('app.title');
+  }, [english, t]);
   return (
     // Buttons keep their words as written: antd would put a space between two Chinese characters (登 记),
     // which screen readers then read as two words.

@@ -1,7 +1,7 @@
 // Who is signed in: the bearer token (kept in localStorage, so a reload stays signed in) and the principal
 // the API says it belongs to (GET /api/me).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, unwrap, setToken, type Me } from './api/client';
+import { api, onUnauthorized, unwrap, setToken, type Me } from './api/client';
 
 const STORAGE_KEY = 'one-window.token';
 
@@ -37,6 +37,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setToken(null);
     setMe(null);
   }, []);
+
+  useEffect(() => onUnauthorized(signOut), [signOut]);
 
   useEffect(() => {
     const stored = localStorage.getItem(STORAGE_KEY);

@@ -20,6 +20,12 @@ export class ApiError extends Error {
 }
 
 let token: string | null = null;
+let unauthorized: () => void = () => undefined;
+
+/** What to do when the API no longer accepts the token (it expired, or was retired): sign out. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
 
 /** The bearer token every later request carries (null: none). */
 export function setToken(next: string | null): void {
@@ -31,6 +37,12 @@ api.use({
   onRequest({ request }) {
     if (token) request.headers.set('authorization', `Bearer ${token}`);
     return request;
+  },
+  onResponse({ request, response }) {
+    // A token that worked until now and is refused: the session is over. (A wrong token at sign-in is
+    // the sign-in page's to explain.)
+    if (response.status === 401 && token && request.headers.get('authorization') === `Bearer ${token}` && !request.url.endsWith('/api/me')) unauthorized();
+    return response;
   },
 });
 

@@ -12,7 +12,7 @@ export function Shell() {
   const { me, checking, signOut } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  if (checking) return <Spin fullscreen tip={t('common.loading')} />;
+  if (checking) return <Spin fullscreen description={t('common.loading')} />;
   if (!me) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const menu = menuOf(me.role);
   const selected = menu.find((m) => location.pathname === m.path || location.pathname.startsWith(`${m.path}/`))?.path;

@@ -64,7 +64,7 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
       destroyOnHidden
       width={600}
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         {error !== null && <ApiErrorAlert error={error} />}
         <Form<Values> form={form} layout="vertical" initialValues={{ decision: 'approve', items: [''] }} onFinish={submit}>
           <Form.Item label={t('signOff.decision')} name="decision">

@@ -79,7 +79,7 @@ function Corrections({ corrections }: { corrections: Correction[] }) {
       dataSource={corrections}
       renderItem={(c) => (
         <List.Item>
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Space wrap>
               <Typography.Text strong>{t(`party.${c.party}`)}</Typography.Text>
               <Tag color={c.supplementedAt ? 'success' : 'warning'}>{c.supplementedAt ? t('project.correctionDone') : t('project.correctionOpen')}</Tag>
@@ -112,7 +112,7 @@ export function StageDetail({ stage, actions }: { stage: StageView; actions?: Re
   const earlier = stage.attempts.slice(0, -1).reverse();
   const clock = stage.clock;
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%', marginTop: 24 }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%', marginTop: 24 }}>
       <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t(`stage.${stage.stage}`)} · {t(`stageStatus.${stage.status}`)}
@@ -143,7 +143,7 @@ export function StageDetail({ stage, actions }: { stage: StageView; actions?: Re
             key: a.number,
             label: `${t('project.attempt', { n: a.number })} · ${t(`stageStatus.${a.outcome === 'open' ? 'under-review' : a.outcome}`)} · ${dateTime(a.submittedAt)}`,
             children: (
-              <Space direction="vertical" style={{ width: '100%' }}>
+              <Space orientation="vertical" style={{ width: '100%' }}>
                 <PartyTable stage={stage} attempt={a} />
                 <Corrections corrections={a.corrections} />
               </Space>

@@ -65,7 +65,7 @@ export function IntakeList() {
       title={<Typography.Title level={3} style={{ margin: 0 }}>{intake ? t('list.title') : t('list.allProjects')}</Typography.Title>}
       extra={<Button onClick={() => void load()}>{t('common.refresh')}</Button>}
     >
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Space wrap>
           {select('stage', t('list.filterStage'), STAGES, (v) => t(`stage.${v}`))}
           {select('status', t('list.filterStatus'), LIST_STATUSES, (v) => t(`stageStatus.${v}`))}

@@ -44,7 +44,7 @@ export function ProjectPage() {
     if (loadError instanceof ApiError && loadError.status === 404) return <Result status="404" title={t('error.404')} subTitle={loadError.message} />;
     return <ApiErrorAlert error={loadError} />;
   }
-  if (!project) return <Spin tip={t('common.loading')}><div style={{ minHeight: 200 }} /></Spin>;
+  if (!project) return <Spin description={t('common.loading')}><div style={{ minHeight: 200 }} /></Spin>;
 
   const stageCode = selected ?? project.currentStage ?? [...project.stages].reverse().find((s) => s.attempts.length > 0)?.stage ?? 'design';
   const stage = project.stages.find((s) => s.stage === stageCode) ?? project.stages[0];
@@ -95,9 +95,9 @@ export function ProjectPage() {
   );
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card>
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           <Space wrap align="center">
             <Typography.Title level={2} style={{ margin: 0 }}>
               {info.name}
@@ -132,7 +132,7 @@ export function ProjectPage() {
           items={project.stages.map((s) => ({
             title: t(`stage.${s.stage}`),
             status: stepStatus(s, project.currentStage),
-            description: (
+            content: (
               <Space size={4} wrap>
                 <span>{t(`stageStatus.${s.status}`)}</span>
                 {s.clock && <Light clock={s.clock} />}

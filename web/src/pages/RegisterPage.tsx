@@ -72,7 +72,7 @@ export function RegisterPage() {
           title={t('register.done', { name: registered.name })}
           subTitle={`${t('project.id')}: ${registered.id}`}
           extra={
-            <Space direction="vertical" align="center">
+            <Space orientation="vertical" align="center">
               {error !== null && <ApiErrorAlert error={error} />}
               {designOpened && <Alert type="success" showIcon title={t('register.designOpened')} />}
               <Space wrap>
@@ -160,7 +160,7 @@ export function RegisterPage() {
           </Form>
         </Col>
         <Col xs={24} lg={10}>
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <Alert type="info" showIcon title={t('register.rules')} description={rule} />
             <Descriptions title={t('register.plan')} column={1} bordered size="small">
               {STAGES.map((stage) => (

@@ -44,7 +44,7 @@ export function SignInPage() {
   return (
     <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f0f2f5', padding: 16 }}>
       <Card style={{ width: 440, maxWidth: '100%' }}>
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'start', gap: 16 }}>
             <div>
               <Typography.Title level={2} style={{ margin: 0 }}>

@@ -36,7 +36,7 @@ export function Worklist() {
       title={<Typography.Title level={3} style={{ margin: 0 }}>{t('worklist.title')}</Typography.Title>}
       extra={<Button onClick={() => void load()}>{t('common.refresh')}</Button>}
     >
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('worklist.hint')} />
         {error !== null && <ApiErrorAlert error={error} />}
         <Table<ProjectSummary>
