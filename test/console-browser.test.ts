@@ -27,8 +27,11 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/** What the browser reported as going wrong: script errors, refused content (CSP), failed loads. */
-const browserErrors: string[] = [];
+/** What the browser reported as going wrong in the test so far: script errors, refused content (CSP), failed loads. */
+let browserErrors: string[] = [];
+beforeEach(() => {
+  browserErrors = [];
+});
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
@@ -180,4 +183,46 @@ test('the window registers a project and opens design; a reviewer approves from 
   // Nothing broke on the way: the one refusal the test provoked (409) is the only failed request.
   expect(browserErrors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
   expect(browserErrors.length).toBe(1);
+});
+
+test('a reviewer asks for a correction listing two items on the project page; the window records the supplement and review resumes', async () => {
+  const name = `漕泾镇 补正测试项目 ${Date.now().toString(36)}`;
+  const { body } = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海漕泾某某有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'caojing',
+    utilities: ['power'],
+  });
+  await call('POST', `/api/projects/${body.id}/stages/design/application`, 'dev-window', {});
+  const page = await newPage();
+  await signIn(page, '区建管委 审批员');
+  await page.goto(`${base}/projects/${body.id}`);
+  await page.getByRole('button', { name: '签署本单位意见' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('补正', { exact: true }).click();
+  await dialog.getByLabel('材料 1').fill('总平面图');
+  await dialog.getByRole('button', { name: '添加一项' }).click();
+  await dialog.getByLabel('材料 2').fill('日照分析报告');
+  await dialog.getByLabel('意见说明').fill('请一次补齐');
+  await screenshot(page, '08-correction-dialog');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The stage is paused; the correction lists both items, and construction's row says it waits for them.
+  await page.getByRole('heading', { name: /设计方案 · 补正中/ }).waitFor();
+  const items = page.getByRole('listitem').filter({ hasText: /^(总平面图|日照分析报告)$/ });
+  expect(await items.allTextContents()).toEqual(['总平面图', '日照分析报告']);
+  expect(await page.getByRole('row', { name: /区建管委/ }).textContent()).toContain('待补正');
+  await signOut(page);
+
+  await signIn(page, '综合窗口 张敏');
+  await page.goto(`${base}/projects/${body.id}`);
+  await page.getByRole('button', { name: '补正材料已补齐' }).click();
+  await page.getByRole('dialog').getByRole('textbox').fill('申请人已补交两项材料');
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  await page.getByText(/已补正：综合窗口 张敏 · .* · 申请人已补交两项材料/).waitFor();
+  await screenshot(page, '09-supplemented');
+  await page.close();
+  expect(browserErrors).toEqual([]);
 });

@@ -12,7 +12,7 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH || (await sparticuz.executablePath());
   if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (CHROMIUM_PATH)`);
-  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--no-zygote', '--single-process'] });
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
 }
 
 /** Saves what the page shows now as test-results/screenshots/<name>.png (full page). */

@@ -95,7 +95,7 @@ function Corrections({ corrections }: { corrections: Correction[] }) {
             {c.comment && <Typography.Text type="secondary">{c.comment}</Typography.Text>}
             {c.supplementedAt && (
               <Typography.Text type="secondary">
-                {t('project.correctionDone')}: {c.supplementedBy?.name ?? c.supplementedBy?.id} · {dateTime(c.supplementedAt)}
+                {t('project.supplemented', { by: c.supplementedBy?.name ?? c.supplementedBy?.id, at: dateTime(c.supplementedAt) })}
                 {c.supplementNote ? ` · ${c.supplementNote}` : ''}
               </Typography.Text>
             )}

@@ -199,6 +199,7 @@ export const en: Messages = {
     corrections: 'Corrections',
     correctionOpen: 'Open',
     correctionDone: 'Supplemented',
+    supplemented: 'Supplemented: {{by}} · {{at}}',
     attempt: 'Application {{n}}',
     trail: 'Trail',
     reports: 'Progress reports',

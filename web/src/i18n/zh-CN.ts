@@ -197,6 +197,7 @@ export const zhCN = {
     corrections: '补正',
     correctionOpen: '待补正',
     correctionDone: '已补正',
+    supplemented: '已补正：{{by}} · {{at}}',
     attempt: '第 {{n}} 次申报',
     trail: '办理记录',
     reports: '进度报告',
