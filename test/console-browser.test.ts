@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CONSOLE_DIR } from '../api/console';
 import { devIdentities } from '../api/dev-sign-in';
 import { DEV_PRINCIPALS_FILE } from '../config/principals';
-import { launchBrowser, screenshot } from './support/browser';
+import { accessibilityViolations, launchBrowser, screenshot as saveScreenshot } from './support/browser';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
 
@@ -31,6 +31,10 @@ afterAll(async () => {
 let browserErrors: string[] = [];
 beforeEach(() => {
   browserErrors = [];
+  violations = {};
+});
+afterEach(() => {
+  expect(violations).toEqual({});
 });
 
 async function newPage(): Promise<Page> {
@@ -41,6 +45,15 @@ async function newPage(): Promise<Page> {
     if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
   });
   return page;
+}
+
+/** Every main page is screenshot and checked with axe-core as the test passes it; violations are
+ *  collected by page and asserted at the end, so one run lists them all. */
+let violations: Record<string, string[]> = {};
+async function screenshot(page: Page, name: string): Promise<void> {
+  await saveScreenshot(page, name);
+  const found = await accessibilityViolations(page);
+  if (found.length > 0) violations[name] = found;
 }
 
 /** Signs in through the development identity picker, as the person named. */
@@ -220,6 +233,7 @@ test('a reviewer asks for a correction listing two items on the project page; th
   await page.getByRole('button', { name: '补正材料已补齐' }).click();
   await page.getByRole('dialog').getByRole('textbox').fill('申请人已补交两项材料');
   await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
   await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
   await page.getByText(/已补正：综合窗口 张敏 · .* · 申请人已补交两项材料/).waitFor();
   await screenshot(page, '09-supplemented');

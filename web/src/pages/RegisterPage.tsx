@@ -2,7 +2,7 @@
 // rules and the parties each stage will need are shown before submitting. Once registered, the design
 // stage's application is one click away.
 import { CheckCircleOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, Result, Row, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, Result, Row, Select, Space, Switch, Tag, Typography, type GetProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -11,6 +11,12 @@ import { api, unwrap, type Registration } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { CATEGORIES, LOCALITIES, STAGES, UTILITIES } from '../codes';
 import { usccProblem } from '../uscc';
+
+/** The utility companies as a labelled group of checkboxes. The form marks its control aria-required,
+ *  which ARIA does not allow on a group: the label's mark and the message say it instead. */
+function UtilityChoice({ 'aria-required': _required, ...props }: GetProps<typeof Checkbox.Group> & { 'aria-required'?: unknown }) {
+  return <Checkbox.Group role="group" aria-labelledby="utilities-label" {...props} />;
+}
 
 type Values = Omit<Registration, 'applicant' | 'major'> & { applicantName: string; uscc: string; major: boolean };
 
@@ -145,8 +151,8 @@ export function RegisterPage() {
             <Form.Item label={t('register.locality')} name="locality" rules={[{ required: true, message: t('register.required') }]}>
               <Select showSearch={{ optionFilterProp: 'label' }} options={LOCALITIES.map((l) => ({ value: l, label: t(`locality.${l}`) }))} />
             </Form.Item>
-            <Form.Item label={t('register.utilities')} name="utilities" rules={[{ required: true, type: 'array', min: 1, message: t('register.utilitiesRequired') }]}>
-              <Checkbox.Group options={UTILITIES.map((u) => ({ value: u, label: t(`party.${u}`) }))} />
+            <Form.Item label={<span id="utilities-label">{t('register.utilities')}</span>} name="utilities" rules={[{ required: true, type: 'array', min: 1, message: t('register.utilitiesRequired') }]}>
+              <UtilityChoice options={UTILITIES.map((u) => ({ value: u, label: t(`party.${u}`) }))} />
             </Form.Item>
             <Form.Item label={t('register.major')} name="major" valuePropName="checked" extra={t('register.majorHelp')}>
               <Switch />
