@@ -9,6 +9,7 @@ import { devIdentities } from '../api/dev-sign-in';
 import { DEV_PRINCIPALS_FILE } from '../config/principals';
 import { accessibilityViolations, launchBrowser, screenshot as saveScreenshot } from './support/browser';
 import { apiCaller } from './support/http';
+import { startApp } from './support/app';
 import { startService } from './support/service';
 
 jest.setTimeout(180_000);
@@ -237,6 +238,41 @@ test('a reviewer asks for a correction listing two items on the project page; th
   await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
   await page.getByText(/已补正：综合窗口 张敏 · .* · 申请人已补交两项材料/).waitFor();
   await screenshot(page, '09-supplemented');
+
+  // The window withdraws the project: a reason is required, and the page then says it is withdrawn and why.
+  await page.getByRole('button', { name: '撤回项目' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByRole('dialog').getByText('必填').waitFor();
+  await page.getByRole('dialog').getByLabel('撤回原因').fill('建设单位申请撤回');
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByText('已撤回：建设单位申请撤回').waitFor();
+  expect(await page.getByRole('button', { name: '撤回项目' }).count()).toBe(0);
   await page.close();
   expect(browserErrors).toEqual([]);
+});
+
+test('without development identities the sign-in asks for a token, and a wrong one is refused with the reason', async () => {
+  const plain = await startApp('console-token', { consoleDir: CONSOLE_DIR });
+  try {
+    const page = await newPage();
+    await page.goto(`${plain.url}/`);
+    const token = page.getByLabel('访问令牌');
+    await token.fill('not-a-token');
+    await page.getByRole('button', { name: '登录' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.getByText('未登录或令牌无效').waitFor();
+    expect(await refusal.textContent()).toContain('原因：unknown token');
+    await screenshot(page, '10-sign-in-token-refused');
+    await token.fill('dev-leader');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('me-name').filter({ hasText: '领导 陈刚' }).waitFor();
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['项目']);
+    await page.close();
+    // The failed requests are the refused sign-in and the sign-in page's question for development
+    // identities, which a service without them answers 404.
+    expect(browserErrors.filter((e) => !/status of (401 \(Unauthorized\)|404 \(Not Found\))/.test(e))).toEqual([]);
+    expect(browserErrors.length).toBe(2);
+  } finally {
+    await plain.stop();
+  }
 });

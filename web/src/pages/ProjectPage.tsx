@@ -1,7 +1,7 @@
 // A project as everyone who may read it sees it: the four stages as a stepper with each stage's light
 // and clock, the parties' sign-offs, corrections with their items, earlier attempts, the trail, reports,
 // escalations and utility pushes, and the actions the signed-in role may take here.
-import { Alert, Button, Card, Descriptions, Empty, Input, Modal, Popconfirm, Result, Space, Spin, Steps, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Popconfirm, Result, Space, Spin, Steps, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -10,6 +10,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Light } from '../components/Light';
 import { SignOffDialog } from '../components/SignOffDialog';
 import { StageDetail } from '../components/StageDetail';
+import { TextDialog } from '../components/TextDialog';
 import { dateTime } from '../format';
 import { useSession } from '../session';
 import { stepStatus } from '../stage-steps';
@@ -24,8 +25,7 @@ export function ProjectPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Stage | null>(null);
   const [signing, setSigning] = useState(false);
-  const [supplementing, setSupplementing] = useState(false);
-  const [note, setNote] = useState('');
+  const [asking, setAsking] = useState<'supplement' | 'withdraw' | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -82,7 +82,7 @@ export function ProjectPage() {
         </Popconfirm>
       )}
       {windowStaff && stage.status === 'correction' && (
-        <Button type="primary" loading={busy} onClick={() => setSupplementing(true)}>
+        <Button type="primary" loading={busy} onClick={() => setAsking('supplement')}>
           {t('project.supplement')}
         </Button>
       )}
@@ -105,6 +105,11 @@ export function ProjectPage() {
             <Tag color={open ? 'processing' : 'default'}>{t(`stageStatus.${project.overallStatus}`)}</Tag>
             {info.major && <Tag color="volcano">{t('project.major')}</Tag>}
             {project.greenChannel && <Tag color="green">{t('project.greenChannel')}</Tag>}
+            {windowStaff && open && (
+              <Button danger onClick={() => setAsking('withdraw')}>
+                {t('project.withdraw')}
+              </Button>
+            )}
           </Space>
           {project.withdrawal && <Alert type="warning" showIcon title={t('project.withdrawn', { reason: project.withdrawal.reason })} />}
           <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }}>
@@ -245,24 +250,25 @@ export function ProjectPage() {
           }}
         />
       )}
-      <Modal
-        open={supplementing}
-        title={t('project.supplement')}
-        okText={t('common.submit')}
-        cancelText={t('common.cancel')}
-        confirmLoading={busy}
-        onCancel={() => setSupplementing(false)}
-        onOk={async () => {
-          const trimmed = note.trim();
-          const ok = stage && (await act(() => unwrapAction(api.POST('/api/projects/{id}/stages/{stage}/supplements', { params: { path: { id, stage: stage.stage } }, body: trimmed ? { note: trimmed } : {} }))));
-          if (ok) {
-            setSupplementing(false);
-            setNote('');
-          }
-        }}
-      >
-        <Input.TextArea aria-label={t('project.comment')} rows={3} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
-      </Modal>
+      {asking === 'supplement' && stage && (
+        <TextDialog
+          title={t('project.supplement')}
+          label={t('project.supplementNote')}
+          busy={busy}
+          onClose={() => setAsking(null)}
+          onSubmit={(note) => act(() => unwrapAction(api.POST('/api/projects/{id}/stages/{stage}/supplements', { params: { path: { id, stage: stage.stage } }, body: note ? { note } : {} })))}
+        />
+      )}
+      {asking === 'withdraw' && (
+        <TextDialog
+          title={t('project.withdraw')}
+          label={t('project.withdrawReason')}
+          required
+          busy={busy}
+          onClose={() => setAsking(null)}
+          onSubmit={(reason) => act(() => unwrapAction(api.POST('/api/projects/{id}/withdrawal', { params: { path: { id } }, body: { reason: reason ?? '' } })))}
+        />
+      )}
     </Space>
   );
 }
