@@ -4,13 +4,21 @@
 // without its schema here fails a test rather than the console.
 import { CADENCES, TIERS } from '../domain/policy';
 import { CATEGORIES, LOCALITIES, PARTIES, ROLES, STAGES, UTILITIES } from '../domain/codes';
+import type { Action, StageStatus } from '../domain/project';
 import { z } from '../domain/zod';
 
 const stage = z.enum(STAGES);
 const party = z.enum(PARTIES);
 const time = z.string().describe('ISO time (UTC)');
 const day = z.string().describe('a Shanghai date, YYYY-MM-DD');
-const stageStatus = z.enum(['not-open', 'awaiting-application', 'under-review', 'correction', 'rejected', 'approved', 'withdrawn']);
+const STAGE_STATUSES = ['not-open', 'awaiting-application', 'under-review', 'correction', 'rejected', 'approved', 'withdrawn'] as const;
+const ACTIONS = ['registration', 'application', 'sign-off', 'supplement', 'withdrawal', 'agent-assignment', 'report-cadence', 'green-channel', 'push-retry', 'reminder', 'operation', 'acknowledgement'] as const;
+// The domain's unions are types only: these fail to compile when a value is added there and not here.
+const sameStatuses: [StageStatus, (typeof STAGE_STATUSES)[number]] extends [(typeof STAGE_STATUSES)[number], StageStatus] ? true : never = true;
+const sameActions: [Action, (typeof ACTIONS)[number]] extends [(typeof ACTIONS)[number], Action] ? true : never = true;
+void sameStatuses;
+void sameActions;
+const stageStatus = z.enum(STAGE_STATUSES);
 const projectStatus = z.enum(['active', 'completed', 'withdrawn', 'terminated']);
 
 export const actorSchema = z
@@ -95,7 +103,7 @@ const trailEntry = z
     seq: z.number().int(),
     at: time,
     by: actorSchema,
-    action: z.enum(['registration', 'application', 'sign-off', 'supplement', 'withdrawal', 'agent-assignment', 'report-cadence', 'green-channel', 'push-retry', 'reminder', 'operation']),
+    action: z.enum(ACTIONS),
     stage: stage.optional(),
     party: party.optional(),
     detail: z.string().optional(),

@@ -107,7 +107,8 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
             label={t('signOff.comment')}
             name="comment"
             dependencies={['decision']}
-            rules={[{ required: decision === 'reject', whitespace: true, message: t('signOff.commentRequired') }]}
+            // Read from the form when validating: the watched value lags a render behind a change of decision.
+            rules={[({ getFieldValue }) => ({ required: getFieldValue('decision') === 'reject', whitespace: true, message: t('signOff.commentRequired') })]}
           >
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>

@@ -1,6 +1,6 @@
 // The project list (the window's intake list; everyone's project list): newest first from the record,
 // filtered by stage, status, locality and light on the server, a page at a time.
-import { Button, Card, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -11,6 +11,7 @@ import { LIGHTS, LIST_STATUSES, LOCALITIES, STAGES } from '../codes';
 import { dateTime } from '../format';
 
 type Filters = {
+  name?: string;
   stage?: (typeof STAGES)[number];
   status?: (typeof LIST_STATUSES)[number];
   locality?: (typeof LOCALITIES)[number];
@@ -67,6 +68,13 @@ export function IntakeList() {
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Space wrap>
+          <Input.Search
+            allowClear
+            aria-label={t('list.search')}
+            placeholder={t('list.search')}
+            style={{ width: 240 }}
+            onSearch={(text) => filter('name', text.trim() || undefined)}
+          />
           {select('stage', t('list.filterStage'), STAGES, (v) => t(`stage.${v}`))}
           {select('status', t('list.filterStatus'), LIST_STATUSES, (v) => t(`stageStatus.${v}`))}
           {select('locality', t('list.filterLocality'), LOCALITIES, (v) => t(`locality.${v}`))}

@@ -25,7 +25,6 @@ export function RegisterPage() {
   const [form] = Form.useForm<Values>();
   const category = Form.useWatch('category', form) ?? 'general';
   const utilities = Form.useWatch('utilities', form) ?? [];
-  const major = Form.useWatch('major', form) ?? false;
   const uscc = Form.useWatch('uscc', form) ?? '';
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -157,7 +156,7 @@ export function RegisterPage() {
             <Form.Item label={t('register.major')} name="major" valuePropName="checked" extra={t('register.majorHelp')}>
               <Switch />
             </Form.Item>
-            <Form.Item label={t('register.agent')} name="agent" rules={[{ required: major, whitespace: true, message: t('register.agentRequired') }]}>
+            <Form.Item label={t('register.agent')} name="agent" dependencies={['major']} rules={[({ getFieldValue }) => ({ required: getFieldValue('major') === true, whitespace: true, message: t('register.agentRequired') })]}>
               <Input placeholder="agent-01" maxLength={100} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy}>

@@ -1,6 +1,6 @@
 // 待办: the stages waiting for the signed-in reviewer's or utility company's sign-off, reddest and oldest
 // first, each with the sign-off dialog one click away.
-import { Alert, Button, Card, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -16,16 +16,17 @@ export function Worklist() {
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [signing, setSigning] = useState<SignOffTarget | null>(null);
+  const [name, setName] = useState<string | undefined>(undefined);
 
   const load = useCallback(async () => {
     setError(null);
     try {
       // A worklist is short; the server's largest page holds it whole, so the order below covers it all.
-      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { pending: 'me', limit: 500 } } }))).projects);
+      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { pending: 'me', limit: 500, ...(name && { name }) } } }))).projects);
     } catch (err) {
       setError(err);
     }
-  }, []);
+  }, [name]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -38,6 +39,13 @@ export function Worklist() {
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('worklist.hint')} />
+        <Input.Search
+          allowClear
+          aria-label={t('list.search')}
+          placeholder={t('list.search')}
+          style={{ width: 240 }}
+          onSearch={(text) => setName(text.trim() || undefined)}
+        />
         {error !== null && <ApiErrorAlert error={error} />}
         <Table<ProjectSummary>
           rowKey="id"
