@@ -3,6 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The web console is a workspace of its own (web/package.json); its packages are build-time only.
+COPY web/package.json web/
 # --ignore-scripts: the Temporal binaries (postinstall) are for the embedded default, not needed here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -17,6 +19,8 @@ COPY config config
 COPY db db
 COPY simulation simulation
 COPY scripts scripts
+COPY web web
+# Builds the service into dist/ and the console into web/dist/ (served by the API at /).
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
@@ -25,6 +29,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
 COPY config config
 COPY db db
 COPY simulation simulation

@@ -30,6 +30,9 @@ import { projectsRouter } from './projects';
 import type { StuckOptions } from '../operations/stuck';
 import { perAddressLimit, perPrincipalLimit, registrationQuota, type RateLimits } from './rate-limits';
 import { corsFor, securityHeaders } from './security';
+import { consoleRouter } from './console';
+import { devSignInRouter, type DevIdentity } from './dev-sign-in';
+import { meRouter } from './me';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
 const requireJson: express.RequestHandler = (req, _res, next) => {
@@ -69,6 +72,10 @@ export interface AppDeps {
   sdkMetricsUrl?: string;
   /** A token that reads /metrics only (METRICS_TOKEN_FILE's content). */
   metricsScrapeToken?: string;
+  /** The built web console's folder (web/dist), served at `/`; none, no console. */
+  consoleDir?: string;
+  /** The development identities the console's sign-in offers (/dev/principals); none in production. */
+  devIdentities?: readonly DevIdentity[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -90,6 +97,8 @@ export function createApp(deps: AppDeps): express.Express {
     publicUrl,
     sdkMetricsUrl,
     metricsScrapeToken,
+    consoleDir,
+    devIdentities,
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -99,6 +108,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders());
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
+  // Static files before the request limits: a page load fetches dozens (the font's subsets), and they
+  // cost nothing to serve; /api keeps its limits.
+  if (consoleDir) app.use(consoleRouter(consoleDir));
   app.use(perAddressLimit(limits));
   app.use(countUnauthenticated(metrics));
   app.use(timeRequests(metrics));
@@ -130,6 +142,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const identify = authenticate(principals, oidc);
   app.use('/api', identify, perPrincipalLimit(limits));
+  app.use('/api/me', meRouter());
   app.post('/api/projects', registrationQuota(limits));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
@@ -141,6 +154,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/operations', operationsReplayRouter({ client }));
   app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
+  if (devIdentities) app.use('/dev/principals', devSignInRouter(devIdentities));
   app.use((req) => {
     throw new HttpError(404, 'not-found', `no route ${req.method} ${req.path}`);
   });

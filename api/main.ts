@@ -8,6 +8,8 @@ import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
+import { builtConsole } from './console';
+import { devSignInFor } from './dev-sign-in';
 import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
     stuck: config.stuck,
     ...(config.metricsTokenFile !== undefined && { metricsScrapeToken: readMetricsToken(config.metricsTokenFile) }),
     publicUrl: config.publicUrl,
+    consoleDir: builtConsole(logger),
+    devIdentities: devSignInFor(config),
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);

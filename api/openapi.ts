@@ -27,6 +27,7 @@ import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
+import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
 
 const errorBody = z
   .object({
@@ -36,10 +37,7 @@ const errorBody = z
   })
   .openapi('Error');
 
-const projectBody = z
-  .looseObject({})
-  .describe('The project: registration data, status, every stage with its attempts, sign-offs, corrections, and the audit trail (who did what, when)')
-  .openapi('Project');
+const projectBody = projectSchema.describe('The project: registration data, status, every stage with its attempts, sign-offs, corrections and clock, and the audit trail (who did what, when)');
 
 const heldBody = z
   .object({ held: z.literal(true), project: z.uuid(), command: z.string(), message: z.string() })
@@ -80,6 +78,19 @@ export function openApiDocument() {
     });
 
   registry.registerPath({
+    method: 'get',
+    path: '/api/me',
+    summary: 'The signed-in principal: id, name, role, and the party it signs for (everyone signed in)',
+    security,
+    responses: { 200: json(meSchema, 'Who the token belongs to'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/dev/principals',
+    summary: 'Development only: the identities of config/principals.dev.json with their tokens, for the console’s sign-in (404 when the service uses another principals file or runs in production)',
+    responses: { 200: json(z.object({ identities: z.array(devIdentitySchema) }), 'The development identities'), 404: json(errorBody, 'Not a development service') },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/api/projects',
     summary: 'Register a project (一口受理)',
@@ -87,7 +98,7 @@ export function openApiDocument() {
     security,
     request: { body: { content: { 'application/json': { schema: registry.register('Registration', registrationBody) } } } },
     responses: {
-      201: json(z.object({ id: z.uuid(), workflowId: z.string(), plan: z.looseObject({}), exemptions: z.array(z.string()) }), 'Registered'),
+      201: json(registeredSchema, 'Registered'),
       ...errors,
     },
   });
@@ -101,7 +112,7 @@ export function openApiDocument() {
       "(also while paused for a correction); 'me' for a reviewer's or utility company's own (400 for other callers). push: projects with a utility push in that status.",
     security,
     request: { query: listQuery },
-    responses: { 200: json(z.object({ projects: z.array(z.looseObject({})) }), 'Matching projects, newest first'), ...errors },
+    responses: { 200: json(projectPageSchema, 'Matching projects, newest first'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -214,6 +214,8 @@ export async function listProjects(
   if (q.status) query = query.where('overall_status', '=', q.status);
   if (q.locality) query = query.where('locality', '=', q.locality);
   if (q.category) query = query.where('category', '=', q.category);
+  // Searched as text: LIKE's wildcards in the query are matched as themselves.
+  if (q.name) query = query.where(sql<boolean>`name ilike ${`%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   if (q.major !== undefined) query = query.where('major', '=', q.major);
   if (q.agent) query = query.where('agent', '=', q.agent);
   // The worklist filters, in SQL before the page is cut (db/list-filters.ts).

@@ -186,6 +186,7 @@ export const listQuery = z
       .enum(['pending', 'delivered', 'failed', 'cancelled'])
       .optional()
       .describe('projects with a push to a utility company in this status'),
+    name: text(200).optional().describe("projects whose name contains this text (case-insensitive): the console's search box"),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
   })
@@ -199,7 +200,8 @@ export const batchBody = z
     reason: text(LIMITS.commentChars).describe('why (kept in the trail of each project and the audit log)'),
     max: z.number().int().min(1).max(1000).describe('the most projects the batch may touch: a filter that picks more is refused'),
     filter: listQuery
-      .omit({ limit: true, cursor: true })
+      // A batch picks by the list's facts, not by a name's fragment (it could match more than meant).
+      .omit({ limit: true, cursor: true, name: true })
       .extend({ ids: z.array(z.uuid('must be a project id (UUID)')).min(1).max(1000).optional().describe('only these projects') })
       .strict()
       .default({}),

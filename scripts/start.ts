@@ -15,6 +15,8 @@ import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { loadPrincipals } from '../config/principals';
+import { builtConsole } from '../api/console';
+import { devSignInFor } from '../api/dev-sign-in';
 import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
@@ -117,6 +119,8 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     // One process: the API's /metrics page carries the worker's SDK metrics too.
     ...(config.TEMPORAL_METRICS_ADDRESS !== undefined && { sdkMetricsUrl: `http://${config.TEMPORAL_METRICS_ADDRESS.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics` }),
+    consoleDir: builtConsole(logger),
+    devIdentities: devSignInFor(config),
     ...securityOptions(config, logger),
   });
   const server = await listen(app, config.PORT, config.API_HOST);
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
     [
       '',
       'one-window is running',
+      `  console      ${base}/`,
       `  API          ${base}/api`,
       `  API docs     ${base}/api/docs`,
       `  health       ${base}/health`,

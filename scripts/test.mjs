@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, then the jest suite against the embedded database (PGlite), and again
+// `npm test`: build the web console (its API types generated from the OpenAPI document, its own type
+// check, the Vite build the browser tests open), type check, lint, then the jest suite against the embedded database (PGlite), and again
 // against PostgreSQL when TEST_DATABASE_URL names a server (a fresh database is created there and
 // dropped after). Ends with one plain line: 'tests: N passed, M failed'. Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ const extra = process.argv.slice(2);
 const run = (command, args, env = process.env) => spawnSync(command, args, { stdio: 'inherit', env }).status ?? 1;
 const bin = (name) => join('node_modules', '.bin', name);
 
+if (run('npm', ['run', 'build', '--workspace', 'web']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['--noEmit', '-p', '.']) !== 0) process.exit(1);
 if (run(bin('eslint'), ['.']) !== 0) process.exit(1);
 
@@ -19,8 +21,9 @@ const totals = { passed: 0, failed: 0 };
 let status = 0;
 const suites = [{ name: 'embedded PGlite', env: { ...process.env, TEST_DATABASE_URL: '' }, args: [] }];
 if (process.env.TEST_DATABASE_URL) {
-  // The simulation and the embedded-database test use their own embedded database, so they need not run twice.
-  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation', 'embedded'] });
+  // The simulation and the embedded-database test use their own embedded database, so they need not run
+  // twice; the console's browser tests check what a person sees, which the record's database does not change.
+  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation', 'embedded', 'console-browser'] });
 } else {
   console.log('\nTEST_DATABASE_URL is unset: the suite runs against the embedded database only.');
 }

@@ -1,12 +1,22 @@
 // Who may reach what, as one table: every principal kind against every endpoint the app serves. The
 // endpoints are read from the express app itself, so a new one without a row here fails this test.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type express from 'express';
+import { devIdentities } from '../api/dev-sign-in';
+import { DEV_PRINCIPALS_FILE } from '../config/principals';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
 
 let service: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
-  service = await startService('matrix', { devUtilityInbox: true });
+  // As npm start serves it: the console (a stand-in build: its routes, not its pages, are examined here)
+  // and the development sign-in.
+  const consoleDir = mkdtempSync(join(tmpdir(), 'console-'));
+  mkdirSync(join(consoleDir, 'assets'));
+  writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
+  service = await startService('matrix', { devUtilityInbox: true, consoleDir, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) });
 });
 afterAll(async () => {
   await service?.stop();
@@ -51,6 +61,11 @@ const p = (id: string, rest = '') => `/api/projects/${id}${rest}`;
 const MATRIX: Record<string, Row> = {
   'GET /health': { allowed: 'public', request: () => ({ path: '/health' }) },
   'GET /api/openapi.json': { allowed: 'public', request: () => ({ path: '/api/openapi.json' }) },
+  // The console's built files (and index.html for its pages): public, as any web page is; it holds no data.
+  'USE /assets': { allowed: 'public', request: () => ({ path: '/assets/missing.js' }) },
+  'GET /api/me': { allowed: SIGNED_IN, request: () => ({ path: '/api/me' }) },
+  // Development only (never mounted in production or with another principals file): the sign-in's identities.
+  'GET /dev/principals': { allowed: 'public', request: () => ({ path: '/dev/principals' }) },
   'USE /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs/' }) },
   'POST /api/projects': { allowed: ['window', 'admin'], request: () => ({ path: '/api/projects', body: registration }) },
   'GET /api/projects': { allowed: SIGNED_IN, request: () => ({ path: '/api/projects?limit=5' }) },

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { ActivityDeps } from '../../activities';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { listen } from '../../api/listen';
 import { loadPrincipals } from '../../config/principals';
 import type { Utility } from '../../domain/codes';
@@ -22,6 +22,10 @@ export interface ServiceOptions {
   acceptTimeoutMs?: number;
   /** E-mail and webhook delivery of notices (SMTP_URL, WEBHOOK_SECRET). */
   channels?: ActivityDeps['channels'];
+  /** Serve the built web console at `/` from this folder, as `npm start` does (web/dist). */
+  consoleDir?: string;
+  /** Offer these development identities at /dev/principals, as `npm start` does. */
+  devIdentities?: AppDeps['devIdentities'];
 }
 
 /** Where the tests' console is, as PUBLIC_URL would say: notices link to it. */
@@ -46,6 +50,8 @@ export async function startService(name: string, options: ServiceOptions = {}) {
     devUtilityInbox: options.devUtilityInbox ?? false,
     ...(options.acceptTimeoutMs !== undefined && { acceptTimeoutMs: options.acceptTimeoutMs }),
     publicUrl: TEST_PUBLIC_URL,
+    ...(options.consoleDir && { consoleDir: options.consoleDir }),
+    ...(options.devIdentities && { devIdentities: options.devIdentities }),
   });
   const server = await listen(app, 0, '127.0.0.1');
   // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).

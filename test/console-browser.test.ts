@@ -1,0 +1,285 @@
+// The web console in a real headless Chromium against the real stack (API serving the built console,
+// worker, Temporal dev server, the suite's record database): what a person sees and does. Screenshots of
+// each page go to test-results/screenshots. Needs the console built (npm test builds it first).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CONSOLE_DIR } from '../api/console';
+import { devIdentities } from '../api/dev-sign-in';
+import { DEV_PRINCIPALS_FILE } from '../config/principals';
+import { accessibilityViolations, launchBrowser, screenshot as saveScreenshot } from './support/browser';
+import { apiCaller } from './support/http';
+import { startApp } from './support/app';
+import { startService } from './support/service';
+
+jest.setTimeout(180_000);
+
+let service: Awaited<ReturnType<typeof startService>>;
+let browser: Browser;
+let base: string;
+beforeAll(async () => {
+  if (!existsSync(join(CONSOLE_DIR, 'index.html'))) throw new Error(`the console is not built: run npm run build -w web (no ${CONSOLE_DIR}/index.html)`);
+  [service, browser] = await Promise.all([startService('console', { consoleDir: CONSOLE_DIR, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) }), launchBrowser()]);
+  base = `http://127.0.0.1:${service.port}`;
+});
+const call = apiCaller(() => service.port);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** What the browser reported as going wrong in the test so far: script errors, refused content (CSP), failed loads. */
+let browserErrors: string[] = [];
+beforeEach(() => {
+  browserErrors = [];
+  violations = {};
+});
+afterEach(() => {
+  expect(violations).toEqual({});
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
+  });
+  return page;
+}
+
+/** Every main page is screenshot and checked with axe-core as the test passes it; violations are
+ *  collected by page and asserted at the end, so one run lists them all. */
+let violations: Record<string, string[]> = {};
+async function screenshot(page: Page, name: string): Promise<void> {
+  await saveScreenshot(page, name);
+  const found = await accessibilityViolations(page);
+  if (found.length > 0) violations[name] = found;
+}
+
+/** Signs in through the development identity picker, as the person named. */
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.getByRole('combobox', { name: '身份' }).fill(name);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('me-name').filter({ hasText: name }).waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /退出|Sign out/ }).click();
+  await page.getByRole('heading', { name: /登录|Sign in/ }).waitFor();
+}
+
+/** Searches the list for the project named `text` and clicks Refresh until its row shows (the lists read
+ *  the record, which follows the workflow; other test files add projects to the same lists meanwhile). */
+async function rowOnceListed(page: Page, text: string) {
+  await page.getByRole('searchbox', { name: /按项目名称搜索|Search by project name/ }).fill(text);
+  await page.keyboard.press('Enter');
+  const row = page.getByRole('row', { name: new RegExp(text) });
+  // Up to about half a minute: on a busy machine the worker records a change seconds later.
+  // Until the list shows that project alone (the header row and its own).
+  const alone = async () => (await row.isVisible()) && (await page.getByRole('row').count()) === 2;
+  for (let i = 0; i < 100 && !(await alone()); i++) {
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: /刷新|Refresh/ }).click();
+  }
+  await row.waitFor();
+  return row;
+}
+
+test('the window registers a project and opens design; a reviewer approves from the worklist; the project shows the sign-off; English everywhere after the switch', async () => {
+  const page = await newPage();
+  const name = `金山卫镇 控制台测试厂房 ${Date.now().toString(36)}`;
+
+  // Unsigned, every address leads to sign-in, which offers the development identities.
+  await page.goto(`${base}/projects/00000000-0000-4000-8000-000000000000`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await screenshot(page, '01-sign-in');
+  await signIn(page, '综合窗口 张敏');
+  // The window's menu and identity.
+  await page.getByText('综合窗口', { exact: true }).first().waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '受理登记']);
+
+  await page.getByRole('menuitem', { name: '受理登记' }).click();
+  await page.getByRole('heading', { name: '受理登记' }).waitFor();
+  await page.getByLabel('项目名称', { exact: true }).fill(name);
+  await page.getByLabel('建设单位').fill('上海金山卫某某制造有限公司');
+  // The credit code's check character is verified as it is typed.
+  await page.getByLabel('统一社会信用代码').fill('91310000MA1FL4B24H');
+  await page.getByText('校验码应为“G”，实为“H”').waitFor();
+  await page.getByLabel('统一社会信用代码').fill('91310000MA1FL4B24G');
+  await page.getByText('校验通过').waitFor();
+  await page.getByRole('combobox', { name: '项目类别' }).click();
+  await page.getByTitle('工业项目').click();
+  await page.getByText('工业项目免配建民防工程').waitFor();
+  await page.getByRole('combobox', { name: '属地' }).fill('金山卫');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('燃气公司').check();
+  await screenshot(page, '02-register');
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  await page.getByText(`已登记：${name}`).waitFor();
+  await page.getByRole('button', { name: '申报设计方案阶段' }).click();
+  await page.getByText('设计方案阶段已申报').waitFor();
+  await page.getByRole('button', { name: '查看项目' }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
+
+  // The project page: design under review with its clock; planning and construction still to sign.
+  await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  expect(await page.getByRole('row', { name: /区规划资源局/ }).textContent()).toContain('待签署');
+  await page.getByText(/\/ 15 个工作日/).waitFor();
+  await screenshot(page, '03-project-window');
+  // The intake list has it, with its stage, status and clock.
+  await page.getByRole('menuitem', { name: '受理列表' }).click();
+  const listed = await rowOnceListed(page, name);
+  expect(await listed.textContent()).toMatch(/金山卫镇.*工业项目.*设计方案.*审批中.*正常.*已用 0 \/ 时限 15 个工作日/);
+  await screenshot(page, '03b-intake-list');
+  await signOut(page);
+
+  // The planning reviewer finds it in the worklist and approves.
+  await signIn(page, '区规划资源局 审批员');
+  expect(page.url()).toBe(`${base}/worklist`);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目']);
+  await page.getByText('区规划资源局', { exact: true }).first().waitFor();
+  const row = await rowOnceListed(page, name);
+  await screenshot(page, '04-worklist');
+  await row.getByRole('button', { name: '签署' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  // A correction lists its items; a rejection needs its reason — the dialog says so before sending.
+  await dialog.getByText('补正', { exact: true }).click();
+  await dialog.getByLabel('材料 1').waitFor();
+  await dialog.getByText('不同意', { exact: true }).click();
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.getByText('不同意时须写明理由').waitFor();
+  await dialog.getByText('同意', { exact: true }).click();
+  await dialog.getByText('不同意时须写明理由').waitFor({ state: 'hidden' });
+  await screenshot(page, '05-sign-off-dialog');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await page.getByText('已签署').waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  const id = projectUrl.split('/').pop() as string;
+
+  // A refusal shows the server's reason in the person's language, and the dialog stays as it was: the
+  // water reviewer's dialog is open while a colleague signs for the same department elsewhere.
+  await signOut(page);
+  await signIn(page, '区水务局 审批员');
+  await (await rowOnceListed(page, name)).getByRole('button', { name: '签署' }).click();
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  expect((await call('POST', `/api/projects/${id}/stages/design/sign-offs`, 'dev-water', { decision: 'approve', comment: '同意（另一窗口）' })).status).toBe(200);
+  await dialog.getByRole('button', { name: '提交' }).click();
+  const refusal = dialog.getByRole('alert');
+  await refusal.getByText('审批流程拒绝了此操作').waitFor();
+  expect(await refusal.textContent()).toMatch(/原因：.*water/);
+  await screenshot(page, '05b-sign-off-refused');
+  await dialog.getByRole('button', { name: '取消' }).click();
+
+  // The project page shows the approval with who signed; construction is still pending.
+  await page.goto(projectUrl);
+  const planning = page.getByRole('row', { name: /区规划资源局/ });
+  await planning.getByText('同意').waitFor();
+  expect(await planning.textContent()).toContain('区规划资源局 审批员');
+  expect(await page.getByRole('row', { name: /区水务局/ }).textContent()).toContain('同意（另一窗口）');
+  expect(await page.getByRole('row', { name: /区建管委/ }).textContent()).toContain('待签署');
+  await page.getByRole('tab', { name: '办理记录' }).click();
+  await screenshot(page, '06-project-signed');
+
+  // English: every string of the console's own changes; only the project's and people's names stay.
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: /Design scheme · Under review/ }).waitFor();
+  await page.getByRole('row', { name: /Planning and Natural Resources Bureau/ }).getByText('Approve').waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Projects']);
+  // The switch back names its language in that language (中文), as language switches do.
+  const data = [name, '上海金山卫某某制造有限公司', '区规划资源局 审批员', '区水务局 审批员', '同意（另一窗口）', '综合窗口 张敏', '免配建民防工程', '中文'];
+  const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
+  expect(visible.match(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)).toBeNull();
+  await screenshot(page, '07-project-english');
+  // Remembered: a reload stays in English.
+  await page.reload();
+  await page.getByRole('heading', { name: /Design scheme/ }).waitFor();
+  await page.close();
+  // Nothing broke on the way: the one refusal the test provoked (409) is the only failed request.
+  expect(browserErrors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
+  expect(browserErrors.length).toBe(1);
+});
+
+test('a reviewer asks for a correction listing two items on the project page; the window records the supplement and review resumes', async () => {
+  const name = `漕泾镇 补正测试项目 ${Date.now().toString(36)}`;
+  const { body } = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海漕泾某某有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'caojing',
+    utilities: ['power'],
+  });
+  await call('POST', `/api/projects/${body.id}/stages/design/application`, 'dev-window', {});
+  const page = await newPage();
+  await signIn(page, '区建管委 审批员');
+  await page.goto(`${base}/projects/${body.id}`);
+  await page.getByRole('button', { name: '签署本单位意见' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('补正', { exact: true }).click();
+  await dialog.getByLabel('材料 1').fill('总平面图');
+  await dialog.getByRole('button', { name: '添加一项' }).click();
+  await dialog.getByLabel('材料 2').fill('日照分析报告');
+  await dialog.getByLabel('意见说明').fill('请一次补齐');
+  await screenshot(page, '08-correction-dialog');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The stage is paused; the correction lists both items, and construction's row says it waits for them.
+  await page.getByRole('heading', { name: /设计方案 · 补正中/ }).waitFor();
+  const items = page.getByRole('listitem').filter({ hasText: /^(总平面图|日照分析报告)$/ });
+  expect(await items.allTextContents()).toEqual(['总平面图', '日照分析报告']);
+  expect(await page.getByRole('row', { name: /区建管委/ }).textContent()).toContain('待补正');
+  await signOut(page);
+
+  await signIn(page, '综合窗口 张敏');
+  await page.goto(`${base}/projects/${body.id}`);
+  await page.getByRole('button', { name: '补正材料已补齐' }).click();
+  await page.getByRole('dialog').getByRole('textbox').fill('申请人已补交两项材料');
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  await page.getByText(/已补正：综合窗口 张敏 · .* · 申请人已补交两项材料/).waitFor();
+  await screenshot(page, '09-supplemented');
+
+  // The window withdraws the project: a reason is required, and the page then says it is withdrawn and why.
+  await page.getByRole('button', { name: '撤回项目' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByRole('dialog').getByText('必填').waitFor();
+  await page.getByRole('dialog').getByLabel('撤回原因').fill('建设单位申请撤回');
+  await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await page.getByText('已撤回：建设单位申请撤回').waitFor();
+  expect(await page.getByRole('button', { name: '撤回项目' }).count()).toBe(0);
+  await page.close();
+  expect(browserErrors).toEqual([]);
+});
+
+test('without development identities the sign-in asks for a token, and a wrong one is refused with the reason', async () => {
+  const plain = await startApp('console-token', { consoleDir: CONSOLE_DIR });
+  try {
+    const page = await newPage();
+    await page.goto(`${plain.url}/`);
+    const token = page.getByLabel('访问令牌');
+    await token.fill('not-a-token');
+    await page.getByRole('button', { name: '登录' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.getByText('未登录或令牌无效').waitFor();
+    expect(await refusal.textContent()).toContain('原因：unknown token');
+    await screenshot(page, '10-sign-in-token-refused');
+    await token.fill('dev-leader');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('me-name').filter({ hasText: '领导 陈刚' }).waitFor();
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['项目']);
+    await page.close();
+    // The failed requests are the refused sign-in and the sign-in page's question for development
+    // identities, which a service without them answers 404.
+    expect(browserErrors.filter((e) => !/status of (401 \(Unauthorized\)|404 \(Not Found\))/.test(e))).toEqual([]);
+    expect(browserErrors.length).toBe(2);
+  } finally {
+    await plain.stop();
+  }
+});

@@ -1,0 +1,67 @@
+// The console's view logic, without a browser: the worklist's order, the credit code's check as the form
+// explains it, the stepper's states, and the trail's codes in both languages.
+import i18next from 'i18next';
+import type { ProjectSummary, StageView } from '../web/src/api/types';
+import { en } from '../web/src/i18n/en';
+import { zhCN } from '../web/src/i18n/zh-CN';
+import { stepStatus } from '../web/src/stage-steps';
+import { trailDetail } from '../web/src/trail';
+import { byUrgency } from '../web/src/urgency';
+import { usccProblem } from '../web/src/uscc';
+
+const summary = (name: string, clock: Partial<NonNullable<ProjectSummary['clock']>> | null): ProjectSummary => ({
+  id: name,
+  name,
+  stage: 'design',
+  status: 'under-review',
+  locality: 'zhujing',
+  category: 'general',
+  major: false,
+  agent: null,
+  registeredAt: '2026-11-02T00:00:00.000Z',
+  clock: clock && { acceptedOn: '2026-11-02', limitDays: 15, usedDays: 1, pausedDays: 0, deadline: '2026-11-23', light: 'green', ...clock },
+});
+
+test('the worklist puts red before yellow before green before no clock, then the oldest, then the most days used', () => {
+  const list = [
+    summary('green-new', { acceptedOn: '2026-11-20' }),
+    summary('none', null),
+    summary('yellow', { light: 'yellow', acceptedOn: '2026-11-21' }),
+    summary('green-old-more', { acceptedOn: '2026-11-03', usedDays: 9 }),
+    summary('red', { light: 'red', acceptedOn: '2026-11-25' }),
+    summary('green-old-less', { acceptedOn: '2026-11-03', usedDays: 2 }),
+  ];
+  expect(list.sort(byUrgency).map((p) => p.name)).toEqual(['red', 'yellow', 'green-old-more', 'green-old-less', 'green-new', 'none']);
+});
+
+test("the credit code's problems, as the form words them; lower case and spaces are taken as the API takes them", () => {
+  expect(usccProblem('91310000MA1FL4B24G')).toBeNull();
+  expect(usccProblem(' 91310000ma1fl4b24g ')).toBeNull();
+  expect(usccProblem('91310000MA1FL4B24')).toEqual({ kind: 'length', length: 17 });
+  expect(usccProblem('91310000MA1FL4B2IG')).toEqual({ kind: 'char', char: 'I' });
+  expect(usccProblem('91310000MA1FL4B24H')).toEqual({ kind: 'check', expected: 'G', actual: 'H' });
+});
+
+test('the stepper: approved is done, rejected an error, the open stage in progress, the rest waiting', () => {
+  const stage = (status: StageView['status'], code: StageView['stage'] = 'design') => ({ stage: code, status }) as StageView;
+  expect(stepStatus(stage('approved'), 'permit')).toBe('finish');
+  expect(stepStatus(stage('rejected'), 'design')).toBe('error');
+  expect(stepStatus(stage('correction'), 'design')).toBe('process');
+  expect(stepStatus(stage('withdrawn'), 'design')).toBe('wait');
+  expect(stepStatus(stage('not-open', 'permit'), 'design')).toBe('wait');
+});
+
+test("the trail's codes in the reader's language; free text as written", async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
+  const by = { id: 'window-01', role: 'window' as const };
+  const entry = (action: 'application' | 'sign-off' | 'report-cadence' | 'withdrawal', detail: string) => ({ seq: 1, at: '2026-11-02T00:00:00Z', by, action, detail });
+  expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('第 2 次申报');
+  expect(trailDetail(entry('sign-off', 'approve'), i18n.t)).toBe('同意');
+  expect(trailDetail(entry('sign-off', 'approve (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)'), i18n.t)).toBe('同意 (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)');
+  expect(trailDetail(entry('report-cadence', 'weekly'), i18n.t)).toBe('每周');
+  expect(trailDetail(entry('withdrawal', '建设单位撤回'), i18n.t)).toBe('建设单位撤回');
+  await i18n.changeLanguage('en');
+  expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('Application 2');
+  expect(trailDetail(entry('sign-off', 'correction'), i18n.t)).toBe('Correction');
+});

@@ -1,0 +1,21 @@
+// The time-limit light as colour and words (colour alone would not do for everyone).
+import { Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { StageClock } from '../api/client';
+
+const COLOURS = { green: 'success', yellow: 'warning', red: 'error' } as const;
+
+export function Light({ clock }: { clock: StageClock | null | undefined }) {
+  const { t } = useTranslation();
+  if (!clock) return <Tag>{t('light.none')}</Tag>;
+  return <Tag color={COLOURS[clock.light]}>{t(`light.${clock.light}`)}</Tag>;
+}
+
+/** used / limit working days, paused days and the deadline, in one line. */
+export function ClockText({ clock }: { clock: StageClock | null | undefined }) {
+  const { t } = useTranslation();
+  if (!clock) return <span>{t('project.noClock')}</span>;
+  const parts = [t('clock.used', { used: clock.usedDays, limit: clock.limitDays }), t('clock.deadline', { date: clock.deadline })];
+  if (clock.pausedDays > 0) parts.splice(1, 0, t('clock.paused', { days: clock.pausedDays }));
+  return <span>{parts.join(' · ')}</span>;
+}

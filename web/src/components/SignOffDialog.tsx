@@ -1,0 +1,119 @@
+// The sign-off of one party on a stage: approve, reject (with its reason) or a correction listing every
+// missing item at once (一次性告知). A refusal is shown in the dialog and changes nothing else.
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Form, Input, Modal, Radio, Space } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrapAction, type Project, type Stage } from '../api/client';
+import { ApiErrorAlert } from './ApiErrorAlert';
+
+type Decision = 'approve' | 'reject' | 'correction';
+interface Values {
+  decision: Decision;
+  comment?: string;
+  items?: string[];
+}
+
+export interface SignOffTarget {
+  id: string;
+  name: string;
+  stage: Stage;
+}
+
+export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTarget; onClose: () => void; onSigned: (project: Project) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const decision = Form.useWatch('decision', form);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (values: Values) => {
+    setBusy(true);
+    setError(null);
+    const comment = values.comment?.trim();
+    try {
+      const project = await unwrapAction(
+        api.POST('/api/projects/{id}/stages/{stage}/sign-offs', {
+          params: { path: { id: target.id, stage: target.stage } },
+          body: {
+            decision: values.decision,
+            ...(comment && { comment }),
+            ...(values.decision === 'correction' && { items: (values.items ?? []).map((i) => i.trim()) }),
+          },
+        }),
+      );
+      void message.success(t('signOff.done'));
+      onSigned(project);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('signOff.title', { project: target.name, stage: t(`stage.${target.stage}`) })}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      width={600}
+    >
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        {error !== null && <ApiErrorAlert error={error} />}
+        <Form<Values> form={form} layout="vertical" initialValues={{ decision: 'approve', items: [''] }} onFinish={submit}>
+          <Form.Item label={t('signOff.decision')} name="decision">
+            <Radio.Group
+              optionType="button"
+              buttonStyle="solid"
+              options={(['approve', 'reject', 'correction'] as const).map((d) => ({ value: d, label: t(`decision.${d}`) }))}
+            />
+          </Form.Item>
+          {decision === 'correction' && (
+            <Form.List
+              name="items"
+              rules={[
+                {
+                  validator: async (_, items?: string[]) => {
+                    if (!items || items.length === 0) throw new Error(t('signOff.itemsRequired'));
+                  },
+                },
+              ]}
+            >
+              {(fields, { add, remove }, { errors }) => (
+                <Form.Item label={t('signOff.items')} required>
+                  {fields.map((field, index) => (
+                    <Space key={field.key} align="baseline" style={{ display: 'flex' }}>
+                      <Form.Item name={field.name} rules={[{ required: true, whitespace: true, message: t('signOff.itemRequired') }]} style={{ marginBottom: 8, width: 460 }}>
+                        <Input aria-label={t('signOff.item', { n: index + 1 })} placeholder={t('signOff.item', { n: index + 1 })} maxLength={200} />
+                      </Form.Item>
+                      <Button aria-label={t('signOff.removeItem')} icon={<DeleteOutlined />} onClick={() => remove(field.name)} />
+                    </Space>
+                  ))}
+                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')}>
+                    {t('signOff.addItem')}
+                  </Button>
+                  <Form.ErrorList errors={errors} />
+                </Form.Item>
+              )}
+            </Form.List>
+          )}
+          <Form.Item
+            label={t('signOff.comment')}
+            name="comment"
+            dependencies={['decision']}
+            // Read from the form when validating: the watched value lags a render behind a change of decision.
+            rules={[({ getFieldValue }) => ({ required: getFieldValue('decision') === 'reject', whitespace: true, message: t('signOff.commentRequired') })]}
+          >
+            <Input.TextArea rows={3} maxLength={1000} />
+          </Form.Item>
+        </Form>
+      </Space>
+    </Modal>
+  );
+}

@@ -1,0 +1,33 @@
+// Each role's menu and start page. The API decides what each role may do; the menu only shows the work
+// that is theirs.
+import type { Me } from './api/client';
+
+export interface MenuEntry {
+  path: string;
+  /** i18n key of the label. */
+  label: string;
+}
+
+const MENUS: Record<Me['role'], MenuEntry[]> = {
+  window: [
+    { path: '/intake', label: 'nav.intake' },
+    { path: '/register', label: 'nav.register' },
+  ],
+  reviewer: [
+    { path: '/worklist', label: 'nav.worklist' },
+    { path: '/projects', label: 'nav.projects' },
+  ],
+  utility: [
+    { path: '/worklist', label: 'nav.worklist' },
+    { path: '/projects', label: 'nav.projects' },
+  ],
+  agent: [{ path: '/projects', label: 'nav.projects' }],
+  leader: [{ path: '/projects', label: 'nav.projects' }],
+  admin: [
+    { path: '/projects', label: 'nav.projects' },
+    { path: '/register', label: 'nav.register' },
+  ],
+};
+
+export const menuOf = (role: Me['role']): MenuEntry[] => MENUS[role];
+export const homeOf = (role: Me['role']): string => (MENUS[role][0] as MenuEntry).path;
