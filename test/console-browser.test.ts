@@ -237,7 +237,16 @@ test('a reviewer asks for a correction listing two items on the project page; th
   await signOut(page);
 
   await signIn(page, '综合窗口 张敏');
-  await page.goto(`${base}/projects/${body.id}`);
+  // The window's notices (通知, in its menu): the correction in Chinese with every item to collect; it
+  // takes charge of it, which the project records.
+  await page.getByText('通知', { exact: true }).first().click();
+  const notice = page.getByRole('listitem').filter({ hasText: name }).filter({ hasText: '要求补正' });
+  await notice.getByText('请办理：请一次性收齐补正材料：总平面图；日照分析报告。').waitFor();
+  await screenshot(page, '09a-inbox');
+  await notice.getByRole('button', { name: '确认接手' }).click();
+  await notice.getByText(/已于 .* 确认接手/).waitFor();
+  expect(await notice.getByRole('button', { name: '确认接手' }).count()).toBe(0);
+  await notice.getByRole('link', { name: new RegExp(name) }).click();
   await page.getByRole('button', { name: '补正材料已补齐' }).click();
   await page.getByRole('dialog').getByRole('textbox').fill('申请人已补交两项材料');
   await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();

@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/Shell';
+import { InboxPage } from './pages/InboxPage';
 import { IntakeList } from './pages/IntakeList';
 import { NotFound } from './pages/NotFound';
 import { ProjectPage } from './pages/ProjectPage';
@@ -64,6 +65,7 @@ function Pages() {
         <Route path="/projects" element={<IntakeList />} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/worklist" element={<Worklist />} />
+        <Route path="/inbox" element={<InboxPage />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -29,5 +29,8 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
   ],
 };
 
-export const menuOf = (role: Me['role']): MenuEntry[] => MENUS[role];
+/** Everyone has notices (通知), last in the menu. */
+const INBOX: MenuEntry = { path: '/inbox', label: 'nav.inbox' };
+
+export const menuOf = (role: Me['role']): MenuEntry[] => [...MENUS[role], INBOX];
 export const homeOf = (role: Me['role']): string => (MENUS[role][0] as MenuEntry).path;

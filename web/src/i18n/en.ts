@@ -4,7 +4,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   app: { title: 'One-window console', subtitle: 'Construction project approval' },
   language: { switchTo: '中文', label: 'Language' },
-  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', signOut: 'Sign out' },
+  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', inbox: 'Notices', signOut: 'Sign out' },
   signIn: {
     title: 'Sign in',
     devHint: 'Development: pick an identity to sign in as',
@@ -129,6 +129,19 @@ export const en: Messages = {
     accepted: 'accepted {{date}}',
   },
   clockLabel: { light: 'Light', used: 'Used / limit', paused: 'Paused for corrections', accepted: 'Accepted', deadline: 'Deadline' },
+  inbox: {
+    title: 'Notices',
+    unread: '{{count}} unread',
+    show: 'Show',
+    all: 'All',
+    onlyUnread: 'Unread only',
+    empty: 'No notices',
+    new: 'New',
+    markRead: 'Mark read',
+    acknowledge: 'Take charge',
+    acknowledgedAt: 'taken charge of at {{at}}',
+    kind: { report: 'Progress report', escalation: 'Escalation', correction: 'Correction', reminder: 'Reminder', push: 'Utility push', digest: 'Operations digest', held: 'Held action', notice: 'Notice' },
+  },
   worklist: {
     title: 'To do',
     hint: 'Stages waiting for your sign-off, overdue and oldest first',

@@ -2,7 +2,7 @@
 export const zhCN = {
   app: { title: '一口受理工作台', subtitle: '社会投资工程建设项目审批' },
   language: { switchTo: 'English', label: '语言' },
-  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', signOut: '退出' },
+  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', inbox: '通知', signOut: '退出' },
   signIn: {
     title: '登录',
     devHint: '开发环境：选择一个身份登录',
@@ -127,6 +127,19 @@ export const zhCN = {
     accepted: '受理日 {{date}}',
   },
   clockLabel: { light: '时限灯', used: '已用 / 时限', paused: '补正暂停', accepted: '受理日', deadline: '办结期限' },
+  inbox: {
+    title: '通知',
+    unread: '未读 {{count}} 条',
+    show: '显示',
+    all: '全部',
+    onlyUnread: '仅未读',
+    empty: '没有通知',
+    new: '未读',
+    markRead: '标为已读',
+    acknowledge: '确认接手',
+    acknowledgedAt: '已于 {{at}} 确认接手',
+    kind: { report: '进度报告', escalation: '督办提级', correction: '补正', reminder: '催办', push: '市政推送', digest: '运维日报', held: '暂存操作', notice: '通知' },
+  },
   worklist: {
     title: '待办',
     hint: '等待本单位签署的阶段，超期和最早受理的排在前面',
