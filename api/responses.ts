@@ -202,6 +202,8 @@ export const projectSummarySchema = z
     registeredAt: time,
     closedAt: time.optional(),
     clock: clockSchema.nullable().describe("the open stage's clock"),
+    cadence: z.enum(CADENCES).describe("the agent's progress-report cadence"),
+    nextReportAt: time.nullable().describe('when the next progress report is due; null once closed'),
   })
   .openapi('ProjectSummary');
 

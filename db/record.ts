@@ -3,7 +3,8 @@
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
-import { attemptClock, clockOfAttempt, listedStage, overallStatus, stageRecord, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
+import { attemptClock, clockOfAttempt, listedStage, nextReportTime, overallStatus, stageRecord, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
+import type { Cadence } from '../domain/policy';
 import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
@@ -167,6 +168,9 @@ export interface ProjectSummary {
   closedAt?: string;
   /** 审批时限 of the open stage: working days used, deadline, light. */
   clock: StageClock | null;
+  /** The agent's report cadence and when the next report is due (null once closed). */
+  cadence: Cadence;
+  nextReportAt: string | null;
 }
 
 /** Every progress report the record keeps for a project, oldest first. */
@@ -241,6 +245,8 @@ export async function listProjects(
       registeredAt: new Date(r.registered_at).toISOString(),
       ...(r.closed_at && { closedAt: new Date(r.closed_at).toISOString() }),
       clock: open ? attemptClock(state, open, calendar, now) : null,
+      cadence: state.cadence,
+      nextReportAt: nextReportTime(state),
     };
   });
   return { projects, ...(nextCursor && { nextCursor }) };

@@ -267,6 +267,36 @@ test('a reviewer asks for a correction listing two items on the project page; th
   expect(browserErrors).toEqual([]);
 });
 
+test("the agent's 我的项目 lists the projects it follows with each stage's light, time limit and the next report date", async () => {
+  const name = `漕泾镇 代办测试项目 ${Date.now().toString(36)}`;
+  const { body } = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海漕泾某某有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'caojing',
+    utilities: ['power'],
+    agent: 'agent-01',
+  });
+  await call('POST', `/api/projects/${body.id}/stages/design/application`, 'dev-window', {});
+  const project = (await call('GET', `/api/projects/${body.id}`, 'dev-agent')).body;
+  const page = await newPage();
+  await signIn(page, '代办员 李娜');
+  await page.getByText('我的项目', { exact: true }).first().click();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await row.waitFor();
+  const text = await row.textContent();
+  expect(text).toContain('设计方案');
+  expect(text).toContain('正常');
+  expect(text).toContain('每两周');
+  // The next report, in Shanghai's date, as the project itself says.
+  expect(text).toContain(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(project.nextReportAt)));
+  await screenshot(page, '11-agent-mine');
+  await row.getByRole('link', { name }).click();
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  await page.close();
+  expect(browserErrors).toEqual([]);
+});
+
 test('without development identities the sign-in asks for a token, and a wrong one is refused with the reason', async () => {
   const plain = await startApp('console-token', { consoleDir: CONSOLE_DIR });
   try {

@@ -10,6 +10,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/Shell';
 import { InboxPage } from './pages/InboxPage';
 import { IntakeList } from './pages/IntakeList';
+import { MyProjects } from './pages/MyProjects';
 import { NotFound } from './pages/NotFound';
 import { ProjectPage } from './pages/ProjectPage';
 import { RegisterPage } from './pages/RegisterPage';
@@ -66,6 +67,7 @@ function Pages() {
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/worklist" element={<Worklist />} />
         <Route path="/inbox" element={<InboxPage />} />
+        <Route path="/mine" element={<MyProjects />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

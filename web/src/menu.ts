@@ -21,7 +21,10 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/worklist', label: 'nav.worklist' },
     { path: '/projects', label: 'nav.projects' },
   ],
-  agent: [{ path: '/projects', label: 'nav.projects' }],
+  agent: [
+    { path: '/mine', label: 'nav.mine' },
+    { path: '/projects', label: 'nav.projects' },
+  ],
   leader: [{ path: '/projects', label: 'nav.projects' }],
   admin: [
     { path: '/projects', label: 'nav.projects' },

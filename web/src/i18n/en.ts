@@ -4,7 +4,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   app: { title: 'One-window console', subtitle: 'Construction project approval' },
   language: { switchTo: '中文', label: 'Language' },
-  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', inbox: 'Notices', signOut: 'Sign out' },
+  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out' },
   signIn: {
     title: 'Sign in',
     devHint: 'Development: pick an identity to sign in as',
@@ -129,6 +129,7 @@ export const en: Messages = {
     accepted: 'accepted {{date}}',
   },
   clockLabel: { light: 'Light', used: 'Used / limit', paused: 'Paused for corrections', accepted: 'Accepted', deadline: 'Deadline' },
+  mine: { title: 'My projects', empty: 'You follow no projects now', timeLimit: 'Time limit', cadence: 'Reports', nextReport: 'Next report' },
   inbox: {
     title: 'Notices',
     unread: '{{count}} unread',

@@ -2,7 +2,7 @@
 export const zhCN = {
   app: { title: '一口受理工作台', subtitle: '社会投资工程建设项目审批' },
   language: { switchTo: 'English', label: '语言' },
-  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', inbox: '通知', signOut: '退出' },
+  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', mine: '我的项目', inbox: '通知', signOut: '退出' },
   signIn: {
     title: '登录',
     devHint: '开发环境：选择一个身份登录',
@@ -127,6 +127,7 @@ export const zhCN = {
     accepted: '受理日 {{date}}',
   },
   clockLabel: { light: '时限灯', used: '已用 / 时限', paused: '补正暂停', accepted: '受理日', deadline: '办结期限' },
+  mine: { title: '我的项目', empty: '您目前没有代办的项目', timeLimit: '审批时限', cadence: '报告频率', nextReport: '下次报告' },
   inbox: {
     title: '通知',
     unread: '未读 {{count}} 条',
