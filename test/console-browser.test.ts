@@ -100,7 +100,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   await signIn(page, '综合窗口 张敏');
   // The window's menu and identity.
   await page.getByText('综合窗口', { exact: true }).first().waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '受理登记']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '受理登记', '通知']);
 
   await page.getByRole('menuitem', { name: '受理登记' }).click();
   await page.getByRole('heading', { name: '受理登记' }).waitFor();
@@ -142,7 +142,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   // The planning reviewer finds it in the worklist and approves.
   await signIn(page, '区规划资源局 审批员');
   expect(page.url()).toBe(`${base}/worklist`);
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目', '通知']);
   await page.getByText('区规划资源局', { exact: true }).first().waitFor();
   const row = await rowOnceListed(page, name);
   await screenshot(page, '04-worklist');
@@ -191,7 +191,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   await page.getByRole('button', { name: /English/ }).click();
   await page.getByRole('heading', { name: /Design scheme · Under review/ }).waitFor();
   await page.getByRole('row', { name: /Planning and Natural Resources Bureau/ }).getByText('Approve').waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Projects']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Projects', 'Notices']);
   // The switch back names its language in that language (中文), as language switches do.
   const data = [name, '上海金山卫某某制造有限公司', '区规划资源局 审批员', '区水务局 审批员', '同意（另一窗口）', '综合窗口 张敏', '免配建民防工程', '中文'];
   const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
@@ -312,7 +312,7 @@ test('without development identities the sign-in asks for a token, and a wrong o
     await token.fill('dev-leader');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('me-name').filter({ hasText: '领导 陈刚' }).waitFor();
-    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['项目']);
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['项目', '通知']);
     await page.close();
     // The failed requests are the refused sign-in and the sign-in page's question for development
     // identities, which a service without them answers 404.
