@@ -1,100 +1,22 @@
 // The web console in a real headless Chromium against the real stack (API serving the built console,
 // worker, Temporal dev server, the suite's record database): what a person sees and does. Screenshots of
 // each page go to test-results/screenshots. Needs the console built (npm test builds it first).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { CONSOLE_DIR } from '../api/console';
-import { devIdentities } from '../api/dev-sign-in';
-import { DEV_PRINCIPALS_FILE } from '../config/principals';
-import { accessibilityViolations, launchBrowser, screenshot as saveScreenshot } from './support/browser';
-import { apiCaller } from './support/http';
+import { rowOnceListed, signIn as signInAt, signOut, useConsole } from './support/console';
 import { startApp } from './support/app';
-import { startService } from './support/service';
 
 jest.setTimeout(180_000);
 
-let service: Awaited<ReturnType<typeof startService>>;
-let browser: Browser;
-let base: string;
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_DIR, 'index.html'))) throw new Error(`the console is not built: run npm run build -w web (no ${CONSOLE_DIR}/index.html)`);
-  [service, browser] = await Promise.all([startService('console', { consoleDir: CONSOLE_DIR, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) }), launchBrowser()]);
-  base = `http://127.0.0.1:${service.port}`;
-});
-const call = apiCaller(() => service.port);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-/** What the browser reported as going wrong in the test so far: script errors, refused content (CSP), failed loads. */
-let browserErrors: string[] = [];
-beforeEach(() => {
-  browserErrors = [];
-  violations = {};
-});
-afterEach(() => {
-  expect(violations).toEqual({});
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
-  });
-  return page;
-}
-
-/** Every main page is screenshot and checked with axe-core as the test passes it; violations are
- *  collected by page and asserted at the end, so one run lists them all. */
-let violations: Record<string, string[]> = {};
-async function screenshot(page: Page, name: string): Promise<void> {
-  await saveScreenshot(page, name);
-  const found = await accessibilityViolations(page);
-  if (found.length > 0) violations[name] = found;
-}
-
-/** Signs in through the development identity picker, as the person named. */
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByRole('heading', { name: '登录' }).waitFor();
-  await page.getByRole('combobox', { name: '身份' }).fill(name);
-  await page.keyboard.press('Enter');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('me-name').filter({ hasText: name }).waitFor();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /退出|Sign out/ }).click();
-  await page.getByRole('heading', { name: /登录|Sign in/ }).waitFor();
-}
-
-/** Searches the list for the project named `text` and clicks Refresh until its row shows (the lists read
- *  the record, which follows the workflow; other test files add projects to the same lists meanwhile). */
-async function rowOnceListed(page: Page, text: string) {
-  await page.getByRole('searchbox', { name: /按项目名称搜索|Search by project name/ }).fill(text);
-  await page.keyboard.press('Enter');
-  const row = page.getByRole('row', { name: new RegExp(text) });
-  // Up to about half a minute: on a busy machine the worker records a change seconds later.
-  // Until the list shows that project alone (the header row and its own).
-  const alone = async () => (await row.isVisible()) && (await page.getByRole('row').count()) === 2;
-  for (let i = 0; i < 100 && !(await alone()); i++) {
-    await page.waitForTimeout(300);
-    await page.getByRole('button', { name: /刷新|Refresh/ }).click();
-  }
-  await row.waitFor();
-  return row;
-}
+const harness = useConsole('console');
+const { call, newPage, screenshot } = harness;
+const signIn = (page: Parameters<typeof signInAt>[0], name: string) => signInAt(page, harness.base, name);
 
 test('the window registers a project and opens design; a reviewer approves from the worklist; the project shows the sign-off; English everywhere after the switch', async () => {
   const page = await newPage();
   const name = `金山卫镇 控制台测试厂房 ${Date.now().toString(36)}`;
 
   // Unsigned, every address leads to sign-in, which offers the development identities.
-  await page.goto(`${base}/projects/00000000-0000-4000-8000-000000000000`);
+  await page.goto(`${harness.base}/projects/00000000-0000-4000-8000-000000000000`);
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await screenshot(page, '01-sign-in');
   await signIn(page, '综合窗口 张敏');
@@ -141,7 +63,7 @@ test('the window registers a project and opens design; a reviewer approves from 
 
   // The planning reviewer finds it in the worklist and approves.
   await signIn(page, '区规划资源局 审批员');
-  expect(page.url()).toBe(`${base}/worklist`);
+  expect(page.url()).toBe(`${harness.base}/worklist`);
   expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目', '通知']);
   await page.getByText('区规划资源局', { exact: true }).first().waitFor();
   const row = await rowOnceListed(page, name);
@@ -202,8 +124,8 @@ test('the window registers a project and opens design; a reviewer approves from 
   await page.getByRole('heading', { name: /Design scheme/ }).waitFor();
   await page.close();
   // Nothing broke on the way: the one refusal the test provoked (409) is the only failed request.
-  expect(browserErrors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
-  expect(browserErrors.length).toBe(1);
+  expect(harness.errors().filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
+  expect(harness.errors().length).toBe(1);
 });
 
 test('a reviewer asks for a correction listing two items on the project page; the window records the supplement and review resumes', async () => {
@@ -218,7 +140,7 @@ test('a reviewer asks for a correction listing two items on the project page; th
   await call('POST', `/api/projects/${body.id}/stages/design/application`, 'dev-window', {});
   const page = await newPage();
   await signIn(page, '区建管委 审批员');
-  await page.goto(`${base}/projects/${body.id}`);
+  await page.goto(`${harness.base}/projects/${body.id}`);
   await page.getByRole('button', { name: '签署本单位意见' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText('补正', { exact: true }).click();
@@ -264,7 +186,7 @@ test('a reviewer asks for a correction listing two items on the project page; th
   await page.getByText('已撤回：建设单位申请撤回').waitFor();
   expect(await page.getByRole('button', { name: '撤回项目' }).count()).toBe(0);
   await page.close();
-  expect(browserErrors).toEqual([]);
+  expect(harness.errors()).toEqual([]);
 });
 
 test("the agent's 我的项目 lists the projects it follows with each stage's light, time limit and the next report date", async () => {
@@ -294,7 +216,7 @@ test("the agent's 我的项目 lists the projects it follows with each stage's l
   await row.getByRole('link', { name }).click();
   await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
   await page.close();
-  expect(browserErrors).toEqual([]);
+  expect(harness.errors()).toEqual([]);
 });
 
 test('without development identities the sign-in asks for a token, and a wrong one is refused with the reason', async () => {
@@ -316,8 +238,8 @@ test('without development identities the sign-in asks for a token, and a wrong o
     await page.close();
     // The failed requests are the refused sign-in and the sign-in page's question for development
     // identities, which a service without them answers 404.
-    expect(browserErrors.filter((e) => !/status of (401 \(Unauthorized\)|404 \(Not Found\))/.test(e))).toEqual([]);
-    expect(browserErrors.length).toBe(2);
+    expect(harness.errors().filter((e) => !/status of (401 \(Unauthorized\)|404 \(Not Found\))/.test(e))).toEqual([]);
+    expect(harness.errors().length).toBe(2);
   } finally {
     await plain.stop();
   }
