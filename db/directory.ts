@@ -49,8 +49,9 @@ const personRows = (post: Post, version: number, people: Person[]) =>
     channels: p.channels ? JSON.stringify(p.channels) : null,
   }));
 
-/** The current people of the given posts (all posts when omitted), in one query, with the directory's version. */
-async function currentRows(db: Db, posts?: readonly string[]) {
+/** The current people of the given posts (all posts when omitted), or only those a principal signs in
+ *  as, in one query, with the directory's version. */
+async function currentRows(db: Db, posts?: readonly string[], principalId?: string) {
   let query = db
     .selectFrom('directory_posts as c')
     .innerJoin('directory_people as p', (j) => j.onRef('p.post', '=', 'c.post').onRef('p.version', '=', 'c.version'))
@@ -59,7 +60,14 @@ async function currentRows(db: Db, posts?: readonly string[]) {
     .orderBy('p.post')
     .orderBy('p.position');
   if (posts) query = query.where('c.post', 'in', posts.length > 0 ? [...posts] : ['']);
+  if (principalId !== undefined) query = query.where('p.principal_id', '=', principalId);
   return query.execute();
+}
+
+/** Where a principal stands in the directory now (a person may hold several posts): what its inbox
+ *  gathers, read on every inbox request, so only its own rows. */
+export async function entriesOfPrincipal(db: Db, principalId: string): Promise<Person[]> {
+  return (await currentRows(db, undefined, principalId)).map(toPerson);
 }
 
 export async function currentDirectory(db: Db): Promise<CurrentDirectory> {

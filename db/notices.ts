@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Delivery } from '../activities/notification-sink';
 import { addressee } from '../domain/directory';
 import { NOTICE_KINDS, renderNotice, type NoticeContent, type NoticeKind, type NoticeLanguage, type NoticeMessage } from '../domain/notice-texts';
-import { currentDirectory } from './directory';
+import { entriesOfPrincipal } from './directory';
 import type { Actor } from '../domain/project';
 import type { Db } from './connect';
 
@@ -63,10 +63,7 @@ export function addressesOf(actor: Actor): string[] {
 /** A person's inbox: what they are, and the mailboxes the directory gives them (escalations and reminders
  *  name their people), with the language the directory says they read. */
 export async function reader(db: Db, actor: Actor): Promise<{ addresses: string[]; language: NoticeLanguage }> {
-  const { posts } = await currentDirectory(db);
-  const entries = Object.values(posts)
-    .flatMap((p) => p.people)
-    .filter((p) => p.principalId === actor.id);
+  const entries = await entriesOfPrincipal(db, actor.id);
   return { addresses: [...new Set([...addressesOf(actor), ...entries.map(addressee)])], language: entries[0]?.language ?? 'zh' };
 }
 
