@@ -2,7 +2,7 @@
 // department, their role, the projects they follow — unread first; read and taken charge of per person.
 import type { ProjectView } from '../domain/project';
 import { eventually } from './support/eventually';
-import { apiCaller } from './support/http';
+import { apiCaller, registerProject } from './support/http';
 import { startService, TEST_PUBLIC_URL } from './support/service';
 
 let service: Awaited<ReturnType<typeof startService>>;
@@ -19,15 +19,7 @@ const mine = (token: string, id: string, query = '') =>
   call<{ notices: Notice[]; unread: number; language: string }>('GET', `/api/inbox?project=${id}${query}`, token);
 
 test('a department reads its notices, marks them read and takes charge of a correction; nobody reads another inbox', async () => {
-  const registered = await call('POST', '/api/projects', 'dev-window', {
-    name: '金山卫镇 收件箱测试',
-    applicant: { name: '上海金山卫某某实业有限公司', uscc: '91310000MA1FL4B24G' },
-    category: 'general',
-    locality: 'jinshanwei',
-    utilities: ['power'],
-  });
-  const id = registered.body.id as string;
-  expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+  const id = await registerProject(call, { name: '金山卫镇 收件箱测试' }, { design: true });
 
   // The application asks planning to sign: its reviewer's inbox has it, unread.
   const planning = await eventually(() => mine('dev-planning', id), (r) => r.body.notices.length > 0);

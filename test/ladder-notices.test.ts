@@ -6,7 +6,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
-import { smtpMailer } from '../activities/channels';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { startProject } from '../api/project-client';
@@ -36,7 +35,7 @@ beforeAll(async () => {
   [env, workflowBundle, smtp] = await Promise.all([createTimeSkippingEnv(), bundle(), startSmtpServer()]);
   taskQueue = uniqueTaskQueue('ladder-notices');
   db = testDb();
-  const mailer = smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>');
+  const mailer = smtp.mailer();
   worker = await startWorker(env.nativeConnection, workflowBundle, taskQueue, { client: env.client, channels: { mailer, publicUrl: TEST_PUBLIC_URL } });
   const principals = loadPrincipals({ NODE_ENV: 'test', PRINCIPALS_FILE: undefined });
   api = await listen(createApp({ client: env.client, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), publicUrl: TEST_PUBLIC_URL }), 0, '127.0.0.1');

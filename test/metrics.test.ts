@@ -6,12 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import pino from 'pino';
-import { smtpMailer } from '../activities/channels';
 import { createApp } from '../api/app';
 import { listen } from '../api/listen';
 import { loadPrincipals } from '../config/principals';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { apiCaller } from './support/http';
+import { apiCaller, registerProject } from './support/http';
 import { eventually } from './support/eventually';
 import { startService } from './support/service';
 import { startSmtpServer } from './support/smtp';
@@ -21,7 +20,7 @@ let service: Awaited<ReturnType<typeof startService>>;
 
 beforeAll(async () => {
   smtp = await startSmtpServer({ accepting: false });
-  service = await startService('metrics', { channels: { mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>') } });
+  service = await startService('metrics', { channels: { mailer: smtp.mailer() } });
 });
 
 afterAll(async () => {
@@ -38,15 +37,7 @@ const sample = (page: string, series: string): number | undefined => {
 const scrape = async () => (await call('GET', '/metrics')).body as string;
 
 test('/metrics times each route by its pattern and status, and counts open projects by stage and light, stuck cases and notices pending delivery', async () => {
-  const registered = await call('POST', '/api/projects', 'dev-window', {
-    name: '金山卫镇 指标测试',
-    applicant: { name: '上海金山卫某某实业有限公司', uscc: '91310000MA1FL4B24G' },
-    category: 'general',
-    locality: 'jinshanwei',
-    utilities: ['power'],
-  });
-  const id = registered.body.id as string;
-  expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+  const id = await registerProject(call, { name: '金山卫镇 指标测试' }, { design: true });
   expect((await call('POST', `/api/projects/${id}/stages/design/sign-offs`, 'dev-planning', { decision: 'maybe' })).status).toBe(400);
 
   const page = await eventually(scrape, (p) => (sample(p, 'one_window_open_projects{stage="design",light="green"}') ?? 0) >= 1);

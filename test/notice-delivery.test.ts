@@ -6,13 +6,13 @@ import { channelActivities } from '../activities/channel-delivery';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { smtpMailer, verifyWebhook } from '../activities/channels';
+import { verifyWebhook } from '../activities/channels';
 import { RecordNotificationSink, type Delivery } from '../activities/notification-sink';
 import { calendarData as loadCalendarData } from '../db/calendar';
 import { WorkingCalendar } from '../domain/calendar';
 import { findStuck } from '../operations/stuck';
 import { eventually } from './support/eventually';
-import { apiCaller } from './support/http';
+import { apiCaller, registerProject } from './support/http';
 import { startService, TEST_PUBLIC_URL } from './support/service';
 import { startSmtpServer } from './support/smtp';
 
@@ -22,7 +22,7 @@ let service: Awaited<ReturnType<typeof startService>>;
 beforeAll(async () => {
   // Down at first: the deliveries are retried until it takes them.
   smtp = await startSmtpServer({ accepting: false });
-  service = await startService('notice-delivery', { channels: { mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>') } });
+  service = await startService('notice-delivery', { channels: { mailer: smtp.mailer() } });
 });
 
 afterAll(async () => {
@@ -33,16 +33,8 @@ afterAll(async () => {
 const call = apiCaller(() => service.port);
 
 test("an application's notices are e-mailed to the liaisons the directory names, retried while the mail server refuses", async () => {
-  const registered = await call('POST', '/api/projects', 'dev-window', {
-    name: '金山卫镇 邮件测试',
-    applicant: { name: '上海金山卫某某实业有限公司', uscc: '91310000MA1FL4B24G' },
-    category: 'general',
-    locality: 'jinshanwei',
-    utilities: ['power'],
-  });
-  const id = registered.body.id as string;
   // The project does not wait for the mail server: the action answers at once.
-  expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+  const id = await registerProject(call, { name: '金山卫镇 邮件测试' }, { design: true });
   const directory = (await call('GET', '/api/directory', 'dev-admin')).body;
   const liaisons = ['planning', 'construction', 'water'].flatMap((p) => directory.posts[`party:${p}/liaison`].people.map((person: { email: string }) => person.email));
 
@@ -103,7 +95,7 @@ test('each person is sent a notice in their language, by the channels they chose
     const project = { id: randomUUID(), name: '金山卫镇 档案馆测试', locality: 'jinshanwei' as const };
     const to = `${deputy.name} <${deputy.email}>`;
     const sink = new RecordNotificationSink(service.db);
-    const { sendToChannels } = channelActivities({ db: service.db, mailer: smtpMailer(smtp.url, 'one-window <noreply@one-window.localhost>'), webhookSecret: secret, publicUrl: TEST_PUBLIC_URL });
+    const { sendToChannels } = channelActivities({ db: service.db, mailer: smtp.mailer(), webhookSecret: secret, publicUrl: TEST_PUBLIC_URL });
     const escalation: Delivery = {
       key: `${project.id}/escalation/acceptance/1/archives/deputy/0`,
       to,

@@ -23,3 +23,22 @@ export function apiCaller(port: () => number) {
     return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };
   };
 }
+
+/** Registers a project over HTTP as the window (a general project in jinshanwei with power unless told
+ *  otherwise) and, with `design`, submits its design application; answers its id. */
+export async function registerProject(call: ReturnType<typeof apiCaller>, registration: Record<string, unknown> & { name: string }, { design = false } = {}): Promise<string> {
+  const registered = await call('POST', '/api/projects', 'dev-window', {
+    applicant: { name: '上海金山卫某某实业有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'jinshanwei',
+    utilities: ['power'],
+    ...registration,
+  });
+  if (registered.status !== 201) throw new Error(`registration refused: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const id = registered.body.id as string;
+  if (design) {
+    const applied = await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {});
+    if (applied.status !== 200) throw new Error(`design application refused: ${applied.status} ${JSON.stringify(applied.body)}`);
+  }
+  return id;
+}

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { smtpMailer } from '../../activities/channels';
 
 export async function startSmtpServer({ accepting = true }: { accepting?: boolean } = {}) {
   const received: { to: string[]; raw: string; subject: string; text: string }[] = [];
@@ -31,9 +32,12 @@ export async function startSmtpServer({ accepting = true }: { accepting?: boolea
   });
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
+  const url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    url,
     received,
+    /** The service's mailer, sending to this server as the product's sender. */
+    mailer: () => smtpMailer(url, 'one-window <noreply@one-window.localhost>'),
     accept() {
       state.accepting = true;
     },
