@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: activityDeps(config, db, client),
+    cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   });
   // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
   const workerDone = worker.run();

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     namespace: target.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: activityDeps(config, db, client),
+    cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   });
   const schedule = await ensureHousekeepingSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.HOUSEKEEPING_EVERY_MINUTES });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, housekeepingSchedule: schedule }, 'worker running');

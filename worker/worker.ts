@@ -22,6 +22,8 @@ export interface WorkerDeps {
   activities: ActivityDeps;
   /** Tests pass a bundle built once per file; otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Projects kept in memory between tasks (WORKER_CACHED_WORKFLOWS); the SDK's default sizes it by heap. */
+  cachedWorkflows?: number;
 }
 
 export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
@@ -60,7 +62,7 @@ export function activityDeps(config: Config, db: Db, client?: Client): ActivityD
   };
 }
 
-export async function createWorker({ connection, namespace, taskQueue, activities, workflowBundle }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, activities, workflowBundle, cachedWorkflows }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
@@ -68,6 +70,7 @@ export async function createWorker({ connection, namespace, taskQueue, activitie
     // Bundled here (not from workflowsPath) so the seal's public keys are compiled in; see worker/bundle.ts.
     workflowBundle: workflowBundle ?? (await bundleWorkflows(activities.sealKeys)),
     activities: createActivities(activities),
+    ...(cachedWorkflows !== undefined && { maxCachedWorkflows: cachedWorkflows }),
   });
 }
 
