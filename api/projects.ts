@@ -79,33 +79,45 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     }
   }
 
-  /** The state, for a caller who may read it (403 for one whose work does not touch the project). */
-  async function readVisible(req: Request, id: string): Promise<ProjectState> {
-    const state = await readState(id);
+  /** The state, for a caller who may read it (403 for one whose work does not touch the project); with
+   *  `res`, the answer says where it was read from (X-One-Window-Source: record | workflow). */
+  async function readVisible(req: Request, id: string, res?: Response): Promise<ProjectState> {
+    const { state, from } = await readState(id);
     const refusal = readRefusal(req.actor as Actor, state);
     if (refusal) throw new HttpError(403, 'forbidden', refusal);
+    res?.set('X-One-Window-Source', from);
     return state;
   }
 
-  /** The record's state of a project reconciled as terminated, unless a Temporal reset runs it again. */
-  async function recordedTermination(id: string): Promise<ProjectState | undefined> {
-    const row = await db.selectFrom('projects').select('status').where('id', '=', id).executeTakeFirst();
-    if (row?.status !== 'terminated' || (await describeProject(client, id))?.status.name === 'RUNNING') return undefined;
-    return readProjectRecord(db, id);
-  }
-
-  /** The live state from the workflow, or the record once Temporal no longer holds the project (or closed
-   *  it without ending it: the record shows the termination; a query would replay a state still active). */
-  async function readState(id: string): Promise<ProjectState> {
-    const terminated = await recordedTermination(id);
-    if (terminated) return terminated;
+  /**
+   * The live state. From the record's snapshot when it is current: the project runs with no workflow task
+   * and no activity pending and no record write refused — so its last change was written and nothing has
+   * changed since (a change is a workflow task, and every change schedules its write). Otherwise from a
+   * query, which replays a project out of the worker's cache from its history. Once Temporal no longer
+   * holds the project (or closed it without ending it: the record shows the termination; a query would
+   * replay a state still active), from the record.
+   */
+  async function readState(id: string): Promise<{ state: ProjectState; from: 'record' | 'workflow' }> {
+    const [row, description] = await Promise.all([
+      db
+        .selectFrom('projects')
+        .select(['state', 'status'])
+        .select((eb) => eb.exists(eb.selectFrom('record_failures as f').select('f.project_id').whereRef('f.project_id', '=', 'projects.id')).as('refused'))
+        .where('id', '=', id)
+        .executeTakeFirst(),
+      describeProject(client, id),
+    ]);
+    const running = description?.status.name === 'RUNNING';
+    if (row?.status === 'terminated' && !running) return { state: row.state as unknown as ProjectState, from: 'record' };
+    const settled = running && !description.raw.pendingWorkflowTask && (description.raw.pendingActivities ?? []).length === 0;
+    if (row && settled && !row.refused) return { state: row.state as unknown as ProjectState, from: 'record' };
     try {
-      return await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
+      return { state: await client.workflow.getHandle(workflowIdFor(id)).query(stateQuery), from: 'workflow' };
     } catch (err) {
       const recorded = await readProjectRecord(db, id);
-      if (recorded) return recorded;
+      if (recorded) return { state: recorded, from: 'record' };
       // Never registered, or a registration refused for want of the API's seal (it failed at once).
-      if (isNotFound(err) || (await describeProject(client, id))?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
+      if (isNotFound(err) || description?.status.name === 'FAILED') throw new HttpError(404, 'not-found', `no project ${id}`);
       throw err;
     }
   }
@@ -156,7 +168,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
         await startProject(client, taskQueue, input);
       } catch (err) {
         if (!(digest && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        answer = registeredFrom(await readState(id));
+        answer = registeredFrom((await readState(id)).state);
       }
     }
     res.status(201).location(`/api/projects/${id}`).json(answer);
@@ -181,7 +193,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    res.json(await view(await readVisible(req, id)));
+    res.json(await view(await readVisible(req, id, res)));
   });
 
   router.post('/:id/stages/:stage/application', async (req, res) => {
@@ -285,7 +297,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
 
   router.get('/:id/audit', async (req, res) => {
     const { id } = parse(projectParams, req.params, 'params');
-    const state = await readState(id);
+    const { state } = await readState(id);
     const actor = req.actor as Actor;
     if (actor.role !== 'admin' && !(actor.role === 'agent' && state.agent === actor.id)) {
       throw new HttpError(403, 'forbidden', 'the audit log is for admins and the project\'s agent');

@@ -11,7 +11,7 @@ export interface ScaleFigures {
   peakRss: number;
   rssAfter: number;
   timings: Timings;
-  /** What answered the reads (the API's answer says). */
+  /** What answered the reads (the API's answer says: record or workflow). */
   servedBy: Record<string, number>;
 }
 
@@ -45,8 +45,7 @@ export async function openProjects(stack: Stack, count: number, timings: Timings
   const servedBy: Record<string, number> = {};
   const pick = () => ids[Math.floor(Math.random() * ids.length)] as string;
   const readOne = async (kind: string) => {
-    const project = await timings.time(kind, () => stack.call<{ servedFrom?: string }>('GET', `/api/projects/${pick()}`, 'dev-leader'));
-    const from = project.servedFrom ?? 'workflow query';
+    const from = await timings.time(kind, () => stack.readProject(pick()));
     servedBy[from] = (servedBy[from] ?? 0) + 1;
   };
   await pool(200, 1, () => readOne('cold read c1'));

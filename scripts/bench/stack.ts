@@ -70,9 +70,18 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
     }
   };
 
+  /** A project read, with where the API served it from (X-One-Window-Source: record | workflow). */
+  const readProject = async (id: string): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/projects/${id}`, { headers: { authorization: 'Bearer dev-leader' } });
+    await res.json();
+    if (!res.ok) throw new Error(`GET /api/projects/${id}: HTTP ${res.status}`);
+    return res.headers.get('x-one-window-source') ?? 'unknown';
+  };
+
   return {
     db,
     call,
+    readProject,
     /** How often the API answered 503 busy and the request was sent again. */
     busy,
     rawClient,
