@@ -48,6 +48,7 @@ export const auditPageSchema = z
         path: z.string(),
         action: z.enum(AUDIT_ACTION_NAMES).nullable().describe('what the command was, when it is one of the known kinds'),
         projectId: z.string().nullable(),
+        projectName: z.string().nullable().describe("the project's name in the record"),
         outcome: z.string().describe(`${AUDIT_OUTCOMES.join(' · ')}`),
         status: z.number().int(),
         detail: z.string().nullable().describe("what the command said: a repair's reason, a refusal's message"),

@@ -58,8 +58,14 @@ export interface AuditFilter {
 }
 
 /** A page of the whole log, newest first: `limit` entries written before the entry numbered `before`. */
-export async function auditPage(db: Db, filter: AuditFilter, page: { limit: number; before?: string }): Promise<(AuditEntry & { seq: string })[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(page.limit);
+export async function auditPage(db: Db, filter: AuditFilter, page: { limit: number; before?: string }): Promise<(AuditEntry & { seq: string; projectName: string | null })[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .leftJoin('projects', 'projects.id', 'audit_log.project_id')
+    .selectAll('audit_log')
+    .select('projects.name as project_name')
+    .orderBy('seq', 'desc')
+    .limit(page.limit);
   if (page.before !== undefined) query = query.where('seq', '<', page.before);
   if (filter.actor !== undefined) query = query.where('principal_id', '=', filter.actor);
   if (filter.action) query = query.where('method', '=', filter.action.method).where('path', '~', filter.action.pattern);
@@ -67,7 +73,7 @@ export async function auditPage(db: Db, filter: AuditFilter, page: { limit: numb
   if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
   if (filter.from) query = query.where('at', '>=', filter.from);
   if (filter.to) query = query.where('at', '<', filter.to);
-  return (await query.execute()).map(entryOf);
+  return (await query.execute()).map((r) => ({ ...entryOf(r), projectName: r.project_name }));
 }
 
 const entryOf = (r: Selectable<AuditLogTable>): AuditEntry & { seq: string } => ({
