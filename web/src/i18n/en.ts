@@ -291,6 +291,7 @@ export const en: Messages = {
     actor: 'Account id',
     action: 'Action',
     project: 'Project id',
+    projectColumn: 'Project',
     outcome: 'Outcome',
     dates: 'Dates',
     from: 'From',

@@ -289,6 +289,7 @@ export const zhCN = {
     actor: '操作人账号',
     action: '操作',
     project: '项目编号',
+    projectColumn: '项目',
     outcome: '结果',
     dates: '日期范围',
     from: '起始日期',

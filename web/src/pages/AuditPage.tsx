@@ -163,7 +163,7 @@ export function AuditPage() {
               ),
             },
             {
-              title: t('audit.project'),
+              title: t('audit.projectColumn'),
               key: 'project',
               render: (_, e) => (e.projectId ? <Link to={`/projects/${e.projectId}`}>{e.projectName ?? e.projectId}</Link> : '—'),
             },
