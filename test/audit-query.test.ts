@@ -3,6 +3,7 @@
 // filtered by actor, action, project, outcome and Shanghai dates, a page at a time; bad filters are 400s
 // naming the field. Other test files write to the same log meanwhile, so every look is narrowed to this
 // file's project.
+import { auditPageSchema } from '../api/audit-log';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
 
@@ -51,6 +52,8 @@ test('the log across projects: newest first, who by name, what, the outcome; fil
 
   const all = await audit(`project=${id}`);
   expect(all.status).toBe(200);
+  // The answer is what the OpenAPI document (and through it the console's client) says it is.
+  expect(auditPageSchema.safeParse(all.body).error).toBeUndefined();
   expect(all.body.entries.map((e) => [e.action, e.principalId, e.outcome])).toEqual([
     ['sign-off', 'reviewer-planning', 'accepted'],
     ['sign-off', 'reviewer-planning', 'forbidden'],

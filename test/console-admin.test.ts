@@ -132,6 +132,20 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   await page.getByRole('button', { name: '校验哈希链' }).click();
   await page.getByText(/审计日志完整：已校验 \d+ 条，最后一条序号 \d+/).waitFor();
   await screenshot(page, 'admin-03-audit-log');
+
+  // In English every string of the console's own changes; the project's and people's names and the
+  // reasons they wrote stay as written.
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Stuck cases', 'Projects', 'Register', 'Audit log', 'Notices']);
+  await page.getByRole('row', { name: /Push retried.*Refused · 409/ }).waitFor();
+  const data = [name, '管理员 王磊', '燃气公司确认接口已恢复', '供水公司接口已恢复（接口调用）', '中文'];
+  const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
+  expect(visible.match(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)).toBeNull();
+  await page.getByRole('menuitem', { name: 'Stuck cases' }).click();
+  await page.getByRole('heading', { name: 'Stuck cases' }).waitFor();
+  await page.getByRole('combobox', { name: 'Kind of case' }).waitFor();
+  await screenshot(page, 'admin-04-stuck-english');
   // Nothing went wrong in the browser but the refusal it was shown.
   expect(harness.errors().filter((e) => !/status of 409/.test(e))).toEqual([]);
 });

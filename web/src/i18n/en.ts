@@ -244,7 +244,7 @@ export const en: Messages = {
     hint: 'Projects needing attention, oldest first: why, since when (working days), who is to act, and the repairs that apply',
     filterKind: 'Kind of case',
     filterLocality: 'Locality',
-    total: '{{count}} cases',
+    total: 'Cases: {{count}}',
     empty: 'No stuck cases',
     project: 'Project',
     kind: 'Kind',

@@ -132,7 +132,7 @@ export function AuditPage() {
           loading={loading}
           dataSource={page?.entries ?? []}
           pagination={false}
-          locale={{ emptyText: t('audit.empty') }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t('audit.empty')}</Typography.Text> }}
           columns={[
             { title: t('audit.at'), dataIndex: 'at', render: (v: string) => dateTime(v), width: 150 },
             {

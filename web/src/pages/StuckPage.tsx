@@ -194,7 +194,7 @@ export function StuckPage() {
           loading={loading}
           dataSource={page?.entries ?? []}
           pagination={false}
-          locale={{ emptyText: t('stuck.empty') }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t('stuck.empty')}</Typography.Text> }}
           columns={[
             { title: t('stuck.project'), dataIndex: 'name', render: (name: string | null, e) => <Link to={`/projects/${e.projectId}`}>{name ?? e.projectId}</Link> },
             {
