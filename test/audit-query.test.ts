@@ -4,6 +4,7 @@
 // naming the field. Other test files write to the same log meanwhile, so every look is narrowed to this
 // file's project.
 import { auditPageSchema } from '../api/audit-log';
+import { auditActionOf } from '../domain/audit-actions';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
 
@@ -108,4 +109,17 @@ test('an unknown filter is named too; only admins read the log across projects',
   expect(res.body.message).toMatch(/query/);
   expect((await call('GET', '/api/audit', 'dev-agent')).status).toBe(403);
   expect((await call('GET', '/api/audit', 'dev-leader')).body.message).toMatch(/audit log/);
+});
+
+test('each kind of command is named from its method and path, and nothing else is', () => {
+  const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  expect(auditActionOf('POST', '/api/projects')).toBe('registration');
+  expect(auditActionOf('POST', `/api/projects/${id}/stages/permit/sign-offs`)).toBe('sign-off');
+  expect(auditActionOf('POST', `/api/projects/${id}/pushes/gas/retry`)).toBe('push-retry');
+  expect(auditActionOf('POST', `/api/operations/projects/${id}/reset`)).toBe('reset');
+  expect(auditActionOf('PUT', '/api/directory/posts/party:planning/liaison')).toBe('directory');
+  expect(auditActionOf('PUT', `/api/projects/${id}/agent`)).toBe('agent-assignment');
+  // The method matters, and a path no route serves is no known action.
+  expect(auditActionOf('DELETE', '/api/projects')).toBeUndefined();
+  expect(auditActionOf('POST', `/api/projects/${id}/pushes/gas/retry/again`)).toBeUndefined();
 });
