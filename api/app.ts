@@ -149,7 +149,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/directory', directoryRouter({ db, principals }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
-  app.use('/api/audit', auditLogRouter({ db }));
+  app.use('/api/audit', auditLogRouter({ db, principals }));
   app.use('/api/inbox', inboxRouter({ db, client, acceptTimeoutMs: acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS, ...(publicUrl !== undefined && { publicUrl }) }));
   app.use('/api/operations', operationsReplayRouter({ client }));
   app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));

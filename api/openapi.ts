@@ -25,6 +25,7 @@ import {
 } from '../domain/schemas';
 import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
+import { auditLogQuery, auditPageSchema } from './audit-log';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
@@ -313,6 +314,7 @@ export function openApiDocument() {
               stage: z.string().nullable(),
               kind: z.string(),
               since: z.string(),
+              sinceWorkingDays: z.number().int().describe('working days from `since` to today (Shanghai)'),
               evidence: z.looseObject({}),
               expected: z.object({ actor: z.string(), action: z.string() }),
               repairs: z.array(z.object({ action: z.string(), method: z.string(), path: z.string() })),
@@ -431,6 +433,16 @@ export function openApiDocument() {
       ),
       ...errors,
     },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The audit log across projects, newest first (admin): who did what, when, on which project, with what outcome',
+    description: "Filters: actor (a principal's id), action (a kind of command), project, outcome, from/to (Shanghai dates, inclusive). A project's agent reads that project's entries at /api/projects/{id}/audit.",
+    security,
+    request: { query: auditLogQuery },
+    responses: { 200: json(auditPageSchema, 'A page of entries; pass nextCursor as cursor for the older ones'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

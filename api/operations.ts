@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
+import { shanghaiDate } from '../domain/calendar';
 import { TrailConflict } from '../db/record';
 import { projectParams, reconcileBody, stuckQuery } from '../domain/schemas';
 import { reconcileProject } from '../operations/reconcile';
@@ -30,14 +31,19 @@ export function operationsRouter({ client, db, stuck }: OperationsDeps): Router 
     const key = JSON.stringify(filter);
     const kept = lists.get(key);
     let list = cursor !== undefined && kept && Date.now() - kept.at < 60_000 ? kept.list : undefined;
+    const calendar = await cachedCalendar(db);
+    const now = Date.now();
     if (!list) {
-      list = await findStuck({ db, client, calendar: await cachedCalendar(db), now: Date.now(), ...(stuck && { options: stuck }) }, filter);
+      list = await findStuck({ db, client, calendar, now, ...(stuck && { options: stuck }) }, filter);
       lists.delete(key);
       lists.set(key, { at: Date.now(), list });
       // Only the latest few filters are kept.
       for (const old of lists.keys()) if (lists.size > 20) lists.delete(old);
     }
-    res.json(stuckPage(list, limit, cursor));
+    const page = stuckPage(list, limit, cursor);
+    // How long in the district's terms: working days from the case's start to today.
+    const today = shanghaiDate(now);
+    res.json({ ...page, entries: page.entries.map((e) => ({ ...e, sinceWorkingDays: calendar.workingDaysBetween(shanghaiDate(e.since), today) })) });
   });
 
   router.post('/projects/:id/reconcile', async (req, res) => {

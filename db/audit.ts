@@ -38,25 +38,56 @@ export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
   await db.insertInto('audit_log').values(auditRow(e)).execute();
 }
 
-/** A project's entries in the order they were written (the chain's order). */
 /** A page of a project's entries in chain order: `limit` of them after the entry numbered `after`. */
 export async function projectAudit(db: Db, projectId: string, page: { limit: number; after?: string } = { limit: 1000 }): Promise<(AuditEntry & { seq: string })[]> {
   let query = db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId).orderBy('seq').limit(page.limit);
   if (page.after !== undefined) query = query.where('seq', '>', page.after);
-  const rows = await query.execute();
-  return rows.map((r) => ({
-    seq: String(r.seq),
-    at: new Date(r.at).toISOString(),
-    principalId: r.principal_id,
-    principalRole: r.principal_role,
-    method: r.method,
-    path: r.path,
-    projectId: r.project_id,
-    outcome: r.outcome,
-    status: r.status,
-    detail: r.detail,
-  }));
+  return (await query.execute()).map(entryOf);
 }
+
+export interface AuditFilter {
+  /** The principal's id. */
+  actor?: string;
+  /** A method and a POSIX path pattern (domain/audit-actions.ts). */
+  action?: { method: string; pattern: string };
+  projectId?: string;
+  outcome?: string;
+  /** From this instant (inclusive) to that one (exclusive). */
+  from?: Date;
+  to?: Date;
+}
+
+/** A page of the whole log, newest first: `limit` entries written before the entry numbered `before`. */
+export async function auditPage(db: Db, filter: AuditFilter, page: { limit: number; before?: string }): Promise<(AuditEntry & { seq: string; projectName: string | null })[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .leftJoin('projects', 'projects.id', 'audit_log.project_id')
+    .selectAll('audit_log')
+    .select('projects.name as project_name')
+    .orderBy('seq', 'desc')
+    .limit(page.limit);
+  if (page.before !== undefined) query = query.where('seq', '<', page.before);
+  if (filter.actor !== undefined) query = query.where('principal_id', '=', filter.actor);
+  if (filter.action) query = query.where('method', '=', filter.action.method).where('path', '~', filter.action.pattern);
+  if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
+  if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.to) query = query.where('at', '<', filter.to);
+  return (await query.execute()).map((r) => ({ ...entryOf(r), projectName: r.project_name }));
+}
+
+const entryOf = (r: Selectable<AuditLogTable>): AuditEntry & { seq: string } => ({
+  seq: String(r.seq),
+  at: new Date(r.at).toISOString(),
+  principalId: r.principal_id,
+  principalRole: r.principal_role,
+  method: r.method,
+  path: r.path,
+  projectId: r.project_id,
+  outcome: r.outcome,
+  status: r.status,
+  detail: r.detail,
+});
 
 /** The prev_hash of the first entry. */
 export const GENESIS = '0'.repeat(64);

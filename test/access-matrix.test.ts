@@ -105,6 +105,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094', body: { holidays: ['2094-01-01'], workdays: [] } }) },
   'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
+  // Across projects: admins only (a project's agent reads its own project's entries above).
+  'GET /api/audit': { allowed: ['admin'], request: (id) => ({ path: `/api/audit?project=${id}&limit=5` }) },
   // An admin's check; it reads the project's history and changes nothing, so the shared project serves every kind.
   'POST /api/operations/projects/:id/replay': { allowed: ['admin'], request: (id) => ({ path: `/api/operations/projects/${id}/replay`, body: {} }) },
   'GET /api/operations/stuck': { allowed: ['admin', 'leader'], request: () => ({ path: '/api/operations/stuck?locality=jinshanwei&limit=5' }) },

@@ -10,7 +10,7 @@ import { devIdentities } from '../../api/dev-sign-in';
 import { DEV_PRINCIPALS_FILE } from '../../config/principals';
 import { accessibilityViolations, launchBrowser, screenshot as saveScreenshot } from './browser';
 import { apiCaller } from './http';
-import { startService } from './service';
+import { startService, type ServiceOptions } from './service';
 
 export interface ConsoleHarness {
   /** The console's address, e.g. http://127.0.0.1:PORT. */
@@ -28,15 +28,16 @@ export interface ConsoleHarness {
 }
 
 /** Starts the stack and the browser for this test file (named `name`) and checks, after each test, that
- *  no page it screenshot had serious or critical accessibility violations. */
-export function useConsole(name: string): ConsoleHarness {
+ *  no page it screenshot had serious or critical accessibility violations. `options` reach the service
+ *  (e.g. where the worker pushes to the utility companies, the timing policy). */
+export function useConsole(name: string, options: Omit<ServiceOptions, 'consoleDir' | 'devIdentities'> = {}): ConsoleHarness {
   let service: ConsoleHarness['service'] | undefined;
   let browser: Browser | undefined;
   let browserErrors: string[] = [];
   let violations: Record<string, string[]> = {};
   beforeAll(async () => {
     if (!existsSync(join(CONSOLE_DIR, 'index.html'))) throw new Error(`the console is not built: run npm run build -w web (no ${CONSOLE_DIR}/index.html)`);
-    [service, browser] = await Promise.all([startService(name, { consoleDir: CONSOLE_DIR, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) }), launchBrowser()]);
+    [service, browser] = await Promise.all([startService(name, { ...options, consoleDir: CONSOLE_DIR, devIdentities: devIdentities(DEV_PRINCIPALS_FILE) }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -18,6 +18,8 @@ import { SignInPage } from './pages/SignInPage';
 import { Worklist } from './pages/Worklist';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
+import { StuckPage } from './pages/StuckPage';
+import { AuditPage } from './pages/AuditPage';
 
 const FONT = "'Noto Sans SC', -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -69,6 +71,8 @@ function Pages() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/mine" element={<MyProjects />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
+        <Route path="/admin/stuck" element={<StuckPage />} />
+        <Route path="/admin/audit" element={<AuditPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -27,8 +27,11 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
   ],
   leader: [{ path: '/projects', label: 'nav.projects' }],
   admin: [
+    // The stuck cases are what an admin looks at first each morning (README, the runbook).
+    { path: '/admin/stuck', label: 'stuck.menu' },
     { path: '/projects', label: 'nav.projects' },
     { path: '/register', label: 'nav.register' },
+    { path: '/admin/audit', label: 'audit.menu' },
   ],
 };
 
