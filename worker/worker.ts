@@ -14,6 +14,7 @@ import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { loadSealKeys } from '../config/seal';
 import { bundleWorkflows } from './bundle';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
+import { activityTracing, workflowSpanSinks } from '../tracing/temporal';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -68,6 +69,9 @@ export async function createWorker({ connection, namespace, taskQueue, activitie
     // Bundled here (not from workflowsPath) so the seal's public keys are compiled in; see worker/bundle.ts.
     workflowBundle: workflowBundle ?? (await bundleWorkflows(activities.sealKeys)),
     activities: createActivities(activities),
+    // Traces continue into activities; spans made in workflows leave through the sink.
+    interceptors: { activity: [activityTracing] },
+    sinks: workflowSpanSinks(),
   });
 }
 
