@@ -8,10 +8,10 @@ import type { RequestHandler } from 'express';
 export const TRACE_ID_HEADER = 'X-Trace-Id';
 
 export function traceRequests(): RequestHandler {
-  const tracer = trace.getTracer('one-window-api');
   return (req, res, next) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(
+    // Looked up per request: tracing may start after the app was built.
+    const span = trace.getTracer('one-window-api').startSpan(
       `${req.method}`,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
       parent,

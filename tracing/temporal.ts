@@ -3,6 +3,7 @@
 // interceptors (in the bundle, worker/bundle.ts) continue it inside the workflow, and activities continue
 // it from the header their scheduling carried. Always installed, so that what a workflow does never
 // depends on whether tracing is on; with tracing off their spans are dropped.
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker';
@@ -14,8 +15,19 @@ import { activeTracing } from './setup';
  *  module the bundler compiles in. */
 export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('../workflows/tracing-interceptors');
 
+/**
+ * The global tracer as it is when each span starts: a client lives as long as its process, tracing may be
+ * started (or, in tests, started again with other settings) after it was made.
+ */
+function currentTracer(name: string): Tracer {
+  return {
+    startSpan: (...args) => trace.getTracer(name).startSpan(...args),
+    startActiveSpan: ((...args: Parameters<Tracer['startActiveSpan']>) => (trace.getTracer(name).startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+  };
+}
+
 export function clientTracing(): WorkflowClientInterceptor {
-  return new OpenTelemetryWorkflowClientInterceptor();
+  return new OpenTelemetryWorkflowClientInterceptor({ tracer: currentTracer('@temporalio/interceptor-client') });
 }
 
 export const activityTracing: ActivityInterceptorsFactory = (ctx) => ({
