@@ -6,14 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker } from '@temporalio/worker';
+import { trace } from '@opentelemetry/api';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { startProject } from '../api/project-client';
+import { bundleOptions, WORKFLOW_INTERCEPTORS } from '../worker/bundle';
 import { loadConfig } from '../config/env';
 import { startTracing, type Tracing } from '../tracing/setup';
 import { workflowSpanSinks } from '../tracing/temporal';
-import { workflowIdFor } from '../workflows/messages';
+import { signOff, submitApplication, workflowIdFor } from '../workflows/messages';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
+import { savedHistories } from './support/histories';
+import { projectInput, reviewer, window } from './support/fixtures';
+import { startWorker, testSeal, uniqueTaskQueue } from './support/temporal';
 
 // The OTLP messages, as the exporter's own package defines them (protobufjs, generated).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -198,6 +205,50 @@ test('OTLP as JSON when asked, under OTEL_SERVICE_NAME', async () => {
 
 test('a project traced from its start still replays with the workflow bundle', async () => {
   const history = await service.client.workflow.getHandle(workflowIdFor(projectId)).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: service.workflowBundle, sinks: workflowSpanSinks() }, history);
+});
+
+test('a project started before tracing existed: its earlier workflow tasks replay as recorded, its new ones are traced', async () => {
+  // The bundle as it was before tracing: the seal check alone.
+  const before = await bundleWorkflowCode({ ...bundleOptions(testSeal().keys), workflowInterceptorModules: [WORKFLOW_INTERCEPTORS], logger: new DefaultLogger('WARN') });
+  const taskQueue = uniqueTaskQueue('tracing-upgrade');
+  const old = await startWorker(service.nativeConnection, before, taskQueue, { client: service.client });
+  const h = await startProject(service.client, taskQueue, projectInput({ utilities: ['power'] }));
+  await h.executeUpdate(submitApplication, { args: [{ stage: 'design', by: window }] });
+  await h.executeUpdate(signOff, { args: [{ stage: 'design', party: 'planning', decision: 'approve', by: reviewer('planning') }] });
+  await old.stop();
+  // Upgraded: the new worker replays those tasks (no tracing then), and takes the next sign-off traced.
+  const upgraded = await startWorker(service.nativeConnection, service.workflowBundle, taskQueue, { client: service.client });
+  try {
+    const traceId = await trace.getTracer('test').startActiveSpan('sign-off after the upgrade', async (span) => {
+      await h.executeUpdate(signOff, { args: [{ stage: 'design', party: 'construction', decision: 'approve', by: reviewer('construction') }] });
+      span.end();
+      return span.spanContext().traceId;
+    });
+    const names = await eventually(
+      async () => {
+        await tracing?.flush();
+        return receiver.spans.filter((s) => s.traceId === traceId).map((s) => s.name);
+      },
+      (got) => got.includes('HandleUpdate:signOff') && got.includes('RunActivity:recordProject'),
+    );
+    expect(names).toEqual(expect.arrayContaining(['StartWorkflowUpdate:signOff', 'HandleUpdate:signOff', 'StartActivity:recordProject', 'RunActivity:recordProject']));
+    // The whole history, untraced tasks and traced ones, replays with the current bundle.
+    await Worker.runReplayHistory({ workflowBundle: service.workflowBundle, sinks: workflowSpanSinks() }, await h.fetchHistory());
+  } finally {
+    await upgraded.stop();
+  }
+});
+
+test('why the flag: a history recorded without tracing fails to replay under the interceptors applied to every task', async () => {
+  const ungated = await bundleWorkflowCode({
+    ...bundleOptions(testSeal().keys),
+    workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'), WORKFLOW_INTERCEPTORS],
+    logger: new DefaultLogger('WARN'),
+  });
+  const history = savedHistories().find((h) => h.name === 'general-four-stages')?.history;
+  expect(history).toBeDefined();
+  await expect(Worker.runReplayHistory({ workflowBundle: ungated, sinks: workflowSpanSinks() }, history)).rejects.toBeInstanceOf(DeterminismViolationError);
   await Worker.runReplayHistory({ workflowBundle: service.workflowBundle, sinks: workflowSpanSinks() }, history);
 });
 
