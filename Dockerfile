@@ -15,6 +15,7 @@ COPY worker worker
 COPY api api
 COPY operations operations
 COPY temporal temporal
+COPY tracing tracing
 COPY config config
 COPY db db
 COPY simulation simulation

@@ -33,6 +33,7 @@ import { corsFor, securityHeaders } from './security';
 import { consoleRouter } from './console';
 import { devSignInRouter, type DevIdentity } from './dev-sign-in';
 import { meRouter } from './me';
+import { traceLogProps, traceRequests } from './tracing';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
 const requireJson: express.RequestHandler = (req, _res, next) => {
@@ -103,8 +104,10 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
+  // First: the request's span covers all the app does, and the log lines can name its trace.
+  app.use(traceRequests());
   // Tokens never reach the log.
-  app.use(pinoHttp({ logger, redact: ['req.headers.authorization'] }));
+  app.use(pinoHttp({ logger, redact: ['req.headers.authorization'], customProps: traceLogProps }));
   app.use(securityHeaders());
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);

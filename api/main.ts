@@ -16,10 +16,13 @@ import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
 import { listen } from './listen';
 import { securityOptions } from './security';
+import { startTracing } from '../tracing/setup';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'api');
+  const tracing = startTracing(config.tracing, 'one-window-api');
+  if (tracing.enabled) logger.info({ url: config.tracing?.url }, 'exporting traces');
   const target = temporalTarget(config);
   const db = await openConfiguredDb(config);
   if (await seedDirectory(db, config.liaisonsFile, () => postsOf(loadLiaisons(config.liaisonsFile)))) logger.info({ file: config.liaisonsFile }, 'liaison directory seeded');
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     await server.close();
     await connection.close();
     await db.destroy();
+    await tracing.shutdown();
     logger.info('api stopped');
   };
   process.once('SIGINT', () => void stop());

@@ -59,7 +59,7 @@ export function timeRequests(metrics: Metrics): RequestHandler {
       get: () => matched,
       set(value: { path?: unknown } | undefined) {
         matched = value;
-        if (typeof value?.path === 'string') route = `${req.baseUrl}${value.path === '/' && req.baseUrl ? '' : value.path}`;
+        if (typeof value?.path === 'string') res.locals.route = route = `${req.baseUrl}${value.path === '/' && req.baseUrl ? '' : value.path}`;
       },
     });
     res.on('finish', () => end({ method: req.method, route, status: String(res.statusCode) }));

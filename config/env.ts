@@ -45,6 +45,9 @@ const trustProxy = optional.transform((v, ctx) => {
   return v.split(',').map((a) => a.trim());
 });
 
+/** OTLP over HTTP only: gRPC would need a second exporter stack for no gain (collectors take both). */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { error: 'must be http/protobuf or http/json (grpc is not supported: use the collector\'s HTTP port, 4318)' });
+
 /** Generous enough for a busy window office behind one address; tests configure small ones. */
 export const LIMIT_DEFAULTS = { windowSeconds: 60, perAddress: 1200, perPrincipal: 600, registrationsPerHour: 200 } as const;
 
@@ -122,11 +125,39 @@ const schema = z.object({
   // A file holding the token Prometheus reads /metrics with from another machine (that token reads
   // nothing else); unset, only this machine or an admin token reads them.
   METRICS_TOKEN_FILE: optional,
+  // Tracing (OpenTelemetry, OTLP over HTTP; tracing/setup.ts): off unless an endpoint is given or
+  // OTEL_TRACES_EXPORTER=otlp (then http://localhost:4318). The standard names, so a collector's usual
+  // settings apply; OTEL_EXPORTER_OTLP_HEADERS is read by the exporter itself.
+  OTEL_TRACES_EXPORTER: optional.pipe(z.enum(['otlp', 'none'], { error: 'must be otlp or none (OTLP over HTTP is the only exporter)' }).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the collector\'s http(s) address, e.g. http://localhost:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the full http(s) address spans are posted to, e.g. http://localhost:4318/v1/traces' }).optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optional.pipe(otlpProtocol.optional()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optional.pipe(otlpProtocol.optional()),
+  OTEL_SERVICE_NAME: optional,
   // Where people open the console: links in notices point at its project pages.
   PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be the http(s) address people open the console at' }).optional()),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+export interface TracingSettings {
+  /** Where spans are posted (…/v1/traces). */
+  url: string;
+  protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME; each process names itself otherwise. */
+  serviceName?: string;
+}
+
+/** As the OpenTelemetry specification reads these variables, except that no setting means off. */
+function tracingOf(c: z.infer<typeof schema>): TracingSettings | undefined {
+  const endpoint = c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (c.OTEL_EXPORTER_OTLP_ENDPOINT && `${c.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  if (c.OTEL_TRACES_EXPORTER === 'none' || (c.OTEL_TRACES_EXPORTER === undefined && endpoint === undefined)) return undefined;
+  return {
+    url: endpoint ?? 'http://localhost:4318/v1/traces',
+    protocol: c.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? c.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    ...(c.OTEL_SERVICE_NAME !== undefined && { serviceName: c.OTEL_SERVICE_NAME }),
+  };
+}
 
 /** The token a Prometheus reads /metrics with (METRICS_TOKEN_FILE's content). */
 export function readMetricsToken(file: string): string {
@@ -173,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
     /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */
     devUtilityInbox: c.DEV_UTILITY_INBOX ?? (!production && c.UTILITY_ENDPOINTS_FILE === undefined),
+    /** Where and how spans are exported (tracing/setup.ts); undefined: tracing is off. */
+    tracing: tracingOf(c),
     /** The stuck list's thresholds, as operations/stuck.ts takes them. */
     stuck: {
       correctionUnansweredDays: c.CORRECTION_UNANSWERED_DAYS,

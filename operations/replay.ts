@@ -10,6 +10,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleOptions, bundleWorkflows } from '../worker/bundle';
+import { workflowSpanSinks } from '../tracing/temporal';
 import { WORKFLOW_TYPE } from '../workflows/messages';
 
 type History = temporal.api.history.v1.IHistory;
@@ -155,7 +156,7 @@ export async function* replayHistories(
       yield item;
     }
   }
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'one-window-replay' }, remembered())) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'one-window-replay', sinks: workflowSpanSinks() }, remembered())) {
     const history = pending.shift();
     if (!result.error) {
       yield { workflowId: result.workflowId, ok: true };

@@ -24,6 +24,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ensureHousekeepingSchedule } from '../worker/housekeeping-schedule';
 import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from '../worker/worker';
+import { startTracing } from '../tracing/setup';
 
 // What has been started, stopped in reverse order on Ctrl-C or when a later step fails.
 const started: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'one-window');
   installRuntimeLogging(logger, config.TEMPORAL_METRICS_ADDRESS);
+  // First in, so stopped last: the spans of everything else's shutdown are sent.
+  const tracing = startTracing(config.tracing, 'one-window');
+  started.push({ name: 'tracing', stop: tracing.shutdown });
   const principals = loadPrincipals(config);
   process.on('SIGINT', () => void stopAll().then(() => logger.info('stopped')));
   process.on('SIGTERM', () => void stopAll().then(() => logger.info('stopped')));
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
       `  Temporal UI  ${devServer?.uiUrl ?? `(cluster at ${target.address})`}`,
       `  notices      ${config.notificationsFile}`,
       `  database     ${config.DATABASE_URL === undefined ? `embedded PGlite in this process, no port (files in ${config.embeddedDataDir})` : 'DATABASE_URL'}`,
+      ...(config.tracing ? [`  traces       ${config.tracing.url} (OTLP, ${config.tracing.protocol})`] : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

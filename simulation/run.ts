@@ -28,6 +28,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { generateSealKeys } from '../temporal/command-seal';
 import { sealedTimeSkippingEnv } from '../temporal/time-skipping';
 import { bundleWorkflows } from '../worker/bundle';
+import { workflowSpanSinks } from '../tracing/temporal';
 import { recordSupplement, signOff, submitApplication } from '../workflows/messages';
 import type { projectApproval } from '../workflows/project-approval';
 import type { StageCase } from './jinshan-2021';
@@ -97,6 +98,7 @@ export async function simulate(cases: StageCase[], { progress = true }: { progre
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await bundleWorkflows(seal.keys),
+      sinks: workflowSpanSinks(),
       activities: createActivities({
         sink: new FileNotificationSink(join(mkdtempSync(join(tmpdir(), 'one-window-sim-')), 'notifications.jsonl')),
         db,

@@ -7,6 +7,7 @@ import { Client, type Connection, type WorkflowClientInterceptor } from '@tempor
 import { defaultPayloadConverter } from '@temporalio/common';
 import { SEAL_HEADER, sealMessage, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
 import { heldCommand, type HeldCommand } from '../workflows/messages';
+import { clientTracing } from '../tracing/temporal';
 
 export interface SealSigner {
   kid: string;
@@ -86,7 +87,7 @@ export function commandSealInterceptor(signer: SealSigner, clock: () => number |
   };
 }
 
-/** The client the API acts through: every command it sends is sealed. */
+/** The client the API acts through: every command it sends is sealed, and carries the caller's trace. */
 export function sealedClient(connection: Connection, namespace: string, signer: SealSigner): Client {
-  return new Client({ connection, namespace, interceptors: { workflow: [commandSealInterceptor(signer)] } });
+  return new Client({ connection, namespace, interceptors: { workflow: [clientTracing(), commandSealInterceptor(signer)] } });
 }

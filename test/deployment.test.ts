@@ -20,7 +20,7 @@ const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
 
 test('compose runs Temporal on PostgreSQL, its UI, and our worker and API against that Temporal', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'mailpit', 'postgresql', 'prometheus', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
+  expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'jaeger', 'mailpit', 'postgresql', 'prometheus', 'record-db', 'seal-keys', 'temporal', 'temporal-ui', 'utility-stand-in', 'worker']);
   // E-mails go to the local mail catcher, whose UI only this machine reaches.
   expect(compose.services.worker.environment.SMTP_URL).toBe('smtp://mailpit:1025');
   expect(compose.services.mailpit.ports).toEqual(['127.0.0.1:8025:8025']);
@@ -111,6 +111,16 @@ test('Prometheus scrapes the API with the scrape token seal-keys makes, and the 
     }
   }
   // (The worker's temporal_* names are checked against a real worker's exporter in restart.test.ts.)
+});
+
+test('the API and the worker send their traces to Jaeger\'s OTLP/HTTP port on the compose network; its UI is on this host only', () => {
+  const { api, worker, jaeger } = compose.services;
+  for (const service of [api, worker]) {
+    const env = Object.fromEntries(Object.entries({ ...service.environment, LIAISONS_FILE: undefined, UTILITY_ENDPOINTS_FILE: undefined, NODE_ENV: 'test' }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    expect(loadConfig(env).tracing).toEqual({ url: 'http://jaeger:4318/v1/traces', protocol: 'http/protobuf' });
+  }
+  expect(jaeger.image).toMatch(/^jaegertracing\/all-in-one:\d/);
+  expect(jaeger.ports).toEqual(['127.0.0.1:16686:16686']);
 });
 
 /** The metric names of the API's registry, business gauges included. */

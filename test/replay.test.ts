@@ -7,6 +7,7 @@ import { HARDENING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/m
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
+import { workflowSpanSinks } from '../tracing/temporal';
 
 const histories = savedHistories();
 let current: WorkflowBundle;
@@ -101,7 +102,7 @@ test('saved histories from before and after the long-running change are both rep
 });
 
 test.each(histories.map((h) => [h.name, h.history] as const))('%s replays with the current code', async (_name, history) => {
-  await Worker.runReplayHistory({ workflowBundle: current }, history);
+  await Worker.runReplayHistory({ workflowBundle: current, sinks: workflowSpanSinks() }, history);
 });
 
 test('an incompatible change fails replay with a determinism error', async () => {

@@ -1,8 +1,9 @@
-// The workflow bundle: the workflows, their interceptors (the command seal check), and the public keys
+// The workflow bundle: the workflows, their interceptors (tracing, then the command seal check), and the public keys
 // those interceptors trust, compiled in. Validators never run on replay, so changing the keys never
 // changes how a history replays.
 import { bundleWorkflowCode, DefaultLogger, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { SealKeySet } from '../domain/seal';
+import { WORKFLOW_TRACING_INTERCEPTORS } from '../tracing/temporal';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const WORKFLOW_INTERCEPTORS = require.resolve('../workflows/interceptors');
@@ -16,7 +17,8 @@ const webpack = require(require.resolve('webpack', { paths: [require.resolve('@t
 export function bundleOptions(keys: SealKeySet, workflowsPath = WORKFLOWS_PATH): BundleOptions {
   return {
     workflowsPath,
-    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS],
+    // Tracing outermost, so a workflow's span covers the seal check and all the run does.
+    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS, WORKFLOW_INTERCEPTORS],
     webpackConfigHook: (config) => ({
       ...config,
       plugins: [...(config.plugins ?? []), new webpack.DefinePlugin({ __ONE_WINDOW_SEAL_KEYS__: JSON.stringify(JSON.stringify(keys)) }) as never],

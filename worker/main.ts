@@ -11,11 +11,14 @@ import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ensureHousekeepingSchedule } from './housekeeping-schedule';
 import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from './worker';
+import { startTracing } from '../tracing/setup';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
   installRuntimeLogging(logger, config.TEMPORAL_METRICS_ADDRESS);
+  const tracing = startTracing(config.tracing, 'one-window-worker');
+  if (tracing.enabled) logger.info({ url: config.tracing?.url }, 'exporting traces');
   const target = temporalTarget(config);
   // The worker's own client: operations activities read histories, reconcile and run batches with it.
   const clientConnection = await Connection.connect(connectionOptions(target));
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
   await connection.close();
   await clientConnection.close();
   await db.destroy();
+  await tracing.shutdown();
   logger.info('worker stopped');
 }
 

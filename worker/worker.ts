@@ -14,6 +14,7 @@ import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { loadSealKeys } from '../config/seal';
 import { bundleWorkflows } from './bundle';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
+import { activityTracing, workflowSpanSinks } from '../tracing/temporal';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -71,6 +72,9 @@ export async function createWorker({ connection, namespace, taskQueue, activitie
     workflowBundle: workflowBundle ?? (await bundleWorkflows(activities.sealKeys)),
     activities: createActivities(activities),
     ...(cachedWorkflows !== undefined && { maxCachedWorkflows: cachedWorkflows }),
+    // Traces continue into activities; spans made in workflows leave through the sink.
+    interceptors: { activity: [activityTracing] },
+    sinks: workflowSpanSinks(),
   });
 }
 

@@ -96,6 +96,7 @@ import {
 } from './messages';
 import { LIMITS, capacityRefusal } from '../domain/limits';
 import { awaitAdmission } from './admission';
+import { changeTrace, type ChangeTrace } from './tracing';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
 
 /**
@@ -196,6 +197,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
   // Registered with an agent: it receives the project (a run continued as new has told it already).
   if (telling.agentNotices && !input.carried) queue(agentHandOver(state, null));
 
+  const changes = changeTrace();
   let refused: unknown;
   setHandler(stateQuery, () => {
     // A registration refused for want of the API's seal is no project: nothing to read.
@@ -216,7 +218,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     return id === undefined ? undefined : ops.applied.get(id);
   };
   const command = <A>(update: UpdateDefinition<CommandResult, [A]>, validate: (input: A) => void, apply: (input: A) => CommandResult) => {
-    setHandler(update, (input: A) => repeated() ?? apply(input), { validator: (input: A) => void (repeated() ?? validate(input)) });
+    setHandler(update, (input: A) => (changes.mark(), repeated() ?? apply(input)), { validator: (input: A) => void (repeated() ?? validate(input)) });
     ops.commands.set(update.name, { validate, apply } as Command);
   };
   command(submitApplication, (a) => (refuseIf(checkApplication(state, a)), withinCapacity(state, a)), (a) => queue(applyApplication(state, a, now())));
@@ -259,13 +261,13 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     refused = err;
     throw err;
   });
-  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue, telling);
+  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue, telling, changes);
   // A cancellation requested in Temporal (the most prominent button of its UI) must not break the
   // project: the run goes on out of the cancellation's reach, and the loop records it as a withdrawal.
   CancellationScope.current().cancelRequested.catch(() => {
     ops.cancelRequested = true;
   });
-  return CancellationScope.nonCancellable(() => longRunningLoop(input, policy, state, outbox, ops, queue, telling));
+  return CancellationScope.nonCancellable(() => longRunningLoop(input, policy, state, outbox, ops, queue, telling, changes));
 }
 
 /** The behaviour of projects started before LONG_RUNNING_PATCH; kept unchanged so their histories replay. */
@@ -298,6 +300,7 @@ async function longRunningLoop(
   ops: Operations,
   queue: (notices: Notice[]) => CommandResult,
   telling: AgentTelling,
+  changes: ChangeTrace,
 ): Promise<ProjectState> {
   const { pushToUtility } = proxyActivities<Activities>({
     // The HTTP call has its own shorter timeout; a company that keeps failing is given up after
@@ -331,7 +334,7 @@ async function longRunningLoop(
         await condition(() => !recordCaughtUp());
         const version = snapshotVersion(state);
         try {
-          await recordBeside({ state, at: Date.now() });
+          await changes.within(() => recordBeside({ state, at: Date.now() }));
           recorded = version;
           recordFailure = null;
         } catch (err) {
@@ -514,7 +517,7 @@ async function longRunningLoop(
       escalation.notified = notified;
     }
     syncSearchAttributes();
-    await drain();
+    await changes.within(drain);
 
     const closed = state.status !== 'active';
     const info = workflowInfo();

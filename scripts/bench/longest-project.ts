@@ -20,6 +20,7 @@ import { registrationInput, type Actor } from '../../domain/project';
 import { generateSealKeys } from '../../temporal/command-seal';
 import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
 import { bundleWorkflows } from '../../worker/bundle';
+import { workflowSpanSinks } from '../../tracing/temporal';
 import { createWorker } from '../../worker/worker';
 import { recordSupplement, setReportCadence, signOff, submitApplication } from '../../workflows/messages';
 
@@ -114,7 +115,7 @@ export async function longestProject(db: Db): Promise<LongestProjectFigures> {
       }
       await reader.connection.close();
       const started = performance.now();
-      for (const { workflowId, history } of histories) await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+      for (const { workflowId, history } of histories) await Worker.runReplayHistory({ workflowBundle, sinks: workflowSpanSinks() }, history, workflowId);
       return { runs, stateBytes: utf8Bytes(JSON.stringify(state)), replayMs: performance.now() - started };
     });
   } finally {
