@@ -16,6 +16,7 @@ import { ProjectPage } from './pages/ProjectPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { SignInPage } from './pages/SignInPage';
 import { Worklist } from './pages/Worklist';
+import { DashboardRoute } from './pages/DashboardRoute';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
 
@@ -69,6 +70,7 @@ function Pages() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/mine" element={<MyProjects />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
+        <Route path="/dashboard" element={<DashboardRoute />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

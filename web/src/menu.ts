@@ -25,10 +25,14 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/mine', label: 'nav.mine' },
     { path: '/projects', label: 'nav.projects' },
   ],
-  leader: [{ path: '/projects', label: 'nav.projects' }],
+  leader: [
+    { path: '/dashboard', label: 'dashboard.menu' },
+    { path: '/projects', label: 'nav.projects' },
+  ],
   admin: [
     { path: '/projects', label: 'nav.projects' },
     { path: '/register', label: 'nav.register' },
+    { path: '/dashboard', label: 'dashboard.menu' },
   ],
 };
 
