@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../api/app';
+import { escalationEntrySchema, escalationPageSchema } from '../api/escalations';
 import { listen } from '../api/listen';
 import { startProject } from '../api/project-client';
 import { loadPrincipals } from '../config/principals';
@@ -73,6 +74,9 @@ async function everyPage(query: string, token = 'dev-leader'): Promise<Entry[]> 
     const page = await call<Page>('GET', `/api/escalations?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, token);
     expect(page.status).toBe(200);
     expect(page.body.escalations.length).toBeLessThanOrEqual(2);
+    // The answer is what the OpenAPI document says (the console's types are generated from it), no more.
+    expect(escalationPageSchema.safeParse(page.body).error).toBeUndefined();
+    for (const entry of page.body.escalations) expect(Object.keys(entry).filter((key) => !(key in escalationEntrySchema.shape))).toEqual([]);
     all.push(...page.body.escalations);
     cursor = page.body.nextCursor;
     if (!cursor) return all;
