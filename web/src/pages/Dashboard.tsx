@@ -103,9 +103,7 @@ function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: 
   useEffect(() => {
     let current = true;
     setError(null);
-    api
-      .GET('/api/stats', { params: { query: { from, to, ...(locality && { locality }), ...(category && { category }) } } })
-      .then((answer) => unwrap(Promise.resolve(answer)))
+    unwrap(api.GET('/api/stats', { params: { query: { from, to, ...(locality && { locality }), ...(category && { category }) } } }))
       .then((data) => current && setStats(readStats(data)))
       .catch((err: unknown) => current && setError(err));
     return () => {
