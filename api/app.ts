@@ -16,6 +16,7 @@ import { calendarRouter } from './calendar';
 import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
+import { escalationsRouter } from './escalations';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/escalations', escalationsRouter({ db }));
   app.use('/api/directory', directoryRouter({ db, principals }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db, principals }));

@@ -28,6 +28,7 @@ import { scheduleBody } from './calendar';
 import { auditLogQuery, auditPageSchema } from './audit-log';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
+import { escalationPageSchema, escalationsQuery } from './escalations';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
 
 const errorBody = z
@@ -443,6 +444,16 @@ export function openApiDocument() {
     security,
     request: { query: auditLogQuery },
     responses: { 200: json(auditPageSchema, 'A page of entries; pass nextCursor as cursor for the older ones'), ...errors },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/escalations',
+    summary: "Escalated sign-offs across projects (leader, admin): each once, at the highest rung reached, with the party holding it, who was told and took charge, and the working days pending",
+    description: 'Highest tier first, then the longest escalated; by default only sign-offs still awaited (pending=false: every escalation in the record).',
+    security,
+    request: { query: escalationsQuery },
+    responses: { 200: json(escalationPageSchema, 'A page of escalations; pass nextCursor as cursor for the next'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -119,6 +119,7 @@ const MATRIX: Record<string, Row> = {
   // An empty post is refused (400, past authorisation): the shared directory is left as it is.
   'PUT /api/directory/posts/*post': { allowed: ['admin'], request: () => ({ path: '/api/directory/posts/locality:shanyang', body: { people: [] } }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
+  'GET /api/escalations': { allowed: ['leader', 'admin'], request: () => ({ path: '/api/escalations?locality=jinshanwei&limit=5' }) },
   // Development only (never mounted in production): the stand-in utility companies.
   // Pushes arrive without a token; reading needs one: a company reads its own entries.
   'GET /dev/utility-inbox': { allowed: ['window', 'admin', 'utility-party', 'utility-other'], request: () => ({ path: '/dev/utility-inbox' }) },

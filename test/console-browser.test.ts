@@ -234,7 +234,7 @@ test('without development identities the sign-in asks for a token, and a wrong o
     await token.fill('dev-leader');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('me-name').filter({ hasText: '领导 陈刚' }).waitFor();
-    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['项目', '通知']);
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['驾驶舱', '项目', '通知']);
     await page.close();
     // The failed requests are the refused sign-in and the sign-in page's question for development
     // identities, which a service without them answers 404.

@@ -16,6 +16,7 @@ import { ProjectPage } from './pages/ProjectPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { SignInPage } from './pages/SignInPage';
 import { Worklist } from './pages/Worklist';
+import { DashboardRoute } from './pages/DashboardRoute';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
 import { StuckPage } from './pages/StuckPage';
@@ -73,6 +74,7 @@ function Pages() {
         <Route path="/projects/:id" element={<ProjectPage />} />
         <Route path="/admin/stuck" element={<StuckPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
+        <Route path="/dashboard" element={<DashboardRoute />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

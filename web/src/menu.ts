@@ -25,13 +25,17 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/mine', label: 'nav.mine' },
     { path: '/projects', label: 'nav.projects' },
   ],
-  leader: [{ path: '/projects', label: 'nav.projects' }],
+  leader: [
+    { path: '/dashboard', label: 'dashboard.menu' },
+    { path: '/projects', label: 'nav.projects' },
+  ],
   admin: [
     // The stuck cases are what an admin looks at first each morning (README, the runbook).
     { path: '/admin/stuck', label: 'stuck.menu' },
     { path: '/projects', label: 'nav.projects' },
     { path: '/register', label: 'nav.register' },
     { path: '/admin/audit', label: 'audit.menu' },
+    { path: '/dashboard', label: 'dashboard.menu' },
   ],
 };
 

@@ -1,0 +1,333 @@
+// 领导驾驶舱: what a leader looks at first — per stage, the stages decided in a period next to their time
+// limits (GET /api/stats), the same by locality, the projects whose open stage is red or yellow today
+// (GET /api/projects?light=), and the sign-offs escalated up the liaison ladder across projects
+// (GET /api/escalations). Loaded lazily (App.tsx): ECharts travels in this page's chunk only.
+import { Alert, Button, Card, Col, DatePicker, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { DEFAULT_POLICY } from '../../../domain/policy';
+import { api, unwrap, type ProjectSummary, type Schemas, type Stage } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { Chart } from '../components/Chart';
+import { ClockText } from '../components/Light';
+import { CATEGORIES, LOCALITIES, STAGES } from '../codes';
+import { date } from '../format';
+import { byUrgency } from '../urgency';
+import { readStats, type StageFigures, type Stats } from './dashboard-stats';
+
+type Locality = (typeof LOCALITIES)[number];
+type Category = (typeof CATEGORIES)[number];
+type Escalation = Schemas['EscalationEntry'];
+
+interface Filters {
+  from: Dayjs;
+  to: Dayjs;
+  locality?: Locality;
+  category?: Category;
+}
+
+const AXIS_TEXT = 'rgba(0, 0, 0, 0.75)';
+const COLOURS = { average: '#1f5fbf', median: '#6f9fe0', limit: '#c41d1d' };
+const TIER_COLOURS = { liaison: 'blue', deputy: 'orange', main: 'red' } as const;
+
+/** The time limit shown beside a stage's figures: the one the statistics name, else the default policy's. */
+const limitOf = (figures: StageFigures | undefined, stage: Stage): number => figures?.limitDays ?? DEFAULT_POLICY.stageLimitDays[stage];
+const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(n));
+
+export function Dashboard() {
+  const { t } = useTranslation();
+  const [filters, setFilters] = useState<Filters>(() => ({ from: dayjs().startOf('year'), to: dayjs().endOf('year') }));
+  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
+  const [refreshed, setRefreshed] = useState(0);
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card
+        title={<Typography.Title level={3} style={{ margin: 0 }}>{t('dashboard.title')}</Typography.Title>}
+        extra={<Button onClick={() => setRefreshed((n) => n + 1)}>{t('common.refresh')}</Button>}
+      >
+        <Space wrap size="middle" role="group" aria-label={t('dashboard.period')}>
+          <Space>
+            <label htmlFor="dashboard-from">{t('dashboard.from')}</label>
+            <DatePicker id="dashboard-from" allowClear={false} value={filters.from} onChange={(d: Dayjs | null) => d && set('from', d)} disabledDate={(d) => d.isAfter(filters.to, 'day')} />
+          </Space>
+          <Space>
+            <label htmlFor="dashboard-to">{t('dashboard.to')}</label>
+            <DatePicker id="dashboard-to" allowClear={false} value={filters.to} onChange={(d: Dayjs | null) => d && set('to', d)} disabledDate={(d) => d.isBefore(filters.from, 'day')} />
+          </Space>
+          <Select<Locality>
+            allowClear
+            aria-label={t('list.filterLocality')}
+            placeholder={t('dashboard.allLocalities')}
+            style={{ minWidth: 160 }}
+            value={filters.locality}
+            onChange={(v) => set('locality', v)}
+            options={LOCALITIES.map((v) => ({ value: v, label: t(`locality.${v}`) }))}
+          />
+          <Select<Category>
+            allowClear
+            aria-label={t('list.category')}
+            placeholder={t('dashboard.allCategories')}
+            style={{ minWidth: 200 }}
+            value={filters.category}
+            onChange={(v) => set('category', v)}
+            options={CATEGORIES.map((v) => ({ value: v, label: t(`category.${v}`) }))}
+          />
+        </Space>
+      </Card>
+      <StageStatistics filters={filters} refreshed={refreshed} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <LightList light="red" filters={filters} refreshed={refreshed} />
+        </Col>
+        <Col xs={24} xl={12}>
+          <LightList light="yellow" filters={filters} refreshed={refreshed} />
+        </Col>
+      </Row>
+      <Escalations filters={filters} refreshed={refreshed} />
+    </Space>
+  );
+}
+
+function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: number }) {
+  const { t } = useTranslation();
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [stage, setStage] = useState<Stage>('design');
+  const from = filters.from.format('YYYY-MM-DD');
+  const to = filters.to.format('YYYY-MM-DD');
+  const { locality, category } = filters;
+
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    unwrap(api.GET('/api/stats', { params: { query: { from, to, ...(locality && { locality }), ...(category && { category }) } } }))
+      .then((data) => current && setStats(readStats(data)))
+      .catch((err: unknown) => current && setError(err));
+    return () => {
+      current = false;
+    };
+  }, [from, to, locality, category, refreshed]);
+
+  const stageRows = useMemo(() => STAGES.map((s) => stats?.stages.find((f) => f.stage === s) ?? empty(s)), [stats]);
+  // Every locality, those with nothing decided too (a leader asks why there are none).
+  const localityRows = useMemo(
+    () =>
+      (locality ? [locality] : LOCALITIES).map((l) => {
+        const figures = stats?.byLocality.find((b) => b.locality === l)?.stages.find((f) => f.stage === stage);
+        return { locality: l, ...(figures ?? empty(stage)) };
+      }),
+    [stats, stage, locality],
+  );
+
+  const figureColumns = (limitFor: (row: StageFigures) => number) => [
+    { title: t('dashboard.limit'), key: 'limit', render: (_: unknown, row: StageFigures) => limitFor(row) },
+    { title: t('dashboard.decided'), dataIndex: 'decided' },
+    { title: t('dashboard.average'), dataIndex: 'averageWorkingDays', render: fmt },
+    { title: t('dashboard.median'), dataIndex: 'medianWorkingDays', render: fmt },
+    { title: t('dashboard.exceeded'), dataIndex: 'exceeded', render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n) },
+  ];
+
+  const stageOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, textStyle: { color: AXIS_TEXT } },
+      grid: { left: 48, right: 24, top: 48, bottom: 44 },
+      xAxis: { type: 'category', data: stageRows.map((r) => t(`stage.${r.stage}`)), axisLabel: { color: AXIS_TEXT, interval: 0, width: 90, overflow: 'break' } },
+      yAxis: { type: 'value', name: t('dashboard.workingDays'), nameTextStyle: { color: AXIS_TEXT }, axisLabel: { color: AXIS_TEXT } },
+      series: [
+        { name: t('dashboard.average'), type: 'bar', data: stageRows.map((r) => r.averageWorkingDays), itemStyle: { color: COLOURS.average } },
+        { name: t('dashboard.median'), type: 'bar', data: stageRows.map((r) => r.medianWorkingDays), itemStyle: { color: COLOURS.median } },
+        { name: t('dashboard.limitSeries'), type: 'line', data: stageRows.map((r) => limitOf(r, r.stage)), itemStyle: { color: COLOURS.limit }, lineStyle: { type: 'dashed' } },
+      ],
+    }),
+    [stageRows, t],
+  );
+  const localityOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, textStyle: { color: AXIS_TEXT } },
+      grid: { left: 48, right: 24, top: 48, bottom: 56 },
+      xAxis: { type: 'category', data: localityRows.map((r) => t(`locality.${r.locality}`)), axisLabel: { color: AXIS_TEXT, interval: 0, rotate: 30 } },
+      yAxis: { type: 'value', name: t('dashboard.workingDays'), nameTextStyle: { color: AXIS_TEXT }, axisLabel: { color: AXIS_TEXT } },
+      series: [
+        { name: t('dashboard.average'), type: 'bar', data: localityRows.map((r) => r.averageWorkingDays), itemStyle: { color: COLOURS.average } },
+        { name: t('dashboard.limitSeries'), type: 'line', data: localityRows.map((r) => limitOf(r, stage)), itemStyle: { color: COLOURS.limit }, lineStyle: { type: 'dashed' } },
+      ],
+    }),
+    [localityRows, stage, t],
+  );
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={12}>
+        <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.byStage')}</Typography.Title>}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Typography.Text type="secondary">{t('dashboard.byStageHint', { from, to })}</Typography.Text>
+            {error !== null && <ApiErrorAlert error={error} />}
+            <Chart title={t('dashboard.chartStages')} description={`${t('dashboard.byStageHint', { from, to })} ${t('dashboard.chartDescription')}`} option={stageOption} />
+            <Table
+              aria-label={t('dashboard.byStage')}
+              rowKey="stage"
+              size="small"
+              loading={stats === null && error === null}
+              dataSource={stageRows}
+              pagination={false}
+              columns={[{ title: t('dashboard.stage'), dataIndex: 'stage', render: (s: Stage) => t(`stage.${s}`) }, ...figureColumns((r) => limitOf(r, r.stage))]}
+            />
+            <Typography.Text type="secondary">{t('dashboard.limitNote')}</Typography.Text>
+          </Space>
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
+        <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.byLocality')}</Typography.Title>}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {/* In the body, not the card's header: four stage names in English would crowd out its title. */}
+            <Segmented<Stage>
+              aria-label={t('dashboard.stageOfLocality')}
+              value={stage}
+              onChange={setStage}
+              options={STAGES.map((s) => ({ value: s, label: t(`stage.${s}`) }))}
+            />
+            <Chart title={t('dashboard.chartLocalities', { stage: t(`stage.${stage}`) })} description={t('dashboard.chartDescription')} option={localityOption} />
+            <Table
+              aria-label={t('dashboard.byLocality')}
+              rowKey="locality"
+              size="small"
+              loading={stats === null && error === null}
+              dataSource={localityRows}
+              pagination={false}
+              columns={[{ title: t('dashboard.locality'), dataIndex: 'locality', render: (l: Locality) => t(`locality.${l}`) }, ...figureColumns((r) => limitOf(r, stage))]}
+            />
+          </Space>
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+const empty = (stage: Stage): StageFigures => ({ stage, decided: 0, averageWorkingDays: null, medianWorkingDays: null, exceeded: 0 });
+
+/** The server's largest page; more red projects than this at once is a matter for the filters. */
+const LIGHT_PAGE = 500;
+
+/** Open projects whose current stage shows `light` today, reddest and oldest first. */
+function LightList({ light, filters, refreshed }: { light: 'red' | 'yellow'; filters: Filters; refreshed: number }) {
+  const { t } = useTranslation();
+  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
+  const [truncated, setTruncated] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { locality, category } = filters;
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      // Open means a stage under review or paused for a correction: a decided stage keeps its last light.
+      const pages = await Promise.all(
+        (['under-review', 'correction'] as const).map((status) =>
+          unwrap(api.GET('/api/projects', { params: { query: { light, status, limit: LIGHT_PAGE, ...(locality && { locality }), ...(category && { category }) } } })),
+        ),
+      );
+      setProjects(pages.flatMap((p) => p.projects).sort(byUrgency));
+      setTruncated(pages.some((p) => p.nextCursor !== undefined));
+    } catch (err) {
+      setError(err);
+    }
+  }, [light, locality, category]);
+  useEffect(() => {
+    void load();
+  }, [load, refreshed]);
+
+  const title = t(light === 'red' ? 'dashboard.redList' : 'dashboard.yellowList');
+  return (
+    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{title}</Typography.Title>} extra={projects && <Tag color={light === 'red' ? 'error' : 'warning'}>{projects.length}</Tag>}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{t('dashboard.listHint')}</Typography.Text>
+        {error !== null && <ApiErrorAlert error={error} />}
+        {truncated && <Alert type="warning" showIcon title={t('dashboard.truncated', { count: LIGHT_PAGE })} />}
+        <Table<ProjectSummary>
+          aria-label={title}
+          rowKey="id"
+          size="small"
+          loading={projects === null && error === null}
+          dataSource={projects ?? []}
+          pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
+          locale={{ emptyText: t(light === 'red' ? 'dashboard.noRed' : 'dashboard.noYellow') }}
+          columns={[
+            { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
+            { title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
+            { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+            { title: t('dashboard.clock'), key: 'clock', render: (_, p) => <ClockText clock={p.clock} /> },
+            { title: t('dashboard.accepted'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
+          ]}
+        />
+      </Space>
+    </Card>
+  );
+}
+
+const ESCALATION_PAGE = 20;
+
+function Escalations({ filters, refreshed }: { filters: Filters; refreshed: number }) {
+  const { t } = useTranslation();
+  const { locality, category } = filters;
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState<{ escalations: Escalation[]; nextCursor?: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const cursor = cursors[cursors.length - 1];
+  useEffect(() => setCursors([undefined]), [locality, category]);
+
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    unwrap(api.GET('/api/escalations', { params: { query: { limit: ESCALATION_PAGE, ...(locality && { locality }), ...(category && { category }), ...(cursor && { cursor }) } } }))
+      .then((answer) => current && setPage(answer))
+      .catch((err: unknown) => current && setError(err));
+    return () => {
+      current = false;
+    };
+  }, [locality, category, cursor, refreshed]);
+
+  return (
+    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.escalations')}</Typography.Title>}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{t('dashboard.escalationsHint')}</Typography.Text>
+        {error !== null && <ApiErrorAlert error={error} />}
+        <Table<Escalation>
+          aria-label={t('dashboard.escalations')}
+          rowKey={(e) => `${e.projectId}/${e.stage}/${e.attempt}/${e.party}`}
+          size="small"
+          loading={page === null && error === null}
+          dataSource={page?.escalations ?? []}
+          pagination={false}
+          locale={{ emptyText: t('dashboard.noEscalations') }}
+          columns={[
+            { title: t('dashboard.project'), dataIndex: 'projectName', render: (name: string, e) => <Link to={`/projects/${e.projectId}`}>{name}</Link> },
+            { title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
+            { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+            { title: t('dashboard.holder'), dataIndex: 'party', render: (v: Escalation['party']) => t(`party.${v}`) },
+            { title: t('dashboard.tier'), dataIndex: 'tier', render: (v: Escalation['tier']) => <Tag color={TIER_COLOURS[v]}>{t(`tier.${v}`)}</Tag> },
+            { title: t('dashboard.pendingDays'), key: 'pendingDays', render: (_, e) => fmt(e.pendingDays ?? e.pendingDaysAtEscalation) },
+            { title: t('dashboard.since'), dataIndex: 'since', render: (v: string) => date(v) },
+            { title: t('dashboard.notified'), dataIndex: 'notified', render: (v: string[]) => (v.length ? v.map((n) => n.replace(/\s*<[^>]*>$/, '')).join('、') : '—') },
+            {
+              title: t('dashboard.takenBy'),
+              dataIndex: 'acknowledgements',
+              render: (v: Escalation['acknowledgements']) => (v.length ? v.map((a) => a.by.name ?? a.by.id).join('、') : <Typography.Text type="secondary">{t('dashboard.notTaken')}</Typography.Text>),
+            },
+          ]}
+        />
+        <Space>
+          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+            {t('common.first')}
+          </Button>
+          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+            {t('common.next')}
+          </Button>
+        </Space>
+      </Space>
+    </Card>
+  );
+}
