@@ -18,6 +18,9 @@ import { SignInPage } from './pages/SignInPage';
 import { Worklist } from './pages/Worklist';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
+import { CalendarPage } from './pages/CalendarPage';
+import { DirectoryPage } from './pages/DirectoryPage';
+import { GreenChannelPage } from './pages/GreenChannelPage';
 
 const FONT = "'Noto Sans SC', -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -69,6 +72,9 @@ function Pages() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/mine" element={<MyProjects />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
+        <Route path="/admin/calendar" element={<CalendarPage />} />
+        <Route path="/admin/directory" element={<DirectoryPage />} />
+        <Route path="/admin/green-channel" element={<GreenChannelPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -29,6 +29,9 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
   admin: [
     { path: '/projects', label: 'nav.projects' },
     { path: '/register', label: 'nav.register' },
+    { path: '/admin/calendar', label: 'calendar.nav' },
+    { path: '/admin/directory', label: 'directory.nav' },
+    { path: '/admin/green-channel', label: 'greenChannel.nav' },
   ],
 };
 
