@@ -10,7 +10,7 @@ const harness = useConsole('console-admin-config');
 const { call, newPage, screenshot } = harness;
 const signIn = (page: Parameters<typeof signInAt>[0], name: string) => signInAt(page, harness.base, name);
 const ADMIN_MENU = ['项目', '受理登记', '工作日历', '联络人名录', '绿色通道', '通知'];
-/** A year no other test loads or counts in (they use 2030–2032 and 2092–2099): this file's own. */
+/** A year no other test loads or counts in (they use 2030–2032, 2089 and 2092–2099): this file's own. */
 const FAR_YEAR = 2088;
 /** The browser logs each 404 it is answered; the calendar page asks for years that have no schedule. */
 const unexpected = () => harness.errors().filter((e) => !/status of 404 \(Not Found\)/.test(e));
