@@ -84,6 +84,15 @@ test('the calendar warns of next year with no official schedule, marks 2026’s 
   await may.getByRole('cell', { name: '8 班', exact: true }).waitFor();
   expect((await call('GET', `/api/calendar/${FAR_YEAR}`, 'dev-leader')).body).toMatchObject({ source: 'admin', loadedBy: 'admin-01', holidays: [`${FAR_YEAR}-01-01`, `${FAR_YEAR}-05-01`, `${FAR_YEAR}-05-02`, `${FAR_YEAR}-05-03`], workdays: [`${FAR_YEAR}-05-08`] });
   await screenshot(page, '22-admin-calendar-loaded');
+
+  // In English every string of the page changes; only the admin's name (and the switch back) stays.
+  await page.getByText(`已载入 ${FAR_YEAR} 年安排，正在通知在办项目`).waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: 'Working-day calendar' }).waitFor();
+  await page.getByRole('table', { name: `5/${FAR_YEAR}` }).getByRole('cell', { name: '8 Work', exact: true }).waitFor();
+  const visible = ['管理员 王磊', '中文'].reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
+  expect(visible.match(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)).toBeNull();
+  await screenshot(page, '28-admin-calendar-english');
   await page.close();
   // The one refused request the test provoked (400) is the only failure besides the years without schedules.
   expect(unexpected().filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);

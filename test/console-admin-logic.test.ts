@@ -98,8 +98,10 @@ test("the directory's posts: kind, party, tier and locality, in the service's or
   expect(postLabel('party:planning/liaison', i18n.t)).toBe('区规划资源局 · 联络员');
   expect(postLabel('locality:jinshanwei', i18n.t)).toBe('金山卫镇 · 属地项目联络员');
   expect(postLabel('coordination-group', i18n.t)).toBe('协调小组');
+  expect(i18n.t('calendar.days', { count: 1 })).toBe('1 天');
   await i18n.changeLanguage('en');
   expect(postLabel('agent-station', i18n.t)).toBe('Agent service station');
+  expect([1, 3].map((count) => i18n.t('calendar.days', { count }))).toEqual(['1 day', '3 days']);
   expect(postLabel('party:gas/main', i18n.t)).not.toMatch(/[\u3400-\u9fff]/);
 });
 

@@ -124,8 +124,8 @@ export function HolidayList({ schedule }: { schedule: Pick<CalendarYear, 'holida
       dataSource={rows}
       columns={[
         { title: t('calendar.festival'), dataIndex: 'name' },
-        { title: t('calendar.off'), key: 'off', render: (_, r) => (r.off.length ? `${r.off.map(span).join('、')} · ${t('calendar.days', { count: count(r) })}` : '—') },
-        { title: t('calendar.workdays'), key: 'work', render: (_, r) => (r.work.length ? r.work.join('、') : '—') },
+        { title: t('calendar.off'), key: 'off', render: (_, r) => (r.off.length ? `${r.off.map(span).join(t('separator.list'))} · ${t('calendar.days', { count: count(r) })}` : '—') },
+        { title: t('calendar.workdays'), key: 'work', render: (_, r) => (r.work.length ? r.work.join(t('separator.list')) : '—') },
       ]}
     />
   );

@@ -258,6 +258,7 @@ export const en: Messages = {
     workdayCount: 'Adjusted working days',
     workingDays: 'Working days in the year',
     days: '{{count}} days',
+    days_one: '{{count}} day',
     propagation: 'Running projects told',
     propagationState: { starting: 'Starting', running: 'Running', completed: 'Completed', failed: 'Failed', unknown: 'Progress unavailable' },
     propagationProgress: '{{state}}: {{completed}} of {{total}} projects told, {{failed}} failed',
@@ -383,4 +384,5 @@ export const en: Messages = {
     expand: 'Details',
     details: 'Green channel of {{name}}',
   },
+  separator: { list: ', ', items: '; ' },
 };

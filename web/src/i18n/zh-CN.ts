@@ -256,6 +256,7 @@ export const zhCN = {
     workdayCount: '调休上班',
     workingDays: '全年工作日',
     days: '{{count}} 天',
+    days_one: '{{count}} 天',
     propagation: '通知在办项目',
     propagationState: { starting: '正在开始', running: '进行中', completed: '已完成', failed: '失败', unknown: '进度暂不可知' },
     propagationProgress: '{{state}}：已通知 {{completed}} / {{total}} 个项目，失败 {{failed}} 个',
@@ -381,6 +382,7 @@ export const zhCN = {
     expand: '详情',
     details: '{{name}} 的绿色通道',
   },
+  separator: { list: '、', items: '；' },
 };
 
 export type Messages = typeof zhCN;

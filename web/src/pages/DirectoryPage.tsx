@@ -37,7 +37,7 @@ type Filters = { text?: string; kind?: PostKind; party?: Party; tier?: Tier; loc
 
 function PersonLine({ person }: { person: Person }) {
   const { t } = useTranslation();
-  const kinds = (list: string[] | undefined) => (list === undefined ? t('directory.allKinds') : list.length === 0 ? t('directory.noKinds') : list.map((k) => t(`inbox.kind.${k}`)).join('、'));
+  const kinds = (list: string[] | undefined) => (list === undefined ? t('directory.allKinds') : list.length === 0 ? t('directory.noKinds') : list.map((k) => t(`inbox.kind.${k}`)).join(t('separator.list')));
   return (
     <div>
       <Typography.Text strong>{person.name}</Typography.Text> &lt;{person.email}&gt;
@@ -53,7 +53,7 @@ function PersonLine({ person }: { person: Person }) {
       {person.channels && (
         <Typography.Text type="secondary">
           {t('directory.emailKinds')}: {kinds(person.channels.email)}
-          {person.webhook && `；${t('directory.webhookKinds')}: ${kinds(person.channels.webhook)}`}
+          {person.webhook && `${t('separator.items')}${t('directory.webhookKinds')}: ${kinds(person.channels.webhook)}`}
         </Typography.Text>
       )}
     </div>
@@ -177,7 +177,7 @@ function HistoryTab() {
   useEffect(() => {
     void load();
   }, [load]);
-  const names = (people: Person[] | undefined) => (people ? people.map((p) => `${p.name} <${p.email}>`).join('；') : '—');
+  const names = (people: Person[] | undefined) => (people ? people.map((p) => `${p.name} <${p.email}>`).join(t('separator.items')) : '—');
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Button onClick={() => void load()}>{t('common.refresh')}</Button>
@@ -254,7 +254,7 @@ function PrincipalsTab() {
             { title: t('directory.accountName'), dataIndex: 'name', render: (v?: string) => v ?? '—' },
             { title: t('directory.role'), dataIndex: 'role', render: (v: string) => t(`role.${v}`) },
             { title: t('directory.party'), dataIndex: 'party', render: (v?: string) => (v ? t(`party.${v}`) : '—') },
-            { title: t('directory.posts'), key: 'posts', render: (_, r) => postsOf(r.id).map((p) => postLabel(p, t)).join('、') || '—' },
+            { title: t('directory.posts'), key: 'posts', render: (_, r) => postsOf(r.id).map((p) => postLabel(p, t)).join(t('separator.list')) || '—' },
           ]}
         />
       )}

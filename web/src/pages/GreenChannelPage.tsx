@@ -68,7 +68,7 @@ function Ladder({ id, name }: { id: string; name: string }) {
             { title: t('project.tier'), dataIndex: 'tier', render: (v: string) => <Tag color="volcano">{t(`tier.${v}`)}</Tag> },
             { title: t('project.pendingDays'), dataIndex: 'pendingDays', render: (v: number) => t('common.workingDays', { count: v }) },
             { title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
-            { title: t('project.notified'), dataIndex: 'notified', render: (v: string[]) => v.join('；') || '—' },
+            { title: t('project.notified'), dataIndex: 'notified', render: (v: string[]) => v.join(t('separator.items')) || '—' },
           ]}
         />
         <Table
