@@ -373,7 +373,7 @@ export const en: Messages = {
     empty: 'No major projects',
     since: 'On the green channel',
     sinceText: '{{by}} at {{at}}',
-    registeredMajor: 'Registered as major',
+    registeredMajor: 'Registered as major: {{since}}',
     ladder: 'Escalation ladder',
     rung: 'after {{days}} working days unsigned',
     escalations: 'Escalations',

@@ -371,7 +371,7 @@ export const zhCN = {
     empty: '没有重大项目',
     since: '纳入绿色通道',
     sinceText: '{{by}} 于 {{at}}',
-    registeredMajor: '登记时即为重大项目',
+    registeredMajor: '登记时即为重大项目：{{since}}',
     ladder: '督办层级',
     rung: '第 {{days}} 个工作日未签署',
     escalations: '已督办',

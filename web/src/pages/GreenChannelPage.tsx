@@ -36,14 +36,14 @@ function Ladder({ id, name }: { id: string; name: string }) {
   if (!data) return <Typography.Text>{t('common.loading')}</Typography.Text>;
   const { greenChannel, escalations, acknowledgements } = data.escalations;
   const days = ladderDays(data.policy);
+  const since = greenChannel ? t('greenChannel.sinceText', { by: greenChannel.by.name ?? greenChannel.by.id, at: dateTime(greenChannel.at) }) : null;
   const reached = escalations.reduce((top, e) => Math.max(top, TIERS.indexOf(e.tier)), -1);
   return (
     <section aria-label={t('greenChannel.details', { name })}>
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Descriptions size="small" bordered column={1}>
           <Descriptions.Item label={t('greenChannel.since')}>
-            {greenChannel?.at === data.registeredAt && `${t('greenChannel.registeredMajor')}：`}
-            {greenChannel ? t('greenChannel.sinceText', { by: greenChannel.by.name ?? greenChannel.by.id, at: dateTime(greenChannel.at) }) : '—'}
+            {since === null ? '—' : greenChannel?.at === data.registeredAt ? t('greenChannel.registeredMajor', { since }) : since}
           </Descriptions.Item>
         </Descriptions>
         <div>
