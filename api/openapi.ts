@@ -30,6 +30,7 @@ import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { escalationPageSchema, escalationsQuery } from './escalations';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
+import { calendarYearSchema, escalationsSchema } from './responses';
 
 const errorBody = z
   .object({
@@ -137,7 +138,7 @@ export function openApiDocument() {
   const read = (path: string, summary: string, shape: z.ZodType) =>
     registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });
   read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', z.object({ agent: z.string().nullable(), cadence: z.string(), nextReportAt: z.string().nullable(), reports: z.array(z.looseObject({})) }));
-  read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', z.object({ major: z.boolean(), greenChannel: z.looseObject({}).nullable(), escalations: z.array(z.looseObject({})), acknowledgements: z.array(z.looseObject({})).describe('who took charge of an escalation from their inbox, and when (trail entries)') }));
+  read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', escalationsSchema);
 
   read('/api/projects/{id}/audit', 'Every command received for the project, accepted or refused (admin, the project\'s agent)', z.object({ entries: z.array(z.looseObject({})) }));
   const date = z.iso.date();
@@ -164,7 +165,7 @@ export function openApiDocument() {
     summary: "A year's schedule: holidays and adjusted working days, shipped (chinese-days) or loaded by an admin",
     security,
     request: { params: yearParams },
-    responses: { 200: json(z.looseObject({}), 'The schedule'), ...errors },
+    responses: { 200: json(calendarYearSchema, 'The schedule'), ...errors },
   });
   registry.registerPath({
     method: 'put',
@@ -173,7 +174,7 @@ export function openApiDocument() {
     security,
     request: { params: yearParams, body: { content: { 'application/json': { schema: registry.register('YearSchedule', scheduleBody) } } } },
     responses: {
-      202: json(z.looseObject({}), 'The stored schedule, and `propagation`: the batch job telling running projects `{ jobId, state, completed, failed, total }`'),
+      202: json(calendarYearSchema, 'The stored schedule, and `propagation`: the batch job telling running projects `{ jobId, state, completed, failed, total }`'),
       ...errors,
       503: json(errorBody, 'The schedule is stored but running projects could not be told now; repeat the PUT'),
     },

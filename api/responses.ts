@@ -223,3 +223,46 @@ export const registeredSchema = z
 export const devIdentitySchema = z
   .object({ token: z.string(), id: z.string(), role: z.enum(ROLES), name: z.string().optional(), party: party.optional() })
   .openapi('DevIdentity');
+
+// ---- the admin's configuration pages: the working-day calendar, green channel ----
+
+const propagationSchema = z
+  .union([
+    z.object({
+      jobId: z.string(),
+      state: z.enum(['starting', 'running', 'completed', 'failed']),
+      completed: z.number().int().describe('running projects told so far'),
+      failed: z.number().int().describe('projects whose signal failed (e.g. closed meanwhile)'),
+      total: z.number().int(),
+      startedAt: time.optional(),
+      closedAt: time.optional(),
+    }),
+    z.object({ state: z.literal('unknown'), message: z.string() }),
+  ])
+  .describe("how far the year's latest change has reached running projects (Temporal's batch job)")
+  .openapi('CalendarPropagation');
+
+export const calendarYearSchema = z
+  .object({
+    year: z.number().int(),
+    holidays: z.array(day).describe('days off (放假), including those on weekends'),
+    workdays: z.array(day).describe('weekend days worked instead (调休上班)'),
+    source: z.enum(['chinese-days', 'admin']).describe("'chinese-days': shipped with the service; 'admin': loaded by an admin"),
+    loadedBy: z.string().optional().describe('the admin who loaded it'),
+    loadedAt: time.optional(),
+    names: z
+      .record(z.string(), z.object({ zh: z.string(), en: z.string() }))
+      .optional()
+      .describe('what each listed day is for (春节, National Day…), in both languages: the shipped schedules only'),
+    propagation: propagationSchema.optional(),
+  })
+  .openapi('CalendarYear');
+
+export const escalationsSchema = z
+  .object({
+    major: z.boolean(),
+    greenChannel: z.object({ by: actorSchema, at: time }).nullable().describe('who put the project on the green channel, and when (its registration, for a project registered as major)'),
+    escalations: z.array(escalationSchema),
+    acknowledgements: z.array(trailEntry).describe('who took charge of an escalation from their inbox, and when (trail entries)'),
+  })
+  .openapi('Escalations');

@@ -23,6 +23,21 @@ export interface LoadedYear extends YearSchedule {
   source: 'chinese-days' | 'admin';
   loadedBy?: string;
   loadedAt?: string;
+  /** What each listed day is for, in both languages (the shipped schedules say; a loaded year does not). */
+  names?: Record<string, { zh: string; en: string }>;
+}
+
+/** The shipped data's names of a year's days ('National Day,国庆节,3' → { en, zh }), for the console. */
+function shippedNames(year: number): LoadedYear['names'] {
+  const names: NonNullable<LoadedYear['names']> = {};
+  for (const list of [shipped.holidays, shipped.workdays]) {
+    for (const [d, label] of Object.entries(list)) {
+      if (!d.startsWith(`${year}-`)) continue;
+      const [en = '', zh = ''] = label.split(',');
+      names[d] = { zh, en };
+    }
+  }
+  return names;
 }
 
 export async function loadedYears(db: Db): Promise<LoadedYear[]> {
@@ -58,7 +73,7 @@ export async function describeYear(db: Db, year: number): Promise<LoadedYear | u
   const loaded = (await loadedYears(db)).find((y) => y.year === year);
   if (loaded) return loaded;
   const schedule = BUILTIN[year];
-  return schedule && { year, ...schedule, source: 'chinese-days' };
+  return schedule && { year, ...schedule, source: 'chinese-days', names: shippedNames(year) };
 }
 
 /** Stores an admin's schedule for a year (replacing any earlier one). */

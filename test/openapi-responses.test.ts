@@ -2,7 +2,7 @@
 // parsed with the schemas the document is built from (api/responses.ts), and carry no field the schema
 // leaves out — so the console's generated types (web/src/api/schema.d.ts) describe what it receives.
 import type { z } from 'zod';
-import { meSchema, projectPageSchema, projectSchema, registeredSchema } from '../api/responses';
+import { calendarYearSchema, escalationsSchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from '../api/responses';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
@@ -59,4 +59,32 @@ test('registration, the project, its list page and the principal answer as the d
   expect(page.body.projects.find((p: { id: string }) => p.id === id)).toMatchObject({ stage: 'design', status: 'under-review', clock: { limitDays: 15, light: 'green' } });
 
   expect(undocumented(meSchema, (await call('GET', '/api/me', 'dev-gas')).body)).toEqual([]);
+});
+
+test("the admin pages' answers — a calendar year, shipped and loaded, and a project's escalations — are as the document says", async () => {
+  // Shipped: the days named in both languages.
+  const shipped = await call('GET', '/api/calendar/2026', 'dev-window');
+  expect(undocumented(calendarYearSchema, shipped.body)).toEqual([]);
+  expect(shipped.body.names['2026-10-01']).toEqual({ zh: '国庆节', en: 'National Day' });
+  // Loaded (a year no other test uses): who and when, and how far running projects have been told.
+  const loaded = await call('PUT', '/api/calendar/2089', 'dev-admin', { holidays: ['2089-01-01'], workdays: [] });
+  expect(loaded.status).toBe(202);
+  expect(undocumented(calendarYearSchema, loaded.body)).toEqual([]);
+  expect(calendarYearSchema.parse(loaded.body)).toMatchObject({ source: 'admin', loadedBy: 'admin-01', propagation: { jobId: expect.any(String) } });
+  expect(calendarYearSchema.parse(loaded.body).names).toBeUndefined();
+  expect(undocumented(calendarYearSchema, (await call('GET', '/api/calendar/2089', 'dev-leader')).body)).toEqual([]);
+
+  const registered = await call('POST', '/api/projects', 'dev-window', {
+    name: `金山卫镇 文档校验重大项目 ${Date.now().toString(36)}`,
+    applicant: { name: '上海金山卫某某有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'industrial',
+    major: true,
+    locality: 'jinshanwei',
+    utilities: ['power'],
+    agent: 'agent-01',
+  });
+  expect(registered.status).toBe(201);
+  const escalations = await call('GET', `/api/projects/${registered.body.id}/escalations`, 'dev-admin');
+  expect(undocumented(escalationsSchema, escalations.body)).toEqual([]);
+  expect(escalationsSchema.parse(escalations.body)).toMatchObject({ major: true, greenChannel: { by: { id: 'window-01' } }, escalations: [], acknowledgements: [] });
 });

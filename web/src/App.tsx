@@ -21,6 +21,9 @@ import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
 import { StuckPage } from './pages/StuckPage';
 import { AuditPage } from './pages/AuditPage';
+import { CalendarPage } from './pages/CalendarPage';
+import { DirectoryPage } from './pages/DirectoryPage';
+import { GreenChannelPage } from './pages/GreenChannelPage';
 
 const FONT = "'Noto Sans SC', -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -75,6 +78,9 @@ function Pages() {
         <Route path="/admin/stuck" element={<StuckPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
         <Route path="/dashboard" element={<DashboardRoute />} />
+        <Route path="/admin/calendar" element={<CalendarPage />} />
+        <Route path="/admin/directory" element={<DirectoryPage />} />
+        <Route path="/admin/green-channel" element={<GreenChannelPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

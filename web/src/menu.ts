@@ -36,6 +36,9 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/register', label: 'nav.register' },
     { path: '/admin/audit', label: 'audit.menu' },
     { path: '/dashboard', label: 'dashboard.menu' },
+    { path: '/admin/calendar', label: 'calendar.nav' },
+    { path: '/admin/directory', label: 'directory.nav' },
+    { path: '/admin/green-channel', label: 'greenChannel.nav' },
   ],
 };
 
