@@ -25,6 +25,7 @@ import {
 } from '../domain/schemas';
 import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
+import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
@@ -217,10 +218,11 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/api/stats',
-    summary: 'Per stage: stages decided in the window, average and median working days used (corrections excluded), how many exceeded the limit; also by locality',
+    summary: 'Per stage: stages decided in the window, average and median working days used (corrections excluded), how many exceeded the limit; also by locality. Open attempts now (how many, over the limit, the oldest) per stage and locality, and per party its sign-offs’ median working days and pending count',
+    description: 'The window defaults to this year (Asia/Shanghai): a missing `from` is 1 January of `to`’s year, a missing `to` 31 December of `from`’s year.',
     security,
-    request: { query: z.object({ from: date, to: date, locality: z.string().optional(), category: z.string().optional() }) },
-    responses: { 200: json(z.looseObject({}), 'The statistics'), ...errors },
+    request: { query: statsQuery },
+    responses: { 200: json(statsResponse, 'The statistics'), ...errors },
   });
   registry.registerPath({
     method: 'get',
