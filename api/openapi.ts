@@ -25,6 +25,7 @@ import {
 } from '../domain/schemas';
 import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
+import { registerCalendarNoticePaths } from './calendar-notice';
 import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
@@ -177,6 +178,7 @@ export function openApiDocument() {
       503: json(errorBody, 'The schedule is stored but running projects could not be told now; repeat the PUT'),
     },
   });
+  registerCalendarNoticePaths(registry, { security, json, errors, unavailable: json(errorBody, 'Stored, but running projects could not be told now; repeat the request') });
   const directoryPerson = registry.register('DirectoryPerson', person);
   const postVersion = z.object({ post: z.string(), version: z.number().int(), people: z.array(directoryPerson) });
   registry.registerPath({
