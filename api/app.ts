@@ -13,6 +13,7 @@ import { auditCommands } from './audit';
 import { auditLogRouter } from './audit-log';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
+import { calendarNoticeRouter } from './calendar-notice';
 import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
@@ -149,7 +150,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/me', meRouter());
   app.post('/api/projects', registrationQuota(limits));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
-  app.use('/api/calendar', calendarRouter({ db, propagation: calendarPropagation(client) }));
+  const propagation = calendarPropagation(client);
+  app.use('/api/calendar', calendarRouter({ db, propagation }));
+  app.use('/api/calendar', calendarNoticeRouter({ db, propagation }));
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/escalations', escalationsRouter({ db }));
   app.use('/api/directory', directoryRouter({ db, principals }));

@@ -26,6 +26,8 @@ import {
 import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
 import { auditLogQuery, auditPageSchema } from './audit-log';
+import { registerCalendarNoticePaths } from './calendar-notice';
+import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { escalationPageSchema, escalationsQuery } from './escalations';
@@ -179,6 +181,7 @@ export function openApiDocument() {
       503: json(errorBody, 'The schedule is stored but running projects could not be told now; repeat the PUT'),
     },
   });
+  registerCalendarNoticePaths(registry, { security, json, errors, unavailable: json(errorBody, 'Stored, but running projects could not be told now; repeat the request') });
   const directoryPerson = registry.register('DirectoryPerson', person);
   const postVersion = z.object({ post: z.string(), version: z.number().int(), people: z.array(directoryPerson) });
   registry.registerPath({
@@ -220,10 +223,11 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/api/stats',
-    summary: 'Per stage: stages decided in the window, average and median working days used (corrections excluded), how many exceeded the limit; also by locality',
+    summary: 'Per stage: stages decided in the window, average and median working days used (corrections excluded), how many exceeded the limit; also by locality. Open attempts now (how many, over the limit, the oldest) per stage and locality, and per party its sign-offs’ median working days and pending count',
+    description: 'The window defaults to this year (Asia/Shanghai): a missing `from` is 1 January of `to`’s year, a missing `to` 31 December of `from`’s year.',
     security,
-    request: { query: z.object({ from: date, to: date, locality: z.string().optional(), category: z.string().optional() }) },
-    responses: { 200: json(z.looseObject({}), 'The statistics'), ...errors },
+    request: { query: statsQuery },
+    responses: { 200: json(statsResponse, 'The statistics'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -103,3 +103,14 @@ export async function warnOfMissingYears(db: Db, logger: { warn(obj: object, msg
     logger.warn({ missing }, 'no official working-day schedule for these years: only weekends count as off until an admin loads them (PUT /api/calendar/:year)');
   }
 }
+
+/** Removes an admin's schedule for a year, so the shipped one (or weekends only) applies again; the
+ *  removed row, or undefined when none was loaded. */
+export async function removeYear(db: Db, year: number): Promise<LoadedYear | undefined> {
+  const row = await db.deleteFrom('calendar_years').where('year', '=', year).returningAll().executeTakeFirst();
+  cache.delete(db);
+  return row && { year: row.year, holidays: row.holidays, workdays: row.workdays, source: 'admin', loadedBy: row.loaded_by, loadedAt: new Date(row.loaded_at).toISOString() };
+}
+
+/** Whether the service ships a schedule for the year (the chinese-days package). */
+export const shippedYear = (year: number): YearSchedule | undefined => BUILTIN[year];

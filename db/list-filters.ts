@@ -44,22 +44,42 @@ const between = (from: Expression<string>, to: Expression<string>) => sql<number
  *  and, counted for every date, cancels out of every difference. */
 const dateArray = (dates: string[]) => sql`${`{1900-01-01${dates.map((d) => `,${d}`).join('')}}`}::date[]`;
 
-/**
- * The light of the clock a list shows, at `now`, in SQL: stageClock's usedDays — working days from
- * acceptance to the decision (or today), less the finished pauses and the running one — against the
- * limit. Null for a project whose list shows no clock. The calendar is bound once per query.
- */
-export function listedLight(calendar: WorkingCalendar, now: number): RawBuilder<'green' | 'yellow' | 'red' | null> {
+/** The calendar as the one-row table `cal` (its off weekdays, worked weekend days, and today at `now`)
+ *  that workingDaysAfter and listedUsedDays read; bound once per query. */
+export function calendarRow(calendar: WorkingCalendar, now: number): RawBuilder<unknown> {
   const { offWeekdays, workedWeekends } = calendar.exceptions();
+  // offset 0 keeps the row a subquery of its own, evaluated once: pulled up into the outer query, its
+  // casts of the date lists would be evaluated again for every row that reads them.
+  return sql`(select ${dateArray(offWeekdays)} as off, ${dateArray(workedWeekends)} as worked, ${shanghaiDate(now)}::date as today offset 0) as cal`;
+}
+
+/** WorkingCalendar.workingDaysBetween in SQL (`cal` in scope): working days after `from` up to and including `to`. */
+export const workingDaysAfter = between;
+
+/**
+ * stageClock's usedDays of the clock a list shows, at `cal.today`, in SQL (`cal` in scope): working
+ * days from acceptance to the decision (or today), less the finished pauses and the running one. Null
+ * for a project whose list shows no clock.
+ */
+export function listedUsedDays(): RawBuilder<number | null> {
   const end = sql<string>`coalesce(projects.clock_ends_on, cal.today)`;
   const finished = sql<number>`(select coalesce(sum(${between(sql`(p ->> 0)::date`, sql`(p ->> 1)::date`)}), 0) from jsonb_array_elements(projects.clock_pauses) as p)`;
   const running = sql<number>`coalesce(${between(sql.ref('projects.clock_paused_since'), end)}, 0)`;
-  return sql`(select case when projects.clock_accepted_on is null then null
+  return sql`case when projects.clock_accepted_on is null then null
+    else greatest(0, ${between(sql.ref('projects.clock_accepted_on'), end)} - ${finished} - ${running}) end`;
+}
+
+/**
+ * The light of the clock a list shows, at `now`, in SQL: listedUsedDays against the limit. Null for a
+ * project whose list shows no clock. The calendar is bound once per query.
+ */
+export function listedLight(calendar: WorkingCalendar, now: number): RawBuilder<'green' | 'yellow' | 'red' | null> {
+  return sql`(select case when u.used is null then null
       when u.used > projects.clock_limit_days then 'red'
       when u.used * 4 >= projects.clock_limit_days * 3 then 'yellow' -- from 75 % of the limit, in integers
       else 'green' end
-    from (select ${dateArray(offWeekdays)} as off, ${dateArray(workedWeekends)} as worked, ${shanghaiDate(now)}::date as today) as cal
-    cross join lateral (select greatest(0, ${between(sql.ref('projects.clock_accepted_on'), end)} - ${finished} - ${running}) as used) as u)`;
+    from ${calendarRow(calendar, now)}
+    cross join lateral (select ${listedUsedDays()} as used) as u)`;
 }
 
 /** Projects whose open stage attempt still waits for `party`'s sign-off (a correction pause included). */

@@ -104,6 +104,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/calendar/deadline': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/deadline?from=2026-01-01&days=5' }) },
   'GET /api/calendar/:year': { allowed: SIGNED_IN, request: () => ({ path: '/api/calendar/2026' }) },
   'PUT /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094', body: { holidays: ['2094-01-01'], workdays: [] } }) },
+  // A preview of text that is no notice (400 for an admin) and a year nothing loaded (404): nothing changes.
+  'POST /api/calendar/:year/notice': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2094/notice', body: { text: '明天开会', preview: true } }) },
+  'DELETE /api/calendar/:year': { allowed: ['admin'], request: () => ({ path: '/api/calendar/2089' }) },
   'GET /api/audit/verify': { allowed: ['admin'], request: () => ({ path: '/api/audit/verify' }) },
   // Across projects: admins only (a project's agent reads its own project's entries above).
   'GET /api/audit': { allowed: ['admin'], request: (id) => ({ path: `/api/audit?project=${id}&limit=5` }) },

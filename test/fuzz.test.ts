@@ -61,6 +61,7 @@ test('no 5xx, no hang, and a 4xx changes nothing, over random bodies and princip
     ['POST', `/api/projects/${id}/pushes/gas/retry`],
     ['POST', `/api/projects/${id}/stages/design/reminders`],
     ['PUT', '/api/calendar/2092'],
+    ['POST', '/api/calendar/2092/notice'],
     ['POST', `/api/projects/not-a-uuid/withdrawal`],
     ['POST', `/api/projects/${id}/stages/nowhere/sign-offs`],
   ];
