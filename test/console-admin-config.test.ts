@@ -2,14 +2,13 @@
 // calendar (the banner for a year with no official schedule, 2026's holidays marked, a far year loaded
 // after a preview, a refusal with the server's reason), the liaison directory (a post edited, the change in
 // the history, the sign-in accounts) and the green channel (a major project's ladder, a project put on it).
-import { rowOnceListed, signIn as signInAt, useConsole } from './support/console';
+import { ADMIN_MENU, rowOnceListed, signIn as signInAt, useConsole } from './support/console';
 
 jest.setTimeout(180_000);
 
 const harness = useConsole('console-admin-config');
 const { call, newPage, screenshot } = harness;
 const signIn = (page: Parameters<typeof signInAt>[0], name: string) => signInAt(page, harness.base, name);
-const ADMIN_MENU = ['项目', '受理登记', '工作日历', '联络人名录', '绿色通道', '通知'];
 /** A year no other test loads or counts in (they use 2030–2032, 2089 and 2092–2099): this file's own. */
 const FAR_YEAR = 2088;
 /** The browser logs each 404 it is answered; the calendar page asks for years that have no schedule. */

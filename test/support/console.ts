@@ -83,6 +83,9 @@ export function useConsole(name: string, options: Omit<ServiceOptions, 'consoleD
   };
 }
 
+/** The admin's menu as it reads in Chinese (each role's menu is asserted exactly). */
+export const ADMIN_MENU = ['卡件处置', '项目', '受理登记', '驾驶舱', '绿色通道', '工作日历', '联络人名录', '审计日志', '通知'];
+
 /** Signs in through the development identity picker, as the person named. */
 export async function signIn(page: Page, base: string, name: string): Promise<void> {
   await page.goto(`${base}/`);

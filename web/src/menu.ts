@@ -30,15 +30,16 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/projects', label: 'nav.projects' },
   ],
   admin: [
-    // The stuck cases are what an admin looks at first each morning (README, the runbook).
+    // The stuck cases are what an admin looks at first each morning (README, the runbook); then the
+    // daily lists, then what is kept now and then (calendar, directory), then the log.
     { path: '/admin/stuck', label: 'stuck.menu' },
     { path: '/projects', label: 'nav.projects' },
     { path: '/register', label: 'nav.register' },
-    { path: '/admin/audit', label: 'audit.menu' },
     { path: '/dashboard', label: 'dashboard.menu' },
+    { path: '/admin/green-channel', label: 'greenChannel.nav' },
     { path: '/admin/calendar', label: 'calendar.nav' },
     { path: '/admin/directory', label: 'directory.nav' },
-    { path: '/admin/green-channel', label: 'greenChannel.nav' },
+    { path: '/admin/audit', label: 'audit.menu' },
   ],
 };
 
