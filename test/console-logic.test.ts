@@ -22,6 +22,7 @@ const summary = (name: string, clock: Partial<NonNullable<ProjectSummary['clock'
   clock: clock && { acceptedOn: '2026-11-02', limitDays: 15, usedDays: 1, pausedDays: 0, deadline: '2026-11-23', light: 'green', ...clock },
   cadence: 'biweekly',
   nextReportAt: '2026-11-16T00:00:00.000Z',
+  openCorrections: [],
 });
 
 test('the worklist puts red before yellow before green before no clock, then the oldest, then the most days used', () => {

@@ -8,6 +8,8 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/Shell';
+import { CorrectionsQueue } from './pages/CorrectionsQueue';
+import { DoneList } from './pages/DoneList';
 import { InboxPage } from './pages/InboxPage';
 import { IntakeList } from './pages/IntakeList';
 import { MyProjects } from './pages/MyProjects';
@@ -69,6 +71,8 @@ function Pages() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/mine" element={<MyProjects />} />
         <Route path="/projects/:id" element={<ProjectPage />} />
+        <Route path="/corrections" element={<CorrectionsQueue />} />
+        <Route path="/done" element={<DoneList />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -12,3 +12,7 @@ export type DevIdentity = Schemas['DevIdentity'];
 export type Registration = Schemas['Registration'];
 export type Stage = StageView['stage'];
 export type Party = StageView['lead'];
+export type PartySignOff = Schemas['PartySignOff'];
+export type Reports = Schemas['Reports'];
+export type ProgressReport = Schemas['ProgressReport'];
+export type Correction = Schemas['Correction'];
