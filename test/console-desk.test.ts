@@ -98,6 +98,22 @@ test('the window finds a correction of two items in 补正待补 and records the
   await dialog.getByRole('button', { name: '取消' }).click();
   expect(await first.isVisible()).toBe(true);
   await screenshot(page, 'desk-03-supplement-refused');
+  // In English, the queue's own words change; the project's name and items are data and stay.
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: 'Awaiting supplements' }).waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Intake', 'Awaiting supplements', 'Register', 'Notices']);
+  expect(await page.getByRole('columnheader').allTextContents()).toEqual([
+    'Project',
+    'Stage',
+    'Locality',
+    'Light',
+    'Items to collect (all at once)',
+    'Asked by · when',
+    'Paused',
+    'Actions',
+  ]);
+  expect(await first.getByRole('button').textContent()).toBe('Record the supplement');
+  await screenshot(page, 'desk-03b-corrections-english');
   await page.close();
   expect(harness.errors().filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
 });
@@ -134,6 +150,12 @@ test('a reviewer sees what its department signed in 已办: the decision, the co
   expect(await page.getByRole('row').filter({ hasText: '同意' }).count()).toBe(0);
   await headersNamed(page);
   await screenshot(page, 'desk-04-done-list');
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByRole('heading', { name: 'Done' }).waitFor();
+  expect(await page.getByRole('columnheader').allTextContents()).toEqual(['Project', 'Locality', 'Stage', 'Decision', 'Comment / items', 'By', 'Signed', 'Status']);
+  expect(await correction.textContent()).toMatch(/Design scheme · Application 1.*Correction.*Paused for correction/);
+  await page.getByRole('button', { name: /中文/ }).click();
+  await page.getByRole('heading', { name: '已办' }).waitFor();
   await correction.getByRole('link', { name: `${name} 补正` }).click();
   await page.getByRole('heading', { name: /设计方案 · 补正中/ }).waitFor();
   await page.close();

@@ -12,7 +12,7 @@ export function summaryColumns(t: TFunction): TableColumnsType<ProjectSummary> {
     { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
     { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
     { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
-    { title: t('list.clock'), key: 'light', render: (_, p) => <Light clock={p.clock} /> },
+    { title: t('clockLabel.light'), key: 'light', render: (_, p) => <Light clock={p.clock} /> },
   ];
 }
 

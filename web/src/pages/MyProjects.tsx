@@ -51,11 +51,7 @@ export function MyProjects() {
             title: t('desk.actions'),
             key: 'reports',
             // The project's reports, cadence and hand-over (the project page's agent tab).
-            render: (_, p) => (
-              <Link to={`/projects/${p.id}?tab=reports`} aria-label={`${t('desk.agent.reportsLink')}：${p.name}`}>
-                {t('desk.agent.reportsLink')}
-              </Link>
-            ),
+            render: (_, p) => <Link to={`/projects/${p.id}?tab=reports`}>{t('desk.agent.reportsLink')}</Link>,
           },
         ]}
       />
