@@ -62,7 +62,7 @@ test('the window finds a correction of two items in 补正待补 and records the
   expect(text).toContain('设计方案');
   expect(text).toContain('朱泾镇');
   expect(await row.getByRole('listitem').allTextContents()).toEqual(['总平面图', '日照分析报告']);
-  expect(text).toMatch(/区规划资源局 区规划资源局 审批员 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  expect(text).toMatch(/区规划资源局 审批员 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
   expect(text).toMatch(/\d+ 个工作日 · 受理日 \d{4}-\d{2}-\d{2}/);
   await headersNamed(page);
   await screenshot(page, 'desk-01-corrections-queue');

@@ -2,7 +2,7 @@
 // facts it names (stage, party and status codes, numbers); the words are ours. A code this console does
 // not know yet (an API newer than the console) leaves the server's own words to say it.
 import type { TFunction } from 'i18next';
-import type { Refusal } from './api/client';
+import type { Refusal } from './api/types';
 
 /** The facts whose values are codes the console names in the reader's language. */
 function named(code: Refusal['code'], key: string, value: string | number | string[], t: TFunction): string {

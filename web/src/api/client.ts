@@ -2,12 +2,9 @@
 // build): a path, parameter or field the API does not have fails the console's type check.
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Held, Project, Schemas } from './types';
+import type { Held, Project, Refusal } from './types';
 
 export * from './types';
-
-/** A refusal by the project's workflow: its stable code and the facts it names (the API's `refusal`). */
-export type Refusal = NonNullable<Schemas['Error']['refusal']>;
 
 /** An answer other than 2xx, with the server's reason (and, for 400, each failing field; for a workflow's
  *  refusal, its code, which the console words in the reader's language). */

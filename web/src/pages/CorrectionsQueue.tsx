@@ -131,8 +131,9 @@ export function CorrectionsQueue() {
               render: (_, p) => (
                 <Space orientation="vertical" size={4}>
                   {p.openCorrections.map((c) => (
+                    // The party is the items' tag beside; here the person who asked, and when.
                     <span key={c.party}>
-                      {t(`party.${c.party}`)} {c.requestedBy.name ?? c.requestedBy.id} · {dateTime(c.requestedAt)}
+                      {c.requestedBy.name ?? c.requestedBy.id} · {dateTime(c.requestedAt)}
                     </span>
                   ))}
                 </Space>
