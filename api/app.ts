@@ -36,6 +36,7 @@ import { consoleRouter } from './console';
 import { devSignInRouter, type DevIdentity } from './dev-sign-in';
 import { meRouter } from './me';
 import { traceLogProps, traceRequests } from './tracing';
+import { signOffsRouter } from './sign-offs';
 
 /** A request with a body must say it is JSON; otherwise its fields would all read as missing. */
 const requireJson: express.RequestHandler = (req, _res, next) => {
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/inbox', inboxRouter({ db, client, acceptTimeoutMs: acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS, ...(publicUrl !== undefined && { publicUrl }) }));
   app.use('/api/operations', operationsReplayRouter({ client }));
   app.use('/api/operations', operationsRouter({ client, db, ...(stuck && { stuck }) }));
+  app.use('/api/sign-offs', signOffsRouter({ db, principals }));
   if (inbox) app.use('/dev/utility-inbox', devUtilityInbox({ guard: identify }));
   if (devIdentities) app.use('/dev/principals', devSignInRouter(devIdentities));
   app.use((req) => {

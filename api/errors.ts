@@ -2,6 +2,7 @@
 // field or the reason; only a fault of our own is a 500, and its details go to the log, not the caller.
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
+import type { RefusalDetail } from '../domain/refusals';
 
 export interface FieldIssue {
   path: string;
@@ -16,6 +17,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: FieldIssue[],
+    /** A workflow's refusal: its stable code and facts (domain/refusals.ts); `message` keeps the English reason. */
+    readonly refusal?: RefusalDetail,
   ) {
     super(message);
   }
@@ -38,7 +41,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: Loc
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
     res.locals.auditDetail = err.message;
-    res.status(err.status).json({ error: err.code, message: err.message, ...(err.issues && { issues: err.issues }) });
+    res.status(err.status).json({ error: err.code, message: err.message, ...(err.issues && { issues: err.issues }), ...(err.refusal && { refusal: err.refusal }) });
     return;
   }
   // express.json() failures: malformed JSON, a body too large, a wrong charset are the caller's doing.

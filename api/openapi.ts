@@ -20,6 +20,7 @@ import {
   signOffBody,
   stageParams,
   stuckQuery,
+  signOffsQuery,
   supplementBody,
   withdrawalBody,
 } from '../domain/schemas';
@@ -31,14 +32,19 @@ import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { escalationPageSchema, escalationsQuery } from './escalations';
-import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema } from './responses';
+import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema, reportsSchema, signOffPageSchema } from './responses';
 import { calendarYearSchema, escalationsSchema } from './responses';
+import { REFUSAL_CODES } from '../domain/refusals';
 
 const errorBody = z
   .object({
     error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · rate-limited · busy · internal'),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: each failing field'),
+    refusal: z
+      .object({ code: z.enum(REFUSAL_CODES), params: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional().describe('the facts it names: stage, party and status codes, numbers') })
+      .optional()
+      .describe("a refusal by the project's workflow (403, 409): a stable code to word in the reader's language; `message` is the English reason"),
   })
   .openapi('Error');
 
@@ -114,7 +120,8 @@ export function openApiDocument() {
     description:
       "Newest first, limited to what the caller may read; every filter applies before the page is cut, so pages hold exactly the matching projects. " +
       "light: the open stage's clock.light as of the request. pending: projects whose open stage attempt still waits for that party's sign-off " +
-      "(also while paused for a correction); 'me' for a reviewer's or utility company's own (400 for other callers). push: projects with a utility push in that status.",
+      "(also while paused for a correction); 'me' for a reviewer's or utility company's own (400 for other callers). push: projects with a utility push in that status. " +
+      "order=oldest: oldest registration first (the window's corrections queue: status=correction&order=oldest; each project's openCorrections lists what to collect).",
     security,
     request: { query: listQuery },
     responses: { 200: json(projectPageSchema, 'Matching projects, newest first'), ...errors },
@@ -139,7 +146,7 @@ export function openApiDocument() {
   action('/api/projects/{id}/green-channel', 'Put the project on the green channel (绿色通道) with its dedicated agent', projectParams, greenChannelBody, 'admin');
   const read = (path: string, summary: string, shape: z.ZodType) =>
     registry.registerPath({ method: 'get', path, summary, security, request: { params: projectParams }, responses: { 200: json(shape, summary), ...errors } });
-  read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', z.object({ agent: z.string().nullable(), cadence: z.string(), nextReportAt: z.string().nullable(), reports: z.array(z.looseObject({})) }));
+  read('/api/projects/{id}/reports', 'Progress reports so far, the cadence and the next report time', reportsSchema);
   read('/api/projects/{id}/escalations', 'Escalations of slow sign-offs so far, with who was told', escalationsSchema);
 
   read('/api/projects/{id}/audit', 'Every command received for the project, accepted or refused (admin, the project\'s agent)', z.object({ entries: z.array(z.looseObject({})) }));
@@ -459,6 +466,16 @@ export function openApiDocument() {
     security,
     request: { query: escalationsQuery },
     responses: { 200: json(escalationPageSchema, 'A page of escalations; pass nextCursor as cursor for the next'), ...errors },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/sign-offs',
+    summary: "A department's or utility company's done list (已办): its party's approvals, rejections and correction requests, newest first",
+    description: "Allowed: reviewer, utility (the party is the caller's own, from its principal). Filters: stage, decision. Pages: pass nextCursor as cursor.",
+    security,
+    request: { query: signOffsQuery },
+    responses: { 200: json(signOffPageSchema, 'The decisions, newest first'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -141,7 +141,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     } catch (err) {
       if (!(err instanceof ActionRefused)) throw err;
       if (err.status === 503) throw new HttpError(503, 'busy', `${err.message}; send the same request again with the same Idempotency-Key`);
-      throw new HttpError(err.status, err.status === 403 ? 'forbidden' : err.status === 404 ? 'not-found' : 'refused', err.message);
+      throw new HttpError(err.status, err.status === 403 ? 'forbidden' : err.status === 404 ? 'not-found' : 'refused', err.message, undefined, err.refusal);
     }
   }
 

@@ -204,6 +204,7 @@ export const projectSummarySchema = z
     clock: clockSchema.nullable().describe("the open stage's clock"),
     cadence: z.enum(CADENCES).describe("the agent's progress-report cadence"),
     nextReportAt: time.nullable().describe('when the next progress report is due; null once closed'),
+    openCorrections: z.array(correction).describe("the open stage's corrections awaiting the supplement, each with every item to collect (一次性告知); empty otherwise"),
   })
   .openapi('ProjectSummary');
 
@@ -266,3 +267,32 @@ export const escalationsSchema = z
     acknowledgements: z.array(trailEntry).describe('who took charge of an escalation from their inbox, and when (trail entries)'),
   })
   .openapi('Escalations');
+/** GET /api/projects/:id/reports. */
+export const reportsSchema = z
+  .object({
+    agent: z.string().nullable(),
+    cadence: z.enum(CADENCES),
+    nextReportAt: time.nullable().describe('when the next progress report is due; null once closed'),
+    reports: z.array(reportSchema).describe('every report so far, oldest first'),
+  })
+  .openapi('Reports');
+
+/** GET /api/sign-offs: a department's or utility company's done list (已办). */
+export const partySignOffSchema = z
+  .object({
+    project: z.object({ id: z.uuid(), name: z.string(), locality: z.enum(LOCALITIES), status: z.union([stageStatus, projectStatus.exclude(['active'])]) }),
+    stage,
+    attempt: z.number().int(),
+    party,
+    decision: z.enum(['approve', 'reject', 'correction']),
+    comment: z.string().optional(),
+    items: z.array(z.string()).optional().describe('a correction’s items (一次性告知)'),
+    by: z.object({ id: z.string(), name: z.string().optional() }).describe('who recorded it (a person of the party, or an admin as proxy)'),
+    at: time,
+    supplementedAt: time.optional().describe('a correction: when the window recorded the supplement'),
+  })
+  .openapi('PartySignOff');
+
+export const signOffPageSchema = z
+  .object({ signOffs: z.array(partySignOffSchema), nextCursor: z.string().optional().describe('pass as cursor for the next page') })
+  .openapi('SignOffPage');

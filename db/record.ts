@@ -3,7 +3,7 @@
 // no longer holds a closed project, and by the statistics.
 import { sql } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
-import { attemptClock, clockOfAttempt, listedStage, nextReportTime, overallStatus, stageRecord, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
+import { attemptClock, clockOfAttempt, currentAttempt, listedStage, nextReportTime, openCorrections, overallStatus, stageRecord, type Correction, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
 import type { Cadence } from '../domain/policy';
 import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
@@ -171,6 +171,8 @@ export interface ProjectSummary {
   /** The agent's report cadence and when the next report is due (null once closed). */
   cadence: Cadence;
   nextReportAt: string | null;
+  /** The open stage's corrections still awaiting the supplement (一次性告知: each with its items). */
+  openCorrections: Correction[];
 }
 
 /** Every progress report the record keeps for a project, oldest first. */
@@ -199,11 +201,13 @@ export async function listProjects(
   calendar: WorkingCalendar,
   now: number,
 ): Promise<ProjectPage> {
+  // Newest first by default; oldest first for a queue worked from its front (补正待补).
+  const direction = q.order === 'oldest' ? 'asc' : 'desc';
   let query = db
     .selectFrom('projects')
     .selectAll()
-    .orderBy('registered_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('registered_at', direction)
+    .orderBy('id', direction)
     .limit(q.limit + 1);
   if ('agent' in scope) query = query.where('agent', '=', scope.agent);
   if (q.ids) query = query.where('id', 'in', q.ids);
@@ -212,7 +216,8 @@ export async function listProjects(
   if ('party' in scope) query = query.where(sql<boolean>`state -> 'stages' @> ${JSON.stringify([{ parties: [scope.party] }])}::jsonb`);
   if (q.cursor) {
     const { registeredAt, id } = q.cursor;
-    query = query.where((eb) => eb.or([eb('registered_at', '<', new Date(registeredAt)), eb.and([eb('registered_at', '=', new Date(registeredAt)), eb('id', '<', id)])]));
+    const after = direction === 'asc' ? '>' : '<';
+    query = query.where((eb) => eb.or([eb('registered_at', after, new Date(registeredAt)), eb.and([eb('registered_at', '=', new Date(registeredAt)), eb('id', after, id)])]));
   }
   if (q.stage) query = query.where('listed_stage', '=', q.stage);
   if (q.status) query = query.where('overall_status', '=', q.status);
@@ -247,6 +252,7 @@ export async function listProjects(
       clock: open ? attemptClock(state, open, calendar, now) : null,
       cadence: state.cadence,
       nextReportAt: nextReportTime(state),
+      openCorrections: open && state.status === 'active' ? openCorrections(currentAttempt(open)) : [],
     };
   });
   return { projects, ...(nextCursor && { nextCursor }) };

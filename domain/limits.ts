@@ -2,6 +2,7 @@
 // state: the workflow keeps it in memory, carries it across continue-as-new and hands it to the record
 // writer, and Temporal warns at 512 KB for one payload. These numbers are documented in the API.
 import type { ProjectState } from './project';
+import { refusal, type Refusal } from './refusals';
 
 export const LIMITS = {
   /** 一次性告知: missing items one correction may list, and the characters of one item. */
@@ -40,8 +41,9 @@ export function utf8Bytes(text: string): number {
 }
 
 /** Why a human action carrying `input` would make the project too large to keep, or null. */
-export function capacityRefusal(state: ProjectState, input: unknown): string | null {
+export function capacityRefusal(state: ProjectState, input: unknown): Refusal | null {
   const size = utf8Bytes(JSON.stringify(state)) + utf8Bytes(JSON.stringify(input) ?? '');
   if (size <= LIMITS.stateBytes) return null;
-  return `project ${state.project.id} has reached its size limit (${Math.round(LIMITS.stateBytes / 1024)} KB); shorten the text, or ask an admin`;
+  const kb = Math.round(LIMITS.stateBytes / 1024);
+  return refusal('size-limit', `project ${state.project.id} has reached its size limit (${kb} KB); shorten the text, or ask an admin`, { kb });
 }

@@ -3,6 +3,7 @@
 import type { Party, Stage } from './codes';
 import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from './calendar';
 import { LIMITS } from './limits';
+import { refusal, type Refusal } from './refusals';
 import { agentHandOver, type AgentTelling } from './agent-notices';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
@@ -157,52 +158,58 @@ export interface GreenChannelInput {
   by: Actor;
 }
 
-function closed(state: ProjectState): string | null {
-  return state.status === 'active' ? null : `project ${state.project.id} is ${state.status}; no further action is possible`;
+function closed(state: ProjectState): Refusal | null {
+  return state.status === 'active' ? null : refusal('project-closed', `project ${state.project.id} is ${state.status}; no further action is possible`, { status: state.status });
 }
 
 /** An agent may steer only the projects assigned to it; admins any. (Answered as 403.) */
-export function agentForbidden(state: ProjectState, by: Actor): string | null {
+export function agentForbidden(state: ProjectState, by: Actor): Refusal | null {
   if (by.role !== 'agent' || state.agent === by.id) return null;
-  return `${by.id} is not the agent of project ${state.project.id}${state.agent ? ` (${state.agent} is)` : ''}`;
+  return refusal('not-the-agent', `${by.id} is not the agent of project ${state.project.id}${state.agent ? ` (${state.agent} is)` : ''}`, state.agent ? { agent: state.agent } : undefined);
 }
 
 /** An agent may take an unassigned project for itself, or hand its own project over; admins anything. */
-export function agentAssignmentForbidden(state: ProjectState, input: AgentInput): string | null {
+export function agentAssignmentForbidden(state: ProjectState, input: AgentInput): Refusal | null {
   const { by } = input;
   if (by.role !== 'agent' || state.agent === by.id) return null;
   if (state.agent === null && input.agent === by.id) return null;
   return state.agent === null
-    ? `${by.id} may take project ${state.project.id} only for itself`
-    : `project ${state.project.id} is followed by ${state.agent}; only that agent or an admin may hand it over`;
+    ? refusal('agent-takes-only-itself', `${by.id} may take project ${state.project.id} only for itself`)
+    : refusal('not-own-project', `project ${state.project.id} is followed by ${state.agent}; only that agent or an admin may hand it over`, { agent: state.agent });
 }
 
 /** A project's life allows only so many changes of one kind (each is kept in its trail). */
-function tooMany(state: ProjectState, action: 'agent-assignment' | 'report-cadence', limit: number, what: string): string | null {
-  return state.trail.filter((t) => t.action === action).length >= limit ? `the ${what} of this project has changed ${limit} times, the most allowed; ask an admin` : null;
+function tooMany(state: ProjectState, action: 'agent-assignment' | 'report-cadence', limit: number, what: string): Refusal | null {
+  return state.trail.filter((t) => t.action === action).length >= limit
+    ? refusal('too-many-changes', `the ${what} of this project has changed ${limit} times, the most allowed; ask an admin`, { action, limit })
+    : null;
 }
 
-export function checkAgent(state: ProjectState, input: AgentInput): string | null {
+export function checkAgent(state: ProjectState, input: AgentInput): Refusal | null {
   return (
     closed(state) ??
-    (state.agent === input.agent ? `${input.agent} is already the agent of this project` : null) ??
+    (state.agent === input.agent ? refusal('already-the-agent', `${input.agent} is already the agent of this project`, { agent: input.agent }) : null) ??
     tooMany(state, 'agent-assignment', LIMITS.agentChanges, 'agent')
   );
 }
 
-export function checkCadence(state: ProjectState, input: CadenceInput): string | null {
+export function checkCadence(state: ProjectState, input: CadenceInput): Refusal | null {
   return (
     closed(state) ??
-    (state.cadence === input.cadence ? `reports are already ${input.cadence}` : null) ??
+    (state.cadence === input.cadence ? refusal('cadence-unchanged', `reports are already ${input.cadence}`, { cadence: input.cadence }) : null) ??
     tooMany(state, 'report-cadence', LIMITS.cadenceChanges, 'report cadence')
   );
 }
 
-export function checkGreenChannel(state: ProjectState): string | null {
+export function checkGreenChannel(state: ProjectState): Refusal | null {
   return (
     closed(state) ??
     (state.greenChannel
-      ? `project is already on the green channel (since ${state.greenChannel.at}); to change its dedicated agent, PUT /api/projects/${state.project.id}/agent`
+      ? refusal(
+          'already-green-channel',
+          `project is already on the green channel (since ${state.greenChannel.at}); to change its dedicated agent, PUT /api/projects/${state.project.id}/agent`,
+          { since: state.greenChannel.at },
+        )
       : null)
   );
 }

@@ -6,6 +6,7 @@ import { clockBasis, stageClock, type ClockBasis, type StageClock, type WorkingC
 import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 import { LIMITS } from './limits';
+import { refusal, type Refusal } from './refusals';
 import { correctionForAgent, type AgentTelling } from './agent-notices';
 import type { NoticeClock, NoticeMessage } from './notice-texts';
 
@@ -400,107 +401,133 @@ export function newProjectState(
 /** What the workflow does on its own is recorded as this actor. */
 export const SYSTEM: Actor = { id: 'system', role: 'system', name: 'one-window' };
 
-// ---- rules: each check returns why the action is refused, or null when it may proceed ----
+// ---- rules: each check returns why the action is refused (a Refusal: code, facts, English reason), or
+// null when it may proceed ----
 
-function closedReason(state: ProjectState): string | null {
-  if (state.status === 'completed') return `project ${state.project.id} is completed; no further action is possible`;
-  if (state.status === 'withdrawn') return `project ${state.project.id} was withdrawn; no further action is possible`;
+function closedReason(state: ProjectState): Refusal | null {
+  if (state.status === 'completed') return refusal('project-closed', `project ${state.project.id} is completed; no further action is possible`, { status: 'completed' });
+  if (state.status === 'withdrawn') return refusal('project-closed', `project ${state.project.id} was withdrawn; no further action is possible`, { status: 'withdrawn' });
   return null;
 }
 
-function wrongStageReason(state: ProjectState, stage: Stage): string | null {
+function wrongStageReason(state: ProjectState, stage: Stage): Refusal | null {
   if (state.currentStage === stage) return null;
   const status = stageStatus(state, stage);
-  return `project is at stage ${state.currentStage}, not ${stage} (${stage} is ${status})`;
+  return refusal('wrong-stage', `project is at stage ${state.currentStage}, not ${stage} (${stage} is ${status})`, {
+    current: state.currentStage ?? 'none',
+    stage,
+    status,
+  });
 }
 
-export function checkApplication(state: ProjectState, input: ApplicationInput): string | null {
+export function checkApplication(state: ProjectState, input: ApplicationInput): Refusal | null {
   const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
   if (refused) return refused;
   const status = stageStatus(state, input.stage);
   if (status === 'rejected' && stageRecord(state, input.stage).attempts.length >= LIMITS.attemptsPerStage) {
-    return `stage ${input.stage} has had ${LIMITS.attemptsPerStage} applications, the most one project may make; ask an admin`;
+    return refusal('too-many-applications', `stage ${input.stage} has had ${LIMITS.attemptsPerStage} applications, the most one project may make; ask an admin`, {
+      stage: input.stage,
+      limit: LIMITS.attemptsPerStage,
+    });
   }
   if (status === 'awaiting-application' || status === 'rejected') return null;
-  return `stage ${input.stage} already has an application under review (attempt ${currentAttempt(stageRecord(state, input.stage))?.number})`;
+  const attempt = currentAttempt(stageRecord(state, input.stage))?.number ?? 0;
+  return refusal('application-under-review', `stage ${input.stage} already has an application under review (attempt ${attempt})`, { stage: input.stage, attempt });
 }
 
-export function checkSignOff(state: ProjectState, input: SignOffInput): string | null {
+export function checkSignOff(state: ProjectState, input: SignOffInput): Refusal | null {
   const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
   if (refused) return refused;
-  const record = stageRecord(state, input.stage);
+  const { stage, party } = input;
+  const record = stageRecord(state, stage);
   const attempt = currentAttempt(record);
-  const status = stageStatus(state, input.stage);
-  if (!attempt || status === 'awaiting-application') return `stage ${input.stage} has no application to review`;
-  if (status === 'rejected') return `stage ${input.stage} attempt ${attempt.number} was rejected; the window must submit again`;
-  if (!record.parties.includes(input.party)) {
-    return `${input.party} is not a required party of stage ${input.stage} (required: ${record.parties.join(', ')})`;
+  const status = stageStatus(state, stage);
+  if (!attempt || status === 'awaiting-application') return refusal('no-application', `stage ${stage} has no application to review`, { stage });
+  if (status === 'rejected') return refusal('attempt-rejected', `stage ${stage} attempt ${attempt.number} was rejected; the window must submit again`, { stage, attempt: attempt.number });
+  if (!record.parties.includes(party)) {
+    return refusal('party-not-required', `${party} is not a required party of stage ${stage} (required: ${record.parties.join(', ')})`, { party, stage, required: record.parties });
   }
-  if (input.by.party !== input.party && input.proxy === undefined) {
-    return `${input.by.id} is not ${input.party}: an entry for the party is a proxy (代录) and needs its document reference and a reason`;
+  if (input.by.party !== party && input.proxy === undefined) {
+    return refusal('proxy-needed', `${input.by.id} is not ${party}: an entry for the party is a proxy (代录) and needs its document reference and a reason`, { party });
   }
-  if (input.by.party === input.party && input.proxy !== undefined) return `${input.party} signs for itself; a proxy (代录) is recorded by an admin`;
-  const decided = attempt.signOffs.find((s) => s.party === input.party);
+  if (input.by.party === party && input.proxy !== undefined) return refusal('proxy-for-self', `${party} signs for itself; a proxy (代录) is recorded by an admin`, { party });
+  const decided = attempt.signOffs.find((s) => s.party === party);
   if (decided) {
-    return `${input.party} already signed off stage ${input.stage} attempt ${attempt.number} (${decided.decision}, by ${decided.by.id})`;
+    return refusal('already-signed', `${party} already signed off stage ${stage} attempt ${attempt.number} (${decided.decision}, by ${decided.by.id})`, {
+      party,
+      stage,
+      attempt: attempt.number,
+      decision: decided.decision,
+    });
   }
   if (input.decision === 'correction') {
     if (!input.items || input.items.length === 0 || input.items.some((i) => i.trim() === '')) {
-      return 'a correction must list every missing item (一次性告知); the list is empty';
+      return refusal('correction-empty', 'a correction must list every missing item (一次性告知); the list is empty');
     }
-    if (attempt.corrections.some((c) => c.party === input.party)) {
-      return `${input.party} already requested a correction in attempt ${attempt.number}; all missing items are listed at once (一次性告知)`;
+    if (attempt.corrections.some((c) => c.party === party)) {
+      return refusal('correction-repeated', `${party} already requested a correction in attempt ${attempt.number}; all missing items are listed at once (一次性告知)`, {
+        party,
+        attempt: attempt.number,
+      });
     }
     return null;
   }
   if (status === 'correction') {
-    const waiting = openCorrections(attempt).map((c) => c.party).join(', ');
-    return `stage ${input.stage} is paused for correction (requested by ${waiting}); record the supplement first`;
+    const waiting = openCorrections(attempt).map((c) => c.party);
+    return refusal('paused-for-correction', `stage ${stage} is paused for correction (requested by ${waiting.join(', ')}); record the supplement first`, { stage, parties: waiting });
   }
   return null;
 }
 
-export function checkSupplement(state: ProjectState, input: SupplementInput): string | null {
+export function checkSupplement(state: ProjectState, input: SupplementInput): Refusal | null {
   const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
   if (refused) return refused;
-  if (stageStatus(state, input.stage) !== 'correction') return `stage ${input.stage} has no correction awaiting a supplement`;
+  if (stageStatus(state, input.stage) !== 'correction') return refusal('no-open-correction', `stage ${input.stage} has no correction awaiting a supplement`, { stage: input.stage });
   return null;
 }
 
-export function checkWithdrawal(state: ProjectState, input: WithdrawalInput): string | null {
-  if (input.reason.trim() === '') return 'a withdrawal needs a reason';
+export function checkWithdrawal(state: ProjectState, input: WithdrawalInput): Refusal | null {
+  if (input.reason.trim() === '') return refusal('reason-required', 'a withdrawal needs a reason');
   return closedReason(state);
 }
 
-export function checkPushRetry(state: ProjectState, input: PushRetryInput): string | null {
+export function checkPushRetry(state: ProjectState, input: PushRetryInput): Refusal | null {
   const refused = closedReason(state);
   if (refused) return refused;
-  const push = state.pushes.find((p) => p.company === input.company);
-  if (!push) return `project ${state.project.id} has no push to ${input.company}`;
-  if (push.status === 'pending') return `the push to ${input.company} is under way; wait for it to settle`;
-  if (push.status !== 'failed') return `the push to ${input.company} is ${push.status}; only a failed push is sent again`;
+  const { company } = input;
+  const push = state.pushes.find((p) => p.company === company);
+  if (!push) return refusal('no-push', `project ${state.project.id} has no push to ${company}`, { company });
+  if (push.status === 'pending') return refusal('push-under-way', `the push to ${company} is under way; wait for it to settle`, { company });
+  if (push.status !== 'failed') return refusal('push-not-failed', `the push to ${company} is ${push.status}; only a failed push is sent again`, { company, status: push.status });
   return null;
 }
 
-export function checkReminder(state: ProjectState, input: ReminderInput): string | null {
+export function checkReminder(state: ProjectState, input: ReminderInput): Refusal | null {
   const refused = closedReason(state) ?? wrongStageReason(state, input.stage);
   if (refused) return refused;
-  const status = stageStatus(state, input.stage);
-  if (status === 'correction') return `stage ${input.stage} is paused for correction: the window collects the supplement first`;
-  if (status !== 'under-review') return `stage ${input.stage} has no application under review (it is ${status})`;
-  const attempt = currentAttempt(stageRecord(state, input.stage)) as Attempt;
-  const sent = state.trail.filter((t) => t.action === 'reminder' && t.stage === input.stage && t.at >= attempt.submittedAt).length;
-  if (sent >= LIMITS.remindersPerAttempt) return `stage ${input.stage} attempt ${attempt.number} has had ${sent} reminders, the most one attempt takes; escalate instead`;
+  const { stage } = input;
+  const status = stageStatus(state, stage);
+  if (status === 'correction') return refusal('paused-for-correction', `stage ${stage} is paused for correction: the window collects the supplement first`, { stage });
+  if (status !== 'under-review') return refusal('no-application', `stage ${stage} has no application under review (it is ${status})`, { stage, status });
+  const attempt = currentAttempt(stageRecord(state, stage)) as Attempt;
+  const sent = state.trail.filter((t) => t.action === 'reminder' && t.stage === stage && t.at >= attempt.submittedAt).length;
+  if (sent >= LIMITS.remindersPerAttempt) {
+    return refusal('too-many-reminders', `stage ${stage} attempt ${attempt.number} has had ${sent} reminders, the most one attempt takes; escalate instead`, {
+      stage,
+      attempt: attempt.number,
+      sent,
+    });
+  }
   return null;
 }
 
-export function checkOperationNote(state: ProjectState, input: OperationNoteInput): string | null {
-  return input.reason.trim() === '' ? 'an operation needs a reason' : null;
+export function checkOperationNote(state: ProjectState, input: OperationNoteInput): Refusal | null {
+  return input.reason.trim() === '' ? refusal('reason-required', 'an operation needs a reason') : null;
 }
 
-export function checkAcknowledgement(state: ProjectState, input: AcknowledgementInput): string | null {
-  if (state.status !== 'active') return `the project is ${state.status}`;
-  if (input.stage !== undefined && !state.stages.some((s) => s.stage === input.stage)) return `the project has no ${input.stage} stage`;
+export function checkAcknowledgement(state: ProjectState, input: AcknowledgementInput): Refusal | null {
+  if (state.status !== 'active') return refusal('project-closed', `the project is ${state.status}`, { status: state.status });
+  if (input.stage !== undefined && !state.stages.some((s) => s.stage === input.stage)) return refusal('no-such-stage', `the project has no ${input.stage} stage`, { stage: input.stage });
   return null;
 }
 

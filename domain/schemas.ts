@@ -187,6 +187,7 @@ export const listQuery = z
       .optional()
       .describe('projects with a push to a utility company in this status'),
     name: text(200).optional().describe("projects whose name contains this text (case-insensitive): the console's search box"),
+    order: z.enum(['newest', 'oldest']).optional().describe("by registration: 'newest' first (the default) or 'oldest' first (a queue worked from its front, e.g. status=correction)"),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
   })
@@ -201,7 +202,7 @@ export const batchBody = z
     max: z.number().int().min(1).max(1000).describe('the most projects the batch may touch: a filter that picks more is refused'),
     filter: listQuery
       // A batch picks by the list's facts, not by a name's fragment (it could match more than meant).
-      .omit({ limit: true, cursor: true, name: true })
+      .omit({ limit: true, cursor: true, name: true, order: true })
       .extend({ ids: z.array(z.uuid('must be a project id (UUID)')).min(1).max(1000).optional().describe('only these projects') })
       .strict()
       .default({}),
@@ -280,3 +281,41 @@ export const stuckQuery = z
   .strict();
 
 export const reconcileBody = z.object({ reason: text(LIMITS.commentChars).describe('why: kept in the audit log and the project\'s notes') }).strict();
+
+/** A department's or company's done list (已办): its own decisions, newest first. */
+export const signOffsQuery = z
+  .object({
+    stage: stageCode.optional(),
+    decision: z.enum(['approve', 'reject', 'correction']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z
+      .string()
+      .max(400)
+      .transform((value, ctx): [string, string, string, number, string] => {
+        try {
+          const p = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+          const [at, project, stage, attempt, decision] = p;
+          if (
+            p.length === 5 &&
+            typeof at === 'string' &&
+            /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at) &&
+            !Number.isNaN(Date.parse(at)) &&
+            typeof project === 'string' &&
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(project) &&
+            (STAGES as readonly unknown[]).includes(stage) &&
+            typeof attempt === 'number' &&
+            Number.isInteger(attempt) &&
+            ['approve', 'reject', 'correction'].includes(decision as string)
+          ) {
+            return [at, project, stage as string, attempt, decision as string];
+          }
+        } catch {
+          // falls through to the issue below
+        }
+        ctx.addIssue({ code: 'custom', message: "not a cursor this service gave out (use the previous page's nextCursor)" });
+        return z.NEVER;
+      })
+      .optional()
+      .describe("the previous page's nextCursor: the page after it"),
+  })
+  .strict();

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/connect';
+import { refusalDetail, type RefusalDetail } from '../domain/refusals';
 import { readProjectRecord } from '../db/record';
 import type { Actor, CommandResult, ProjectState, Termination } from '../domain/project';
 import { FORBIDDEN, SEAL_REFUSED, heldCommand, stateQuery, workflowIdFor } from '../workflows/messages';
@@ -20,10 +21,15 @@ export class ActionRefused extends Error {
   constructor(
     readonly status: 403 | 404 | 409 | 503,
     message: string,
+    /** The workflow's refusal code and facts, for words in the caller's language (domain/refusals.ts). */
+    readonly refusal?: RefusalDetail,
   ) {
     super(message);
   }
 }
+
+/** The code and facts the workflow's validator sent with its refusal (workflows/project-approval.ts). */
+const detailOf = (failure: ApplicationFailure): RefusalDetail | undefined => refusalDetail(failure.details?.[0]);
 
 export type ActionOutcome =
   /** Taken: its place in the trail, and the project after it. */
@@ -66,7 +72,7 @@ export async function sendAction<A extends { by: Actor }>(
     return { held: false, result, state: await handle.query(stateQuery) };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
-      throw new ActionRefused(403, err.cause.message);
+      throw new ActionRefused(403, err.cause.message, detailOf(err.cause));
     }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === SEAL_REFUSED) {
       // Our own seal refused: the worker does not trust our key. An operator's problem, not the caller's.
@@ -75,7 +81,8 @@ export async function sendAction<A extends { by: Actor }>(
     if (err instanceof WorkflowUpdateFailedError) {
       // The workflow's validator refused (REFUSED carries the reason); any other refusal by the workflow
       // is still the project saying no, never a fault of ours.
-      throw new ActionRefused(409, err.cause instanceof ApplicationFailure ? err.cause.message : err.message);
+      if (err.cause instanceof ApplicationFailure) throw new ActionRefused(409, err.cause.message, detailOf(err.cause));
+      throw new ActionRefused(409, err.message);
     }
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return notAccepted(deps, projectId, update.name, updateId, input);
     return explainMissing(deps, projectId, err);

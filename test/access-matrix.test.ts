@@ -121,6 +121,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/directory/history': { allowed: ['admin'], request: () => ({ path: '/api/directory/history?limit=2' }) },
   // An empty post is refused (400, past authorisation): the shared directory is left as it is.
   'PUT /api/directory/posts/*post': { allowed: ['admin'], request: () => ({ path: '/api/directory/posts/locality:shanyang', body: { people: [] } }) },
+  // A department's or company's own done list (已办): only parties have one.
+  'GET /api/sign-offs': { allowed: ['reviewer-party', 'reviewer-other', 'utility-party', 'utility-other'], request: () => ({ path: '/api/sign-offs?limit=5' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
   'GET /api/escalations': { allowed: ['leader', 'admin'], request: () => ({ path: '/api/escalations?locality=jinshanwei&limit=5' }) },
   // Development only (never mounted in production): the stand-in utility companies.

@@ -22,7 +22,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   await signIn(page, '综合窗口 张敏');
   // The window's menu and identity.
   await page.getByText('综合窗口', { exact: true }).first().waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '受理登记', '通知']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['受理列表', '补正待补', '受理登记', '通知']);
 
   await page.getByRole('menuitem', { name: '受理登记' }).click();
   await page.getByRole('heading', { name: '受理登记' }).waitFor();
@@ -64,7 +64,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   // The planning reviewer finds it in the worklist and approves.
   await signIn(page, '区规划资源局 审批员');
   expect(page.url()).toBe(`${harness.base}/worklist`);
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '项目', '通知']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '已办', '项目', '通知']);
   await page.getByText('区规划资源局', { exact: true }).first().waitFor();
   const row = await rowOnceListed(page, name);
   await screenshot(page, '04-worklist');
@@ -95,7 +95,8 @@ test('the window registers a project and opens design; a reviewer approves from 
   await dialog.getByRole('button', { name: '提交' }).click();
   const refusal = dialog.getByRole('alert');
   await refusal.getByText('审批流程拒绝了此操作').waitFor();
-  expect(await refusal.textContent()).toMatch(/原因：.*water/);
+  // In Chinese: the API's refusal code (already-signed) worded by the console, not the server's English.
+  expect(await refusal.textContent()).toContain('原因：区水务局已签署设计方案阶段第 1 次申报（同意）');
   await screenshot(page, '05b-sign-off-refused');
   await dialog.getByRole('button', { name: '取消' }).click();
 
@@ -113,7 +114,7 @@ test('the window registers a project and opens design; a reviewer approves from 
   await page.getByRole('button', { name: /English/ }).click();
   await page.getByRole('heading', { name: /Design scheme · Under review/ }).waitFor();
   await page.getByRole('row', { name: /Planning and Natural Resources Bureau/ }).getByText('Approve').waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Projects', 'Notices']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['To do', 'Done', 'Projects', 'Notices']);
   // The switch back names its language in that language (中文), as language switches do.
   const data = [name, '上海金山卫某某制造有限公司', '区规划资源局 审批员', '区水务局 审批员', '同意（另一窗口）', '综合窗口 张敏', '免配建民防工程', '中文'];
   const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());

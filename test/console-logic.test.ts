@@ -6,6 +6,8 @@ import { en } from '../web/src/i18n/en';
 import { zhCN } from '../web/src/i18n/zh-CN';
 import { stepStatus } from '../web/src/stage-steps';
 import { trailDetail } from '../web/src/trail';
+import { refusalText } from '../web/src/refusal';
+import { REFUSAL_CODES } from '../domain/refusals';
 import { byUrgency } from '../web/src/urgency';
 import { usccProblem } from '../web/src/uscc';
 
@@ -22,6 +24,7 @@ const summary = (name: string, clock: Partial<NonNullable<ProjectSummary['clock'
   clock: clock && { acceptedOn: '2026-11-02', limitDays: 15, usedDays: 1, pausedDays: 0, deadline: '2026-11-23', light: 'green', ...clock },
   cadence: 'biweekly',
   nextReportAt: '2026-11-16T00:00:00.000Z',
+  openCorrections: [],
 });
 
 test('the worklist puts red before yellow before green before no clock, then the oldest, then the most days used', () => {
@@ -66,4 +69,31 @@ test("the trail's codes in the reader's language; free text as written", async (
   await i18n.changeLanguage('en');
   expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('Application 2');
   expect(trailDetail(entry('sign-off', 'correction'), i18n.t)).toBe('Correction');
+});
+
+test("the workflow's refusals by code, in the reader's language, with the facts they name; an unknown code leaves the server's words", async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
+  expect(refusalText({ code: 'paused-for-correction', params: { stage: 'design', parties: ['planning', 'water'] } }, i18n.t)).toBe('设计方案阶段因补正暂停（区规划资源局、区水务局提出），须先登记补正材料');
+  // The reminder's refusal names no parties: the words that need none.
+  expect(refusalText({ code: 'paused-for-correction', params: { stage: 'permit' } }, i18n.t)).toBe('施工许可阶段因补正暂停，须先由窗口收齐补正材料');
+  expect(refusalText({ code: 'already-signed', params: { party: 'water', stage: 'design', attempt: 1, decision: 'approve' } }, i18n.t)).toBe('区水务局已签署设计方案阶段第 1 次申报（同意）');
+  expect(refusalText({ code: 'push-not-failed', params: { company: 'gas', status: 'delivered' } }, i18n.t)).toBe('向燃气公司的推送状态为“已送达”，只有推送失败的才能重新推送');
+  expect(refusalText({ code: 'not-the-agent', params: { agent: 'agent-01' } }, i18n.t)).toBe('您不是本项目的代办员（现由 agent-01 代办）');
+  expect(refusalText(undefined, i18n.t)).toBeUndefined();
+  // A code newer than this console: no words of ours, so the caller shows the server's.
+  expect(refusalText({ code: 'some-new-rule' as never }, i18n.t)).toBeUndefined();
+  await i18n.changeLanguage('en');
+  expect(refusalText({ code: 'paused-for-correction', params: { stage: 'design', parties: ['planning'] } }, i18n.t)).toBe(
+    'Design scheme is paused for a correction (asked by Planning and Natural Resources Bureau); record the supplement first',
+  );
+  // Every code the API can send has words in both languages, and no placeholder is left unfilled.
+  for (const language of ['zh-CN', 'en']) {
+    await i18n.changeLanguage(language);
+    for (const code of REFUSAL_CODES) {
+      const params = { stage: 'design', current: 'permit', status: 'completed', party: 'planning', company: 'gas', parties: ['planning'], required: ['planning'], decision: 'approve', cadence: 'weekly', action: 'report-cadence', agent: 'agent-01', attempt: 1, limit: 12, sent: 3, kb: 256, since: '2026-11-02T00:00:00Z' };
+      const text = refusalText({ code, params }, i18n.t);
+      expect({ code, language, text: text && /\{\{|\}\}/.test(text) ? 'unfilled' : typeof text }).toEqual({ code, language, text: 'string' });
+    }
+  }
 });

@@ -95,6 +95,7 @@ import {
   type RecordHealth,
 } from './messages';
 import { LIMITS, capacityRefusal } from '../domain/limits';
+import type { Refusal } from '../domain/refusals';
 import { awaitAdmission } from './admission';
 import { changeTrace, type ChangeTrace } from './tracing';
 import { ProjectCategory, ProjectLocality, ProjectMajor, ProjectStage, ProjectStatus } from './search-attributes';
@@ -145,8 +146,10 @@ const { verifyHeldSeal } = proxyLocalActivities<Activities>({ startToCloseTimeou
  *  state (at most 256 KB), so this keeps a run's history a fifth of Temporal's 10 MB warning. */
 const HISTORY_BYTES_CAP = 2 * 1024 * 1024;
 
-function refuseIf(reason: string | null, type = REFUSED): void {
-  if (reason !== null) throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
+/** Refuses with the English reason as the message and the refusal's code and facts as its details (a
+ *  validator's refusal is not in history: the details change no command). */
+function refuseIf(refused: Refusal | null, type = REFUSED): void {
+  if (refused !== null) throw ApplicationFailure.create({ type, message: refused.message, nonRetryable: true, details: [{ code: refused.code, ...(refused.params && { params: refused.params }) }] });
 }
 
 /** Human actions other than withdrawal may not grow the project past its size limit. */

@@ -8,6 +8,8 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/Shell';
+import { CorrectionsQueue } from './pages/CorrectionsQueue';
+import { DoneList } from './pages/DoneList';
 import { InboxPage } from './pages/InboxPage';
 import { IntakeList } from './pages/IntakeList';
 import { MyProjects } from './pages/MyProjects';
@@ -81,6 +83,8 @@ function Pages() {
         <Route path="/admin/calendar" element={<CalendarPage />} />
         <Route path="/admin/directory" element={<DirectoryPage />} />
         <Route path="/admin/green-channel" element={<GreenChannelPage />} />
+        <Route path="/corrections" element={<CorrectionsQueue />} />
+        <Route path="/done" element={<DoneList />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -11,14 +11,17 @@ export interface MenuEntry {
 const MENUS: Record<Me['role'], MenuEntry[]> = {
   window: [
     { path: '/intake', label: 'nav.intake' },
+    { path: '/corrections', label: 'desk.nav.corrections' },
     { path: '/register', label: 'nav.register' },
   ],
   reviewer: [
     { path: '/worklist', label: 'nav.worklist' },
+    { path: '/done', label: 'desk.nav.done' },
     { path: '/projects', label: 'nav.projects' },
   ],
   utility: [
     { path: '/worklist', label: 'nav.worklist' },
+    { path: '/done', label: 'desk.nav.done' },
     { path: '/projects', label: 'nav.projects' },
   ],
   agent: [

@@ -2,17 +2,19 @@
 // build): a path, parameter or field the API does not have fails the console's type check.
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Held, Project } from './types';
+import type { Held, Project, Refusal } from './types';
 
 export * from './types';
 
-/** An answer other than 2xx, with the server's reason (and, for 400, each failing field). */
+/** An answer other than 2xx, with the server's reason (and, for 400, each failing field; for a workflow's
+ *  refusal, its code, which the console words in the reader's language). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly issues: { path: string; message: string }[] = [],
+    readonly refusal?: Refusal,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -48,8 +50,9 @@ api.use({
 
 function errorOf(status: number, body: unknown): ApiError {
   if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
-    const { error, message, issues } = body as { error?: unknown; message: string; issues?: unknown };
-    return new ApiError(status, typeof error === 'string' ? error : 'error', message, Array.isArray(issues) ? (issues as ApiError['issues']) : []);
+    const { error, message, issues, refusal } = body as { error?: unknown; message: string; issues?: unknown; refusal?: unknown };
+    const coded = typeof refusal === 'object' && refusal !== null && typeof (refusal as Refusal).code === 'string' ? (refusal as Refusal) : undefined;
+    return new ApiError(status, typeof error === 'string' ? error : 'error', message, Array.isArray(issues) ? (issues as ApiError['issues']) : [], coded);
   }
   return new ApiError(status, 'error', typeof body === 'string' && body ? body : `HTTP ${status}`);
 }

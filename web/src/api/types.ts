@@ -12,3 +12,9 @@ export type DevIdentity = Schemas['DevIdentity'];
 export type Registration = Schemas['Registration'];
 export type Stage = StageView['stage'];
 export type Party = StageView['lead'];
+export type PartySignOff = Schemas['PartySignOff'];
+export type Reports = Schemas['Reports'];
+export type ProgressReport = Schemas['ProgressReport'];
+export type Correction = Schemas['Correction'];
+/** A refusal by the project's workflow: its stable code and the facts it names (the API's `refusal`). */
+export type Refusal = NonNullable<Schemas['Error']['refusal']>;

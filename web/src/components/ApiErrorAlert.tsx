@@ -4,6 +4,7 @@ import { Alert } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { refusalText } from '../refusal';
 
 export function errorTitle(err: unknown, t: TFunction): string {
   if (!(err instanceof ApiError)) return t('error.title');
@@ -13,7 +14,8 @@ export function errorTitle(err: unknown, t: TFunction): string {
 }
 
 export function errorReason(err: unknown, t: TFunction): string {
-  const message = err instanceof Error ? err.message : String(err);
+  // A workflow's refusal in the reader's words when the console knows its code; the server's otherwise.
+  const message = (err instanceof ApiError && refusalText(err.refusal, t)) || (err instanceof Error ? err.message : String(err));
   const fields = err instanceof ApiError && err.issues.length > 0 ? ` (${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '';
   return t('error.reason', { message: message + fields });
 }

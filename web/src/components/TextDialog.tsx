@@ -1,12 +1,14 @@
 // A dialog asking for one text — a supplement's note, a withdrawal's reason — before an action is sent.
 import { Form, Input, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ApiErrorAlert } from './ApiErrorAlert';
 
 export function TextDialog({
   title,
   label,
   required = false,
   busy,
+  error,
   onSubmit,
   onClose,
 }: {
@@ -14,6 +16,8 @@ export function TextDialog({
   label: string;
   required?: boolean;
   busy: boolean;
+  /** Why the last try was refused, shown in the dialog (which stays open, changing nothing). */
+  error?: unknown;
   /** Sends the action; true when it was accepted (the dialog closes). */
   onSubmit: (text: string | undefined) => Promise<boolean>;
   onClose: () => void;
@@ -33,6 +37,7 @@ export function TextDialog({
           <Input.TextArea rows={3} maxLength={1000} />
         </Form.Item>
       </Form>
+      {error !== undefined && error !== null && <ApiErrorAlert error={error} />}
     </Modal>
   );
 }

@@ -1,12 +1,13 @@
 // 我的项目: the projects the signed-in agent (代办员) follows, reddest and oldest first, with each open
-// stage's light and clock, the report cadence and when the next progress report is due.
+// stage's light and clock, the report cadence and when the next progress report is due, and a way to the
+// project's reports, cadence switch and hand-over.
 import { Button, Card, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { ClockText, Light } from '../components/Light';
+import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
 
@@ -42,14 +43,16 @@ export function MyProjects() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t('mine.empty') }}
         columns={[
-          { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-          { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
-          { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
-          { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
-          { title: t('list.clock'), key: 'light', render: (_, p) => <Light clock={p.clock} /> },
-          { title: t('mine.timeLimit'), key: 'clock', render: (_, p) => <ClockText clock={p.clock} /> },
+          ...summaryColumns(t),
+          timeLimitColumn(t),
           { title: t('mine.cadence'), dataIndex: 'cadence', render: (v: ProjectSummary['cadence']) => t(`cadence.${v}`) },
           { title: t('mine.nextReport'), dataIndex: 'nextReportAt', render: (v: string | null) => date(v) },
+          {
+            title: t('desk.actions'),
+            key: 'reports',
+            // The project's reports, cadence and hand-over (the project page's agent tab).
+            render: (_, p) => <Link to={`/projects/${p.id}?tab=reports`}>{t('desk.agent.reportsLink')}</Link>,
+          },
         ]}
       />
     </Card>

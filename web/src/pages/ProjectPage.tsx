@@ -1,13 +1,14 @@
 // A project as everyone who may read it sees it: the four stages as a stepper with each stage's light
 // and clock, the parties' sign-offs, corrections with their items, earlier attempts, the trail, reports,
 // escalations and utility pushes, and the actions the signed-in role may take here.
-import { Alert, Button, Card, Descriptions, Empty, Popconfirm, Result, Space, Spin, Steps, Table, Tabs, Tag, Timeline, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Steps, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap, unwrapAction, type Project, type Stage } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Light } from '../components/Light';
+import { ReportsPanel } from '../components/ReportsPanel';
 import { SignOffDialog } from '../components/SignOffDialog';
 import { StageDetail } from '../components/StageDetail';
 import { TextDialog } from '../components/TextDialog';
@@ -19,6 +20,7 @@ import { trailDetail } from '../trail';
 export function ProjectPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
+  const tab = useSearchParams()[0].get('tab');
   const { me } = useSession();
   const [project, setProject] = useState<Project | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -39,6 +41,12 @@ export function ProjectPage() {
   useEffect(() => {
     void load();
   }, [load]);
+  // ?tab=reports (from 我的项目): once the project shows, bring its reports into view.
+  const tabs = useRef<HTMLDivElement>(null);
+  const loaded = project !== null;
+  useEffect(() => {
+    if (loaded && tab === 'reports') tabs.current?.scrollIntoView({ block: 'start' });
+  }, [loaded, tab]);
 
   if (loadError !== null) {
     if (loadError instanceof ApiError && loadError.status === 404) return <Result status="404" title={t('error.404')} subTitle={loadError.message} />;
@@ -153,8 +161,10 @@ export function ProjectPage() {
         {stage && <StageDetail stage={stage} actions={actions} />}
       </Card>
 
-      <Card>
+      <Card ref={tabs}>
         <Tabs
+          // ?tab=reports: 我的项目 links straight to the reports, the cadence and the hand-over.
+          defaultActiveKey={tab === 'reports' ? 'reports' : 'trail'}
           items={[
             {
               key: 'trail',
@@ -181,22 +191,7 @@ export function ProjectPage() {
             {
               key: 'reports',
               label: `${t('project.reports')} (${project.reportCount ?? project.reports.length})`,
-              children:
-                project.reports.length === 0 ? (
-                  <Empty description={t('common.none')} />
-                ) : (
-                  <Timeline
-                    items={[...project.reports].reverse().map((r) => ({
-                      key: r.seq,
-                      content: (
-                        <div>
-                          <Typography.Text strong>#{r.seq}</Typography.Text> {dateTime(r.at)} · {r.stage ? t(`stage.${r.stage}`) : ''} {t(`stageStatus.${r.stageStatus}`)}
-                          {r.pending.length > 0 && <div>{r.pending.map((p) => `${t(`party.${p.party}`)} ${t('common.workingDays', { count: p.days })}`).join('；')}</div>}
-                        </div>
-                      ),
-                    }))}
-                  />
-                ),
+              children: <ReportsPanel project={project} onChanged={setProject} />,
             },
             {
               key: 'escalations',

@@ -3,11 +3,10 @@
 import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { ClockText, Light } from '../components/Light';
 import { SignOffDialog, type SignOffTarget } from '../components/SignOffDialog';
+import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
 
@@ -54,15 +53,11 @@ export function Worklist() {
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           locale={{ emptyText: t('worklist.empty') }}
           columns={[
-            { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
-            { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
-            { title: t('list.clock'), key: 'light', render: (_, p) => <Light clock={p.clock} /> },
+            ...summaryColumns(t),
             { title: t('worklist.openedOn'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
-            { title: '', key: 'clock', render: (_, p) => <ClockText clock={p.clock} /> },
+            timeLimitColumn(t),
             {
-              title: '',
+              title: t('desk.actions'),
               key: 'act',
               render: (_, p) => (
                 <Button type="primary" onClick={() => setSigning({ id: p.id, name: p.name, stage: p.stage })}>
