@@ -89,7 +89,7 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   await dialog.getByRole('button', { name: '重试推送' }).click();
   const refusal = dialog.getByRole('alert');
   await refusal.getByText('审批流程拒绝了此操作').waitFor();
-  expect(await refusal.textContent()).toContain('the push to water-supply is delivered; only a failed push is sent again');
+  expect(await refusal.textContent()).toContain('原因：向供水公司的推送状态为“已送达”，只有推送失败的才能重新推送');
   await screenshot(page, 'admin-02-stuck-refused');
   await dialog.getByRole('button', { name: '取消' }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -137,7 +137,7 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   // reasons they wrote stay as written.
   await page.getByRole('button', { name: /English/ }).click();
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Stuck cases', 'Projects', 'Register', 'Audit log', 'Notices']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Stuck cases', 'Projects', 'Register', 'Dashboard', 'Green channel', 'Calendar', 'Directory', 'Audit log', 'Notices']);
   await page.getByRole('row', { name: /Push retried.*Refused · 409/ }).waitFor();
   const data = [name, '管理员 王磊', '燃气公司确认接口已恢复', '供水公司接口已恢复（接口调用）', '中文'];
   const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());

@@ -4,28 +4,31 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect } from 'react';
+import { lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Shell } from './components/Shell';
-import { CorrectionsQueue } from './pages/CorrectionsQueue';
-import { DoneList } from './pages/DoneList';
-import { InboxPage } from './pages/InboxPage';
-import { IntakeList } from './pages/IntakeList';
-import { MyProjects } from './pages/MyProjects';
 import { NotFound } from './pages/NotFound';
-import { ProjectPage } from './pages/ProjectPage';
-import { RegisterPage } from './pages/RegisterPage';
 import { SignInPage } from './pages/SignInPage';
-import { Worklist } from './pages/Worklist';
-import { DashboardRoute } from './pages/DashboardRoute';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
-import { StuckPage } from './pages/StuckPage';
-import { AuditPage } from './pages/AuditPage';
-import { CalendarPage } from './pages/CalendarPage';
-import { DirectoryPage } from './pages/DirectoryPage';
-import { GreenChannelPage } from './pages/GreenChannelPage';
+
+// Each page is its own chunk, loaded when first opened (the Shell shows a spinner meanwhile): a clerk's
+// browser never downloads the admin's pages or the dashboard's charts.
+const CorrectionsQueue = lazy(() => import('./pages/CorrectionsQueue').then((m) => ({ default: m.CorrectionsQueue })));
+const DoneList = lazy(() => import('./pages/DoneList').then((m) => ({ default: m.DoneList })));
+const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
+const IntakeList = lazy(() => import('./pages/IntakeList').then((m) => ({ default: m.IntakeList })));
+const MyProjects = lazy(() => import('./pages/MyProjects').then((m) => ({ default: m.MyProjects })));
+const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
+const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
+const Worklist = lazy(() => import('./pages/Worklist').then((m) => ({ default: m.Worklist })));
+const StuckPage = lazy(() => import('./pages/StuckPage').then((m) => ({ default: m.StuckPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const CalendarPage = lazy(() => import('./pages/CalendarPage').then((m) => ({ default: m.CalendarPage })));
+const DirectoryPage = lazy(() => import('./pages/DirectoryPage').then((m) => ({ default: m.DirectoryPage })));
+const GreenChannelPage = lazy(() => import('./pages/GreenChannelPage').then((m) => ({ default: m.GreenChannelPage })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 
 const FONT = "'Noto Sans SC', -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -79,7 +82,7 @@ function Pages() {
         <Route path="/projects/:id" element={<ProjectPage />} />
         <Route path="/admin/stuck" element={<StuckPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
-        <Route path="/dashboard" element={<DashboardRoute />} />
+        <Route path="/dashboard" element={<Dashboard />} />
         <Route path="/admin/calendar" element={<CalendarPage />} />
         <Route path="/admin/directory" element={<DirectoryPage />} />
         <Route path="/admin/green-channel" element={<GreenChannelPage />} />

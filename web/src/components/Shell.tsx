@@ -1,6 +1,7 @@
 // The frame of every signed-in page: the role's menu, who is signed in (name, role, party), the language
 // switch and sign-out. Without a session it sends the person to sign in.
 import { Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { menuOf } from '../menu';
@@ -19,18 +20,9 @@ export function Shell() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
-        <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
+        <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap', flex: 1 }}>
           {t('app.title')}
         </Typography.Title>
-        <nav aria-label={t('app.title')} style={{ flex: 1, minWidth: 0 }}>
-          <Menu
-            theme="dark"
-            mode="horizontal"
-            selectedKeys={selected ? [selected] : []}
-            items={menu.map((m) => ({ key: m.path, label: t(m.label) }))}
-            onClick={({ key }) => void navigate(key)}
-          />
-        </nav>
         <Space size="middle" style={{ color: '#fff' }} aria-label={t('me.signedInAs')}>
           <span data-testid="me-name">{me.name ?? me.id}</span>
           <Tag color="blue">{t(`role.${me.role}`)}</Tag>
@@ -46,11 +38,27 @@ export function Shell() {
           </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
-        <main>
-          <Outlet />
-        </main>
-      </Layout.Content>
+      <Layout>
+        {/* A side menu: an admin's nine pages fit in either language, where a bar across the top ran out. */}
+        <Layout.Sider width={176} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+          <nav aria-label={t('app.title')}>
+            <Menu
+              mode="inline"
+              selectedKeys={selected ? [selected] : []}
+              items={menu.map((m) => ({ key: m.path, label: t(m.label) }))}
+              onClick={({ key }) => void navigate(key)}
+              style={{ borderInlineEnd: 'none' }}
+            />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+          <main>
+            <Suspense fallback={<Spin description={t('common.loading')} />}>
+              <Outlet />
+            </Suspense>
+          </main>
+        </Layout.Content>
+      </Layout>
     </Layout>
   );
 }
