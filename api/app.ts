@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(traceRequests());
   // Tokens never reach the log.
   app.use(pinoHttp({ logger, redact: ['req.headers.authorization'], customProps: traceLogProps }));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ ...(oidc && { identityProvider: oidc.issuer }) }));
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
   // Static files before the request limits: a page load fetches dozens (the font's subsets), and they
@@ -145,6 +145,12 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document));
+
+  // How the console signs people in: at the identity provider when one is configured (authorization code
+  // with PKCE, this API's audience as the console's client id); otherwise with a token.
+  app.get('/api/sign-in-options', (_req, res) => {
+    res.json({ oidc: oidc ? { issuer: oidc.issuer, clientId: oidc.audience } : null });
+  });
 
   const identify = authenticate(principals, oidc);
   app.use('/api', identify, perPrincipalLimit(limits));

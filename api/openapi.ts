@@ -102,6 +102,17 @@ export function openApiDocument() {
     responses: { 200: json(z.object({ identities: z.array(devIdentitySchema) }), 'The development identities'), 404: json(errorBody, 'Not a development service') },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/api/sign-in-options',
+    summary: "How the console signs people in (no token needed): the identity provider's issuer and the console's client id there, or null for tokens",
+    responses: {
+      200: json(
+        z.object({ oidc: z.object({ issuer: z.string(), clientId: z.string().describe("this API's audience (OIDC_AUDIENCE)") }).nullable() }).openapi('SignInOptions'),
+        'The ways in',
+      ),
+    },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/api/projects',
     summary: 'Register a project (一口受理)',

@@ -14,7 +14,7 @@ import { rateLimitsFrom } from './rate-limits';
  * <style> blocks and data: images. upgrade-insecure-requests is left out: the API is served over plain
  * HTTP on loopback in development, where Safari would upgrade the docs' own assets to https and fail.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders({ identityProvider }: { identityProvider?: string } = {}): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -25,7 +25,8 @@ export function securityHeaders(): RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        // The console signs in at the identity provider: it reads its discovery document and redeems the code there.
+        connectSrc: ["'self'", ...(identityProvider ? [new URL(identityProvider).origin] : [])],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

@@ -45,6 +45,8 @@ export class IdentityProviderUnavailable extends Error {}
 
 export interface OidcVerifier {
   readonly issuer: string;
+  /** This API's audience: also the console's client id at the provider (its tokens are for this API). */
+  readonly audience: string;
   verify(jwt: string): Promise<OidcResult>;
   /** Runs discovery now (at start-up, to log a misconfiguration early); verify() retries it if it failed. */
   discover(): Promise<void>;
@@ -158,6 +160,7 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
 
   return {
     issuer,
+    audience,
     async discover() {
       await jwks();
     },

@@ -61,6 +61,7 @@ const p = (id: string, rest = '') => `/api/projects/${id}${rest}`;
 const MATRIX: Record<string, Row> = {
   'GET /health': { allowed: 'public', request: () => ({ path: '/health' }) },
   'GET /api/openapi.json': { allowed: 'public', request: () => ({ path: '/api/openapi.json' }) },
+  'GET /api/sign-in-options': { allowed: 'public', request: () => ({ path: '/api/sign-in-options' }) },
   // The console's built files (and index.html for its pages): public, as any web page is; it holds no data.
   'USE /assets': { allowed: 'public', request: () => ({ path: '/assets/missing.js' }) },
   'GET /api/me': { allowed: SIGNED_IN, request: () => ({ path: '/api/me' }) },

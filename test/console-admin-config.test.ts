@@ -197,7 +197,14 @@ test('the green channel lists major projects with their escalation ladder; the a
   await dialog.getByRole('alert').getByText(/no agent with id nobody-x/).waitFor();
   await dialog.getByLabel('专职代办员（账号）').fill('agent-02');
   await dialog.getByRole('button', { name: '提交' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  // Closed once taken; a refusal instead fails the test with its words.
+  const refused = dialog.getByRole('alert').filter({ hasNotText: 'nobody-x' });
+  await Promise.race([
+    dialog.waitFor({ state: 'hidden' }),
+    refused.waitFor().then(async () => {
+      throw new Error(`putting the project on the green channel was refused: ${await refused.textContent()}`);
+    }),
+  ]);
   const entered = await rowOnceListed(page, otherName);
   expect(await entered.textContent()).toContain('agent-02');
   await entered.getByRole('button', { name: '展开行' }).click();

@@ -4,6 +4,8 @@
 import { CONSOLE_DIR } from '../api/console';
 import { rowOnceListed, signIn as signInAt, signOut, useConsole } from './support/console';
 import { startApp } from './support/app';
+import { startIdentityProvider } from './support/oidc-provider';
+import { createOidcVerifier } from '../config/oidc';
 
 jest.setTimeout(180_000);
 
@@ -243,5 +245,41 @@ test('without development identities the sign-in asks for a token, and a wrong o
     expect(harness.errors().length).toBe(2);
   } finally {
     await plain.stop();
+  }
+});
+
+test("with an identity provider configured, a person signs in at the provider's login page and comes back signed in", async () => {
+  const audience = 'one-window-console';
+  const idp = await startIdentityProvider(audience, { users: { 'liu.fang': { sub: 'liu.fang', name: '刘芳', one_window_role: 'reviewer', one_window_party: 'water' } } });
+  const claims = { id: 'sub', name: 'name', role: 'one_window_role', party: 'one_window_party', locality: 'one_window_locality' };
+  const app = await startApp('console-oidc', { consoleDir: CONSOLE_DIR, oidc: createOidcVerifier({ issuer: idp.issuer, audience, clockSkewSeconds: 60, claims, requireHttps: false }) });
+  try {
+    const page = await newPage();
+    await page.goto(`${app.url}/worklist`);
+    await page.getByRole('button', { name: '统一身份认证登录' }).click();
+    // The provider's own page: an unknown user is refused there, a known one sent back with a code.
+    await page.getByRole('heading', { name: '统一身份认证' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(idp.issuer);
+    expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');
+    await page.getByLabel('用户名').fill('liu.fang');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('me-name').filter({ hasText: '刘芳' }).waitFor();
+    // Back where the person was going, as the provider's claims say: water's reviewer.
+    expect(new URL(page.url()).pathname).toBe('/worklist');
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByText('区水务局', { exact: true }).first().waitFor();
+    await page.getByRole('heading', { name: '待办' }).waitFor();
+    await screenshot(page, '12-signed-in-at-provider');
+    // A code replayed (a stale bookmark of the return address) is refused with the reason, not a blank page.
+    await signOut(page);
+    await page.goto(`${app.url}/sign-in?code=stale&state=stale`);
+    await page.getByRole('alert').getByText(/not started in this browser tab/).waitFor();
+    await page.close();
+    // The only failed requests: the sign-in page's question for development identities, which a service
+    // without them answers 404, each time the page is shown.
+    expect(harness.errors().filter((e) => !/status of 404 \(Not Found\)/.test(e))).toEqual([]);
+  } finally {
+    await app.stop();
+    await idp.stop();
   }
 });

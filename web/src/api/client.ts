@@ -34,17 +34,33 @@ export function setToken(next: string | null): void {
   token = next;
 }
 
+/** Copies of the commands in flight, to send again while the API answers 503 busy. */
+const resendable = new WeakMap<Request, Request>();
+const BUSY_RESENDS = 3;
+
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use({
   onRequest({ request }) {
     if (token) request.headers.set('authorization', `Bearer ${token}`);
+    // Every command carries an Idempotency-Key, so that sending it again applies it once.
+    if (request.method !== 'GET' && !request.headers.has('idempotency-key')) request.headers.set('idempotency-key', crypto.randomUUID());
+    if (request.method !== 'GET') resendable.set(request, request.clone());
     return request;
   },
-  onResponse({ request, response }) {
+  async onResponse({ request, response }) {
     // A token that worked until now and is refused: the session is over. (A wrong token at sign-in is
     // the sign-in page's to explain.)
     if (response.status === 401 && token && request.headers.get('authorization') === `Bearer ${token}` && !request.url.endsWith('/api/me')) unauthorized();
-    return response;
+    // 503 busy: the project did not take the command in time, and the API asks for the same request
+    // again with the same key — done here, a few times, before the person is told.
+    const copy = resendable.get(request);
+    let answer = response;
+    for (let i = 0; copy && answer.status === 503 && i < BUSY_RESENDS; i++) {
+      const busy = ((await answer.clone().json().catch(() => ({}))) as { error?: string }).error === 'busy';
+      if (!busy) break;
+      answer = await fetch(copy.clone());
+    }
+    return answer;
   },
 });
 

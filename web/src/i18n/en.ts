@@ -7,6 +7,7 @@ export const en: Messages = {
   nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out' },
   signIn: {
     title: 'Sign in',
+    atProvider: "Sign in at the district's identity provider",
     devHint: 'Development: pick an identity to sign in as',
     identity: 'Identity',
     choose: 'Choose an identity',

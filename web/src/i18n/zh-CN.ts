@@ -5,6 +5,7 @@ export const zhCN = {
   nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', mine: '我的项目', inbox: '通知', signOut: '退出' },
   signIn: {
     title: '登录',
+    atProvider: '统一身份认证登录',
     devHint: '开发环境：选择一个身份登录',
     identity: '身份',
     choose: '请选择身份',
