@@ -22,8 +22,9 @@ let status = 0;
 const suites = [{ name: 'embedded PGlite', env: { ...process.env, TEST_DATABASE_URL: '' }, args: [] }];
 if (process.env.TEST_DATABASE_URL) {
   // The simulation and the embedded-database test use their own embedded database, so they need not run
-  // twice; the console's browser tests check what a person sees, which the record's database does not change.
-  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation', 'embedded', 'console-browser'] });
+  // twice; the console's tests (test/console-*) check what a person sees, which the record's database
+  // does not change.
+  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation', 'embedded', 'console-'] });
 } else {
   console.log('\nTEST_DATABASE_URL is unset: the suite runs against the embedded database only.');
 }
