@@ -197,7 +197,9 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
 
   // The hand-over names the agent taking over; nothing is sent without one.
   await page.getByRole('button', { name: '移交代办员' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = page.getByRole('dialog', { name: '移交代办员' });
+  // The dialog's form is there before its button is pressed, as a person sees it.
+  await dialog.getByLabel('接手的代办员（账号）').waitFor();
   await dialog.getByRole('button', { name: '确认移交' }).click();
   await dialog.getByText('请填写接手代办员的账号').waitFor();
   // An agent the service does not know is refused with the field named, and nothing changes.
