@@ -22,14 +22,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/** What the settling check reads in the page (the tests compile without the DOM's types). */
+interface PageWithAnimations {
+  document: { getAnimations(): { playState: string; effect: { getTiming(): { iterations?: number } } | null }[] };
+}
+
 /** The serious and critical accessibility violations axe-core finds on the page as it is now (WCAG 2 A
  *  and AA), each as 'rule: the elements' — what GB/T 37668 asks of a government site. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   // Colours are judged at rest: a notice fading in or out is mid-way between its colours (a spinner's
   // endless turning is not waited for).
-  await page
-    .waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5_000 })
-    .catch(() => undefined);
+  // Polled from here with page.evaluate: waitForFunction polls inside the page, where the console's CSP
+  // forbids compiling the check (a page error, at random).
+  const settled = () => page.evaluate(() => (globalThis as unknown as PageWithAnimations).document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
+  for (let waited = 0; waited < 5_000 && !(await settled()); waited += 100) await page.waitForTimeout(100);
   const axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
   // With a dialog open, the page behind it is masked and out of reach: the dialog is what is read.
   if (await page.getByRole('dialog').isVisible()) axe.include('[role="dialog"]');
