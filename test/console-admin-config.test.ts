@@ -190,8 +190,9 @@ test('the green channel lists major projects with their escalation ladder; the a
   const dialog = page.getByRole('dialog', { name: '将项目纳入绿色通道' });
   await dialog.waitFor();
   await dialog.getByRole('combobox', { name: '项目' }).fill(otherName);
-  await page.getByRole('option', { name: new RegExp(otherName) }).waitFor({ state: 'attached' });
-  await page.keyboard.press('Enter');
+  // The option itself, clicked: Enter would take whichever option is active, perhaps one of the list
+  // before the search narrowed it (another test's project).
+  await page.getByTitle(new RegExp(otherName)).click();
   await dialog.getByLabel('专职代办员（账号）').fill('nobody-x');
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.getByRole('alert').getByText(/no agent with id nobody-x/).waitFor();
