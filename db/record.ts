@@ -1,7 +1,7 @@
 // The public record of projects: written only by the recordProject activity (idempotent upserts keyed by
 // natural keys, a snapshot never replaced by an older one), read by the API's lists, by GET when Temporal
 // no longer holds a closed project, and by the statistics.
-import { sql } from 'kysely';
+import { sql, type Insertable, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
 import { attemptClock, clockOfAttempt, currentAttempt, listedStage, nextReportTime, openCorrections, overallStatus, stageRecord, type Correction, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
 import type { Cadence } from '../domain/policy';
@@ -9,6 +9,7 @@ import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
+import type { Database } from './schema';
 import { listFacts, listedLight, pendingFor, withPush } from './list-filters';
 import type { Party } from '../domain/codes';
 
@@ -75,79 +76,108 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
   // A newer snapshot is already recorded (this is a late retry): its rows are newer too.
   if (!applied) return;
 
+  // One statement per table, however long the project's life: a row per attempt, sign-off, report…
+  // written one by one made every write slower as the project aged (the simulation spent most of its
+  // time there). Rows with the same key keep the last, as writing them in turn did.
   const id = project.id;
-  for (const record of state.stages) {
-    for (const attempt of record.attempts) {
-      const clock = clockOfAttempt(state, record.stage, attempt, calendar, now);
-      await db
-        .insertInto('stage_attempts')
-        .values({
-          project_id: id,
-          stage: record.stage,
-          attempt: attempt.number,
-          submitted_by: attempt.submittedBy.id,
-          submitted_at: attempt.submittedAt,
-          outcome: attempt.outcome,
-          decided_at: attempt.decidedAt ?? null,
-          limit_days: clock?.limitDays ?? null,
-          paused_working_days: clock?.pausedDays ?? 0,
-          working_days_used: clock?.usedDays ?? 0,
-          deadline: clock?.deadline ?? null,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['project_id', 'stage', 'attempt'])
-            .doUpdateSet(upsert('outcome', 'decided_at', 'limit_days', 'paused_working_days', 'working_days_used', 'deadline'))
-            .where('stage_attempts.decided_at', 'is', null),
-        )
-        .execute();
-      for (const s of attempt.signOffs) {
-        await db
-          .insertInto('sign_offs')
-          .values({ project_id: id, stage: record.stage, attempt: attempt.number, party: s.party, decision: s.decision, comment: s.comment ?? null, by_id: s.by.id, at: s.at })
-          .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doNothing())
-          .execute();
-      }
-      for (const c of attempt.corrections) {
-        await db
-          .insertInto('corrections')
-          .values({
-            project_id: id,
-            stage: record.stage,
-            attempt: attempt.number,
-            party: c.party,
-            items: JSON.stringify(c.items),
-            requested_by: c.requestedBy.id,
-            requested_at: c.requestedAt,
-            supplemented_by: c.supplementedBy?.id ?? null,
-            supplemented_at: c.supplementedAt ?? null,
-          })
-          .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doUpdateSet(upsert('supplemented_by', 'supplemented_at')))
-          .execute();
-      }
-    }
-  }
-  for (const r of state.reports) {
-    await db
-      .insertInto('progress_reports')
-      .values({ project_id: id, seq: r.seq, at: r.at, recipient: r.to, cadence: r.cadence, body: JSON.stringify(r) })
-      .onConflict((oc) => oc.columns(['project_id', 'seq']).doNothing())
-      .execute();
-  }
-  for (const e of state.escalations) {
-    await db
-      .insertInto('escalations')
-      .values({ project_id: id, stage: e.stage, attempt: e.attempt, party: e.party, tier: e.tier, at: e.at, pending_days: e.pendingDays, notified: JSON.stringify(e.notified) })
-      .onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party', 'tier']).doUpdateSet(upsert('notified')))
-      .execute();
-  }
-  for (const p of state.pushes) {
-    await db
-      .insertInto('utility_pushes')
-      .values({ project_id: id, company: p.company, idempotency_key: p.key, status: p.status, started_at: p.startedAt, settled_at: p.settledAt ?? null, error: p.error ?? null })
-      .onConflict((oc) => oc.columns(['project_id', 'company']).doUpdateSet(upsert('status', 'settled_at', 'error')))
-      .execute();
-  }
+  const attempts = state.stages.flatMap((record) => record.attempts.map((attempt) => ({ stage: record.stage, attempt })));
+  await insertRows(
+    db,
+    'stage_attempts',
+    attempts.map(({ stage, attempt }) => {
+      const clock = clockOfAttempt(state, stage, attempt, calendar, now);
+      return {
+        project_id: id,
+        stage,
+        attempt: attempt.number,
+        submitted_by: attempt.submittedBy.id,
+        submitted_at: attempt.submittedAt,
+        outcome: attempt.outcome,
+        decided_at: attempt.decidedAt ?? null,
+        limit_days: clock?.limitDays ?? null,
+        paused_working_days: clock?.pausedDays ?? 0,
+        working_days_used: clock?.usedDays ?? 0,
+        deadline: clock?.deadline ?? null,
+      };
+    }),
+    (r) => `${r.stage}/${r.attempt}`,
+    (q) =>
+      q.onConflict((oc) =>
+        oc
+          .columns(['project_id', 'stage', 'attempt'])
+          .doUpdateSet(upsert('outcome', 'decided_at', 'limit_days', 'paused_working_days', 'working_days_used', 'deadline'))
+          .where('stage_attempts.decided_at', 'is', null),
+      ),
+  );
+  await insertRows(
+    db,
+    'sign_offs',
+    attempts.flatMap(({ stage, attempt }) =>
+      attempt.signOffs.map((s) => ({ project_id: id, stage, attempt: attempt.number, party: s.party, decision: s.decision, comment: s.comment ?? null, by_id: s.by.id, at: s.at })),
+    ),
+    // The first sign-off of a party in an attempt is the one kept (DO NOTHING), as before.
+    (r) => `${r.stage}/${r.attempt}/${r.party}`,
+    (q) => q.onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doNothing()),
+    'first',
+  );
+  await insertRows(
+    db,
+    'corrections',
+    attempts.flatMap(({ stage, attempt }) =>
+      attempt.corrections.map((c) => ({
+        project_id: id,
+        stage,
+        attempt: attempt.number,
+        party: c.party,
+        items: JSON.stringify(c.items),
+        requested_by: c.requestedBy.id,
+        requested_at: c.requestedAt,
+        supplemented_by: c.supplementedBy?.id ?? null,
+        supplemented_at: c.supplementedAt ?? null,
+      })),
+    ),
+    (r) => `${r.stage}/${r.attempt}/${r.party}`,
+    (q) => q.onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party']).doUpdateSet(upsert('supplemented_by', 'supplemented_at'))),
+  );
+  await insertRows(
+    db,
+    'progress_reports',
+    state.reports.map((r) => ({ project_id: id, seq: r.seq, at: r.at, recipient: r.to, cadence: r.cadence, body: JSON.stringify(r) })),
+    (r) => String(r.seq),
+    (q) => q.onConflict((oc) => oc.columns(['project_id', 'seq']).doNothing()),
+    'first',
+  );
+  await insertRows(
+    db,
+    'escalations',
+    state.escalations.map((e) => ({ project_id: id, stage: e.stage, attempt: e.attempt, party: e.party, tier: e.tier, at: e.at, pending_days: e.pendingDays, notified: JSON.stringify(e.notified) })),
+    (r) => `${r.stage}/${r.attempt}/${r.party}/${r.tier}`,
+    (q) => q.onConflict((oc) => oc.columns(['project_id', 'stage', 'attempt', 'party', 'tier']).doUpdateSet(upsert('notified'))),
+  );
+  await insertRows(
+    db,
+    'utility_pushes',
+    state.pushes.map((p) => ({ project_id: id, company: p.company, idempotency_key: p.key, status: p.status, started_at: p.startedAt, settled_at: p.settledAt ?? null, error: p.error ?? null })),
+    (r) => r.company,
+    (q) => q.onConflict((oc) => oc.columns(['project_id', 'company']).doUpdateSet(upsert('status', 'settled_at', 'error'))),
+  );
+}
+
+/** Inserts the rows in one statement, none if there are none. A key twice in one statement would make
+ *  ON CONFLICT DO UPDATE fail, so each key keeps one row: the last (an upsert's outcome when written in
+ *  turn) or the first (DO NOTHING's). */
+async function insertRows<T extends keyof Database & string, R extends Insertable<Database[T]>>(
+  db: Db,
+  table: T,
+  rows: R[],
+  key: (row: R) => string,
+  conflict: (q: InsertQueryBuilder<Database, T, InsertResult>) => InsertQueryBuilder<Database, T, InsertResult>,
+  keep: 'first' | 'last' = 'last',
+): Promise<void> {
+  const byKey = new Map<string, R>();
+  for (const row of rows) if (keep === 'last' || !byKey.has(key(row))) byKey.set(key(row), row);
+  if (byKey.size === 0) return;
+  await conflict(db.insertInto(table).values([...byKey.values()] as never)).execute();
 }
 
 export async function readProjectRecord(db: Db, id: string): Promise<ProjectState | undefined> {
