@@ -10,7 +10,7 @@ import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domai
 import { CATEGORIES, LOCALITIES, PARTIES, STAGES } from '../domain/codes';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
-import { calendarRow, listedUsedDays, workingDaysAfter } from '../db/list-filters';
+import { calendarRow, listedUsedDays } from '../db/list-filters';
 import { serviceDate } from '../domain/schemas';
 import { parse } from './errors';
 
@@ -164,38 +164,19 @@ async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCale
 
 /**
  * Per party: its sign-offs in the window, each counted in working days from the attempt's acceptance to
- * the sign-off less the correction pauses begun before it (one supplement ends every correction then
- * open, so the pauses are the corrections grouped by that supplement: the clock's merged pauses; one not
- * yet ended at the sign-off counts up to it), and the open attempts waiting for it now. The pauses are
- * grouped once and joined, rather than looked up for each sign-off.
+ * the sign-off less the correction pauses begun before it (counted when recorded: signOffWorkingDays),
+ * and the open attempts waiting for it now.
  */
-async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }, calendar: WorkingCalendar, now: number): Promise<PartyStats[]> {
-  const signedOn = shanghaiDay('s.at');
-  const pausedUntilSigned = workingDaysAfter(shanghaiDay('p.from_at'), sql`least(coalesce(${shanghaiDay('p.to_at')}, ${signedOn}), ${signedOn})`);
+async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }): Promise<PartyStats[]> {
   const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
-    with pauses as (
-      select project_id, stage, attempt, min(requested_at) as from_at, supplemented_at as to_at
-      from corrections group by project_id, stage, attempt, supplemented_at
-    ),
-    rows as (
-      select s.project_id, s.stage, s.attempt, s.party,
-        ${workingDaysAfter(shanghaiDay('a.submitted_at'), signedOn)} as elapsed,
-        ${pausedUntilSigned} as paused
-      from sign_offs as s
-      join stage_attempts as a on a.project_id = s.project_id and a.stage = s.stage and a.attempt = s.attempt
-      join projects on projects.id = s.project_id
-      left join pauses as p on p.project_id = s.project_id and p.stage = s.stage and p.attempt = s.attempt and p.from_at < s.at
-      cross join ${calendarRow(calendar, now)}
-      where s.decision in ('approve', 'reject')
-        and s.at >= ${new Date(startOfShanghaiDay(window.from))} and s.at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
-        and ${projectFilters(q)}
-    ),
-    signed as (
-      select party, greatest(0, elapsed - coalesce(sum(paused), 0)) as days
-      from rows group by project_id, stage, attempt, party, elapsed
-    )
-    select party, count(*) as n, sum(days) as total, percentile_cont(0.5) within group (order by days) as median
-    from signed group by party`.execute(db);
+    select s.party, count(s.working_days) as n, sum(s.working_days) as total,
+      percentile_cont(0.5) within group (order by s.working_days) as median
+    from sign_offs as s
+    join projects on projects.id = s.project_id
+    where s.decision in ('approve', 'reject') and s.working_days is not null
+      and s.at >= ${new Date(startOfShanghaiDay(window.from))} and s.at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
+      and ${projectFilters(q)}
+    group by s.party`.execute(db);
   const { rows: waiting } = await sql<{ party: string; n: string | number }>`
     select w.party, count(*) as n
     from projects cross join lateral jsonb_array_elements_text(projects.pending_parties) as w(party)
@@ -227,7 +208,7 @@ export async function stageStatistics(db: Db, q: z.infer<typeof statsQuery>, cal
   // do it for queries that run in a fraction of that (100,000 attempts); off for this read only.
   const [decidedStats, openStats, byParty] = await db.transaction().execute(async (tx) => {
     await sql`set local jit = off`.execute(tx);
-    return [await decided(tx, q, window), await open(tx, q, calendar, now), await parties(tx, q, window, calendar, now)] as const;
+    return [await decided(tx, q, window), await open(tx, q, calendar, now), await parties(tx, q, window)] as const;
   });
   return {
     from: window.from,

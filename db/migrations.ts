@@ -1,7 +1,9 @@
 // Versioned schema changes, applied in order at start-up by every process (Kysely's migrator takes a lock,
 // so concurrent starts are safe). Never edit a released migration; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { ProjectState } from '../domain/project';
+import { signOffWorkingDays, type ProjectState } from '../domain/project';
+import { loadCalendar } from './calendar';
+import type { Db } from './connect';
 import { listFacts } from './list-filters';
 
 const migrations: Record<string, Migration> = {
@@ -367,6 +369,39 @@ const migrations: Record<string, Migration> = {
       await sql`grant select, insert on notice_deliveries to one_window_app`.execute(db);
     },
   },
+
+  // Each sign-off's working days, counted when it is recorded: the statistics per party read them rather
+  // than work them out in SQL for every sign-off at every read (seconds at 100,000 attempts). Sign-offs
+  // recorded before are counted here from their projects' snapshots, with the calendar loaded now.
+  '0008_sign_off_days': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table sign_offs add column working_days integer`.execute(db);
+      await countSignOffDays(db as unknown as Db);
+    },
+  },
 };
+
+/** Counts the working days of every sign-off recorded without them, from its project's snapshot, as the
+ *  writer counts them (migration 0008). */
+export async function countSignOffDays(db: Db): Promise<void> {
+  const calendar = await loadCalendar(db);
+  for (let after = ''; ; ) {
+    const { rows } = await sql<{ id: string; state: ProjectState }>`select id, state from projects
+      where id::text > ${after} order by id::text limit 200`.execute(db);
+    for (const { id, state } of rows) {
+      for (const { stage, attempts } of state.stages) {
+        for (const attempt of attempts) {
+          for (const s of attempt.signOffs) {
+            await sql`update sign_offs set working_days = ${signOffWorkingDays(attempt, s.at, calendar)}
+              where project_id = ${id} and stage = ${stage} and attempt = ${attempt.number} and party = ${s.party} and working_days is null`.execute(db);
+          }
+        }
+      }
+    }
+    const last = rows[rows.length - 1];
+    if (!last) break;
+    after = last.id;
+  }
+}
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,7 @@
 // no longer holds a closed project, and by the statistics.
 import { sql, type Insertable, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
-import { attemptClock, clockOfAttempt, currentAttempt, listedStage, nextReportTime, openCorrections, overallStatus, stageRecord, type Correction, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
+import { attemptClock, clockOfAttempt, signOffWorkingDays, currentAttempt, listedStage, nextReportTime, openCorrections, overallStatus, stageRecord, type Correction, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
 import type { Cadence } from '../domain/policy';
 import { encodeCursor, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
@@ -113,7 +113,19 @@ export async function writeProjectRecord(db: Db, state: ProjectState, calendar: 
     db,
     'sign_offs',
     attempts.flatMap(({ stage, attempt }) =>
-      attempt.signOffs.map((s) => ({ project_id: id, stage, attempt: attempt.number, party: s.party, decision: s.decision, comment: s.comment ?? null, by_id: s.by.id, at: s.at })),
+      attempt.signOffs.map((s) => ({
+        project_id: id,
+        stage,
+        attempt: attempt.number,
+        party: s.party,
+        decision: s.decision,
+        comment: s.comment ?? null,
+        by_id: s.by.id,
+        at: s.at,
+        // Counted once, when first recorded, with the calendar then (as a decided attempt's figures are),
+        // so that the statistics per party read it rather than work it out for every sign-off.
+        working_days: signOffWorkingDays(attempt, s.at, calendar),
+      })),
     ),
     // The first sign-off of a party in an attempt is the one kept (DO NOTHING), as before.
     (r) => `${r.stage}/${r.attempt}/${r.party}`,

@@ -56,6 +56,9 @@ export interface SignOffsTable {
   comment: string | null;
   by_id: string;
   at: Timestamp;
+  /** Working days from the attempt's acceptance to the sign-off, correction pauses excluded (null only
+   *  for a row whose project's snapshot does not hold it, which the writer never leaves). */
+  working_days: number | null;
 }
 
 export interface CorrectionsTable {

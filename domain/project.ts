@@ -726,6 +726,16 @@ export function attemptPauses(attempt: Attempt): { from: string; to?: string }[]
   return attempt.corrections.map((c) => ({ from: c.requestedAt, ...(c.supplementedAt && { to: c.supplementedAt }) }));
 }
 
+/** The working days a party took to sign, as the stage clock counts them: from the attempt's acceptance to
+ *  the sign-off, less the correction pauses begun before it (one still running counts up to it). */
+export function signOffWorkingDays(attempt: Attempt, signedAt: string, calendar: WorkingCalendar): number {
+  const at = Date.parse(signedAt);
+  const pauses = attemptPauses(attempt)
+    .filter((p) => Date.parse(p.from) < at)
+    .map((p) => ({ from: p.from, to: p.to && Date.parse(p.to) < at ? p.to : signedAt }));
+  return stageClock(calendar, { submittedAt: attempt.submittedAt, decidedAt: signedAt, pauses }, 0, at).usedDays;
+}
+
 /** What an attempt's clock counts from: acceptance, its end (decision or the project's close), pauses,
  *  and the limit; null when the project has no policy (so no limit). */
 function clockInput(state: ProjectState, stage: Stage, attempt: Attempt) {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
+import { countSignOffDays } from '../db/migrations';
 import { writeProjectRecord } from '../db/record';
 import { pauseSpans, shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domain/calendar';
 import type { Party } from '../domain/codes';
@@ -171,6 +172,20 @@ describe('open attempts, per party, and the decided figures, at the db layer', (
     // Pending: exactly the domain's pending parties of the active projects.
     const waiting = Object.values(scenarios).flatMap((st) => (st.status === 'active' && st.currentStage ? pendingParties(stageRecord(st, st.currentStage)) : []));
     for (const p of ['planning', 'construction', 'water']) expect(party(p).pending).toBe(waiting.filter((x) => x === p).length);
+  });
+
+  test('sign-offs recorded before their working days were kept are counted by the migration as the writer counts them', async () => {
+    const days = () => record.owner.selectFrom('sign_offs').select(['project_id', 'stage', 'attempt', 'party', 'working_days']).orderBy(['project_id', 'party']).execute();
+    const written = await days();
+    expect(written.length).toBeGreaterThanOrEqual(8);
+    expect(written.every((r) => typeof r.working_days === 'number')).toBe(true);
+    const before = await stats({ from: '2025-09-01', to: '2025-10-31' });
+    await record.owner.updateTable('sign_offs').set({ working_days: null }).execute();
+    // Uncounted rows are left out of the figures, never counted as zero days.
+    expect((await stats({ from: '2025-09-01', to: '2025-10-31' })).byParty.every((p) => p.signedOff === 0)).toBe(true);
+    await countSignOffDays(record.owner);
+    expect(await days()).toEqual(written);
+    expect((await stats({ from: '2025-09-01', to: '2025-10-31' })).byParty).toEqual(before.byParty);
   });
 
   test('the decided figures are those the former in-process computation gives over the same rows', async () => {

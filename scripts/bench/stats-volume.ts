@@ -50,9 +50,10 @@ export async function statsAtVolume(serverUrl: string, attempts: number): Promis
         (array[15, 10, 5, 3])[s], 0, 1 + (g * 7 + s * 3) % 20, null
       from generate_series(1, ${projects}) g, generate_series(1, 4) s
       limit ${attempts}`.execute(owner);
-    await sql`insert into sign_offs (project_id, stage, attempt, party, decision, comment, by_id, at)
+    // Each sign-off's working days as the writer keeps them: the party signed p.n days before the decision.
+    await sql`insert into sign_offs (project_id, stage, attempt, party, decision, comment, by_id, at, working_days)
       select a.project_id, a.stage, a.attempt, p.party, case when a.outcome = 'rejected' and p.n = 1 then 'reject' else 'approve' end, null,
-        'reviewer-' || p.party, a.decided_at - (p.n * interval '1 day')
+        'reviewer-' || p.party, a.decided_at - (p.n * interval '1 day'), greatest(0, a.working_days_used - p.n)
       from stage_attempts a, (values (1, 'planning'), (2, 'construction'), (3, 'water')) as p(n, party)`.execute(owner);
     await sql`analyze`.execute(owner);
     const seedSeconds = (Date.now() - started) / 1000;
