@@ -163,22 +163,19 @@ async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCale
 }
 
 /**
- * Per party: its sign-offs in the window, each counted in working days from the attempt's acceptance to
- * the sign-off less the correction pauses begun before it (one supplement ends every correction then
- * open, so the pauses are the corrections grouped by that supplement: the clock's merged pauses; one not
- * yet ended at the sign-off counts up to it), and the open attempts waiting for it now. The pauses are
- * grouped once and joined, rather than looked up for each sign-off.
+ * Each sign-off (approve or reject) given in the window, with the working days it took (see parties),
+ * as a query of (project_id, stage, attempt, party, signed_on, days). Also the forecast's history.
  */
-async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }, calendar: WorkingCalendar, now: number): Promise<PartyStats[]> {
+export function signOffDays(q: z.infer<typeof statsQuery>, window: { from: string; to: string }, calendar: WorkingCalendar, now: number): RawBuilder<unknown> {
   const signedOn = shanghaiDay('s.at');
   const pausedUntilSigned = workingDaysAfter(shanghaiDay('p.from_at'), sql`least(coalesce(${shanghaiDay('p.to_at')}, ${signedOn}), ${signedOn})`);
-  const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
+  return sql`
     with pauses as (
       select project_id, stage, attempt, min(requested_at) as from_at, supplemented_at as to_at
       from corrections group by project_id, stage, attempt, supplemented_at
     ),
     rows as (
-      select s.project_id, s.stage, s.attempt, s.party,
+      select s.project_id, s.stage, s.attempt, s.party, ${signedOn} as signed_on,
         ${workingDaysAfter(shanghaiDay('a.submitted_at'), signedOn)} as elapsed,
         ${pausedUntilSigned} as paused
       from sign_offs as s
@@ -189,13 +186,22 @@ async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
       where s.decision in ('approve', 'reject')
         and s.at >= ${new Date(startOfShanghaiDay(window.from))} and s.at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
         and ${projectFilters(q)}
-    ),
-    signed as (
-      select party, greatest(0, elapsed - coalesce(sum(paused), 0)) as days
-      from rows group by project_id, stage, attempt, party, elapsed
     )
+    select project_id, stage, attempt, party, signed_on, greatest(0, elapsed - coalesce(sum(paused), 0)) as days
+    from rows group by project_id, stage, attempt, party, signed_on, elapsed`;
+}
+
+/**
+ * Per party: its sign-offs in the window, each counted in working days from the attempt's acceptance to
+ * the sign-off less the correction pauses begun before it (one supplement ends every correction then
+ * open, so the pauses are the corrections grouped by that supplement: the clock's merged pauses; one not
+ * yet ended at the sign-off counts up to it), and the open attempts waiting for it now. The pauses are
+ * grouped once and joined, rather than looked up for each sign-off.
+ */
+async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }, calendar: WorkingCalendar, now: number): Promise<PartyStats[]> {
+  const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
     select party, count(*) as n, sum(days) as total, percentile_cont(0.5) within group (order by days) as median
-    from signed group by party`.execute(db);
+    from (${signOffDays(q, window, calendar, now)}) as signed group by party`.execute(db);
   const { rows: waiting } = await sql<{ party: string; n: string | number }>`
     select w.party, count(*) as n
     from projects cross join lateral jsonb_array_elements_text(projects.pending_parties) as w(party)
