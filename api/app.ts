@@ -18,6 +18,7 @@ import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
 import { escalationsRouter } from './escalations';
+import { forecastRouter } from './forecast';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { devUtilityInbox } from './dev-utility-inbox';
@@ -162,6 +163,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/calendar', calendarNoticeRouter({ db, propagation }));
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/escalations', escalationsRouter({ db }));
+  app.use('/api/forecast', forecastRouter({ db }));
   app.use('/api/directory', directoryRouter({ db, principals }));
   app.use('/api/operations', operationsRepairsRouter({ client, db, taskQueue }));
   app.use('/api/audit', auditLogRouter({ db, principals }));

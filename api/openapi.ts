@@ -32,6 +32,7 @@ import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
 import { escalationPageSchema, escalationsQuery } from './escalations';
+import { forecastQuery, forecastResponse } from './forecast';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema, reportsSchema, signOffPageSchema } from './responses';
 import { calendarYearSchema, escalationsSchema } from './responses';
 import { REFUSAL_CODES } from '../domain/refusals';
@@ -477,6 +478,15 @@ export function openApiDocument() {
     security,
     request: { query: escalationsQuery },
     responses: { 200: json(escalationPageSchema, 'A page of escalations; pass nextCursor as cursor for the next'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/forecast',
+    summary: 'The red-light forecast (leader, admin; an agent: its own projects): open stages likely to exceed their limit, the party holding each up, its expected sign-off date and the probability, soonest red first',
+    description: 'Learned from the past year of sign-offs (recency-weighted working days per party and stage, adjusted for each party’s queue now); the model is described in the README. `threshold`: the least probability listed.',
+    security,
+    request: { query: forecastQuery },
+    responses: { 200: json(forecastResponse, 'The forecasts'), ...errors },
   });
 
   registry.registerPath({

@@ -163,20 +163,27 @@ async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCale
 }
 
 /**
- * Per party: its sign-offs in the window, each counted in working days from the attempt's acceptance to
- * the sign-off less the correction pauses begun before it (counted when recorded: signOffWorkingDays),
- * and the open attempts waiting for it now.
+ * Each sign-off (approve or reject) given in the window, with the working days it took: from the
+ * attempt's acceptance to the sign-off less the correction pauses begun before it, counted when the record
+ * wrote it (signOffWorkingDays). A query of (project_id, stage, attempt, party, signed_on, days); also the
+ * forecast's history.
  */
-async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }): Promise<PartyStats[]> {
-  const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
-    select s.party, count(s.working_days) as n, sum(s.working_days) as total,
-      percentile_cont(0.5) within group (order by s.working_days) as median
+export function signOffDays(q: z.infer<typeof statsQuery>, window: { from: string; to: string }): RawBuilder<unknown> {
+  return sql`
+    select s.project_id, s.stage, s.attempt, s.party, ${shanghaiDay('s.at')} as signed_on, s.working_days as days
     from sign_offs as s
     join projects on projects.id = s.project_id
     where s.decision in ('approve', 'reject') and s.working_days is not null
       and s.at >= ${new Date(startOfShanghaiDay(window.from))} and s.at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
-      and ${projectFilters(q)}
-    group by s.party`.execute(db);
+      and ${projectFilters(q)}`;
+}
+
+/** Per party: its sign-offs in the window with the working days they took (signOffDays), and the open
+ *  attempts waiting for it now. */
+async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }): Promise<PartyStats[]> {
+  const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
+    select party, count(*) as n, sum(days) as total, percentile_cont(0.5) within group (order by days) as median
+    from (${signOffDays(q, window)}) as signed group by party`.execute(db);
   const { rows: waiting } = await sql<{ party: string; n: string | number }>`
     select w.party, count(*) as n
     from projects cross join lateral jsonb_array_elements_text(projects.pending_parties) as w(party)

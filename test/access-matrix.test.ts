@@ -126,6 +126,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/sign-offs': { allowed: ['reviewer-party', 'reviewer-other', 'utility-party', 'utility-other'], request: () => ({ path: '/api/sign-offs?limit=5' }) },
   'GET /api/stats': { allowed: SIGNED_IN, request: () => ({ path: '/api/stats?from=2026-01-01&to=2026-12-31' }) },
   'GET /api/escalations': { allowed: ['leader', 'admin'], request: () => ({ path: '/api/escalations?locality=jinshanwei&limit=5' }) },
+  'GET /api/forecast': { allowed: ['leader', 'admin', 'agent-own', 'agent-other'], request: () => ({ path: '/api/forecast?locality=jinshanwei&limit=5' }) },
   // Development only (never mounted in production): the stand-in utility companies.
   // Pushes arrive without a token; reading needs one: a company reads its own entries.
   'GET /dev/utility-inbox': { allowed: ['window', 'admin', 'utility-party', 'utility-other'], request: () => ({ path: '/dev/utility-inbox' }) },

@@ -1,6 +1,6 @@
 // The leader's dashboard (领导驾驶舱) in a real headless Chromium against the real stack: the statistics
 // per stage and per locality show what GET /api/stats answers, the red and yellow lists and the
-// escalations across projects render with the projects seeded here, and the English switch changes the
+// escalations across projects and the red-light forecast render with the projects seeded here, and the English switch changes the
 // page's words. The record database is shared with test files running alongside, so the figures are
 // compared with the API's answer of the moment, never with constants.
 import { randomUUID } from 'node:crypto';
@@ -10,9 +10,9 @@ import { writeProjectRecord } from '../db/record';
 import { shanghaiDate, startOfShanghaiDay, type WorkingCalendar } from '../domain/calendar';
 import { dueEscalations } from '../domain/long-running';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { applyApplication, applyWithdrawal, newProjectState, registrationInput, type ProjectState } from '../domain/project';
+import { applyApplication, applySignOff, applyWithdrawal, newProjectState, registrationInput, type ProjectState } from '../domain/project';
 import { eventually } from './support/eventually';
-import { window as windowClerk } from './support/fixtures';
+import { reviewer, window as windowClerk } from './support/fixtures';
 import { signIn, useConsole } from './support/console';
 
 jest.setTimeout(240_000);
@@ -96,6 +96,17 @@ function recordedProject(name: string, calendar: WorkingCalendar, used: number):
   return state;
 }
 
+/** A design stage accepted `used` working days ago, signed by the departments in `signs` after as
+ *  many working days each, recorded as recordedProject is (for the red-light forecast's history). */
+function signedProject(name: string, calendar: WorkingCalendar, used: number, signs: ['planning' | 'construction' | 'water', number][]): ProjectState {
+  const state = recordedProject(name, calendar, used);
+  const accepted = workingDaysAgo(calendar, used);
+  for (const [party, days] of signs) {
+    applySignOff(state, { stage: 'design', party, decision: 'approve', by: reviewer(party) }, new Date(startOfShanghaiDay(calendar.deadline(accepted, days)) + 11 * 3_600_000).toISOString());
+  }
+  return state;
+}
+
 /** The cells of a table row, as text. */
 const cells = async (page: Page, table: string, row: string) => page.getByRole('table', { name: table }).getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell').allTextContents();
 const shown = (f: Figures, limit: number) => [String(limit), String(f.decided), f.averageWorkingDays === null ? '—' : String(f.averageWorkingDays), f.medianWorkingDays === null ? '—' : String(f.medianWorkingDays), String(f.exceeded)];
@@ -119,7 +130,11 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
   const red = recordedProject(`朱泾镇 超期项目 ${tag}`, calendar, 20);
   const yellow = recordedProject(`朱泾镇 预警项目 ${tag}`, calendar, 12);
   expect(red.escalations.map((e) => `${e.party}:${e.tier}`).sort()).toEqual(['construction:liaison', 'planning:liaison', 'water:liaison']);
-  for (const state of [red, yellow]) {
+  // For the red-light forecast: water took 18 working days of design's 15 on two projects lately, and a
+  // third has waited 6 days for water alone.
+  const late = [1, 2].map((n) => signedProject(`朱泾镇 水务迟签${n} ${tag}`, calendar, 25 + n, [['planning', 2], ['construction', 3], ['water', 18]]));
+  const waiting = signedProject(`朱泾镇 待水务 ${tag}`, calendar, 6, [['planning', 1], ['construction', 2]]);
+  for (const state of [red, yellow, ...late, waiting]) {
     recorded.push(state);
     await writeProjectRecord(harness.service.db, state, calendar, Date.now());
   }
@@ -184,6 +199,13 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
     await row.waitFor();
     expect(await row.textContent()).toMatch(/设计方案.*联络员.*20.*朱泾镇 属地联络员.*尚无人接办/);
   }
+  // The red-light forecast: the project waiting for water, held up by water, as GET /api/forecast says.
+  const forecast = await call<{ forecasts: { projectId: string; holdingParty: string; pExceeds: number; expectedOn: string }[] }>('GET', '/api/forecast?locality=zhujing', 'dev-leader');
+  const expected = forecast.body.forecasts.find((f) => f.projectId === waiting.project.id);
+  expect(expected).toMatchObject({ holdingParty: 'water', pExceeds: expect.any(Number) });
+  const forecastRow = page.getByRole('table', { name: '红灯预测' }).getByRole('row', { name: new RegExp(`待水务 ${tag}`) });
+  await forecastRow.waitFor();
+  expect(await forecastRow.textContent()).toMatch(new RegExp(`设计方案区水务局6 / 15${expected?.expectedOn}.*${Math.round((expected?.pExceeds ?? 0) * 100)} %`));
   await screenshot(page, 'leader-02-dashboard-zhujing');
 
   // English: the dashboard's own words change; the names of projects and people stay.

@@ -605,4 +605,14 @@ export const en: Messages = {
     'already-green-channel': 'The project is already on the green channel; hand it over to change its agent',
     'size-limit': 'The project has reached its size limit ({{kb}} KB); shorten the text or ask an admin',
   },
+  forecast: {
+    title: 'Red-light forecast',
+    hint: 'Open stages likely to exceed their time limit, from how long each party has taken on the stage lately and its queue now: the soonest red first',
+    empty: 'No stage is likely to turn red',
+    holding: 'Held up by',
+    used: 'Working days used',
+    expectedOn: 'Sign-off expected',
+    redOn: 'Red on',
+    probability: 'Probability',
+  },
 };

@@ -603,6 +603,16 @@ export const zhCN = {
     'already-green-channel': '本项目已进入绿色通道；更换专职代办员请用移交',
     'size-limit': '项目内容已达 {{kb}} KB 上限，请精简文字或联系管理员',
   },
+  forecast: {
+    title: '红灯预测',
+    hint: '可能超过审批时限的在办阶段（按各部门近期在该阶段的办理用时和当前积压估计），最先变红的在前',
+    empty: '暂无可能变红的阶段',
+    holding: '待签部门',
+    used: '已用工作日',
+    expectedOn: '预计签署',
+    redOn: '变红日期',
+    probability: '超时概率',
+  },
 };
 
 export type Messages = typeof zhCN;

@@ -1,7 +1,7 @@
 // 领导驾驶舱: what a leader looks at first — per stage, the stages decided in a period next to their time
 // limits (GET /api/stats), the same by locality, the projects whose open stage is red or yellow today
 // (GET /api/projects?light=), and the sign-offs escalated up the liaison ladder across projects
-// (GET /api/escalations). Loaded lazily (App.tsx): ECharts travels in this page's chunk only.
+// (GET /api/escalations), and the red-light forecast (GET /api/forecast). Loaded lazily (App.tsx): ECharts travels in this page's chunk only.
 import { Alert, Button, Card, Col, DatePicker, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from '../../../domain/policy';
 import { api, unwrap, type ProjectSummary, type Schemas, type Stage } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Chart } from '../components/Chart';
+import { ForecastCard } from '../components/ForecastCard';
 import { ClockText } from '../components/Light';
 import { CATEGORIES, LOCALITIES, STAGES } from '../codes';
 import { date } from '../format';
@@ -86,6 +87,7 @@ export function Dashboard() {
           <LightList light="yellow" filters={filters} refreshed={refreshed} />
         </Col>
       </Row>
+      <ForecastCard locality={filters.locality} refreshed={refreshed} />
       <Escalations filters={filters} refreshed={refreshed} />
     </Space>
   );

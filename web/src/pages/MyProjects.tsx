@@ -1,12 +1,13 @@
 // 我的项目: the projects the signed-in agent (代办员) follows, reddest and oldest first, with each open
 // stage's light and clock, the report cadence and when the next progress report is due, and a way to the
-// project's reports, cadence switch and hand-over.
-import { Button, Card, Table, Typography } from 'antd';
+// project's reports, cadence switch and hand-over; below, the red-light forecast of its projects.
+import { Button, Card, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { ForecastCard } from '../components/ForecastCard';
 import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
@@ -29,32 +30,39 @@ export function MyProjects() {
     void load();
   }, [load]);
   const sorted = useMemo(() => (projects ? [...projects].sort(byUrgency) : []), [projects]);
+  const [refreshed, setRefreshed] = useState(0);
 
   return (
-    <Card
-      title={<Typography.Title level={3} style={{ margin: 0 }}>{t('mine.title')}</Typography.Title>}
-      extra={<Button onClick={() => void load()}>{t('common.refresh')}</Button>}
-    >
-      {error !== null && <ApiErrorAlert error={error} />}
-      <Table<ProjectSummary>
-        rowKey="id"
-        loading={projects === null && error === null}
-        dataSource={sorted}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        locale={{ emptyText: t('mine.empty') }}
-        columns={[
-          ...summaryColumns(t),
-          timeLimitColumn(t),
-          { title: t('mine.cadence'), dataIndex: 'cadence', render: (v: ProjectSummary['cadence']) => t(`cadence.${v}`) },
-          { title: t('mine.nextReport'), dataIndex: 'nextReportAt', render: (v: string | null) => date(v) },
-          {
-            title: t('desk.actions'),
-            key: 'reports',
-            // The project's reports, cadence and hand-over (the project page's agent tab).
-            render: (_, p) => <Link to={`/projects/${p.id}?tab=reports`}>{t('desk.agent.reportsLink')}</Link>,
-          },
-        ]}
-      />
-    </Card>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card
+        title={<Typography.Title level={3} style={{ margin: 0 }}>{t('mine.title')}</Typography.Title>}
+        extra={<Button onClick={() => {
+              void load();
+              setRefreshed((n) => n + 1);
+            }}>{t('common.refresh')}</Button>}
+      >
+        {error !== null && <ApiErrorAlert error={error} />}
+        <Table<ProjectSummary>
+          rowKey="id"
+          loading={projects === null && error === null}
+          dataSource={sorted}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          locale={{ emptyText: t('mine.empty') }}
+          columns={[
+            ...summaryColumns(t),
+            timeLimitColumn(t),
+            { title: t('mine.cadence'), dataIndex: 'cadence', render: (v: ProjectSummary['cadence']) => t(`cadence.${v}`) },
+            { title: t('mine.nextReport'), dataIndex: 'nextReportAt', render: (v: string | null) => date(v) },
+            {
+              title: t('desk.actions'),
+              key: 'reports',
+              // The project's reports, cadence and hand-over (the project page's agent tab).
+              render: (_, p) => <Link to={`/projects/${p.id}?tab=reports`}>{t('desk.agent.reportsLink')}</Link>,
+            },
+          ]}
+        />
+      </Card>
+      <ForecastCard refreshed={refreshed} />
+    </Space>
   );
 }
