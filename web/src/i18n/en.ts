@@ -318,6 +318,7 @@ export const en: Messages = {
       'report-cadence': 'Report cadence',
       'green-channel': 'Green channel',
       'push-retry': 'Push retried',
+      'fee-assessment': 'Fee assessed',
       reconcile: 'Reconcile',
       reset: 'Reset',
       replay: 'Replay check',

@@ -316,6 +316,7 @@ export const zhCN = {
       'report-cadence': '报告频次',
       'green-channel': '绿色通道',
       'push-retry': '重试推送',
+      'fee-assessment': '核定费用',
       reconcile: '对齐记录',
       reset: '重置流程',
       replay: '回放检查',
