@@ -16,6 +16,7 @@ import { CATEGORIES, LOCALITIES, STAGES } from '../codes';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
 import { readStats, type StageFigures, type Stats } from './dashboard-stats';
+import { WaiverFigures } from '../components/WaiverFigures';
 
 type Locality = (typeof LOCALITIES)[number];
 type Category = (typeof CATEGORIES)[number];
@@ -87,6 +88,7 @@ export function Dashboard() {
         </Col>
       </Row>
       <Escalations filters={filters} refreshed={refreshed} />
+      <WaiverFigures from={filters.from} to={filters.to} refreshed={refreshed} />
     </Space>
   );
 }
