@@ -11,7 +11,7 @@ import { yuan } from './WaiversPanel';
 type Figures = Schemas['FeeWaiverStatistics'];
 type Row = Figures['rows'][number];
 
-export function WaiverFigures({ from, to, refreshed }: { from: Dayjs; to: Dayjs; refreshed: number }) {
+export function WaiverFigures({ from, to, locality, category, refreshed }: { from: Dayjs; to: Dayjs; locality?: string | undefined; category?: string | undefined; refreshed: number }) {
   const { t } = useTranslation();
   const [figures, setFigures] = useState<Figures | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -27,6 +27,9 @@ export function WaiverFigures({ from, to, refreshed }: { from: Dayjs; to: Dayjs;
     };
   }, [start, end, refreshed]);
 
+  // The dashboard's locality and category filters narrow the rows; the total is of the rows shown.
+  const rows = (figures?.rows ?? []).filter((r) => (!locality || r.locality === locality) && (!category || r.category === category));
+  const sum = (key: 'granted' | 'assessed' | 'assessedAmount' | 'waivedAmount' | 'rateMissing') => rows.reduce((n, r) => n + r[key], 0);
   return (
     <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('waivers.figures')}</Typography.Title>}>
       <Space orientation="vertical" style={{ width: '100%' }}>
@@ -37,7 +40,7 @@ export function WaiverFigures({ from, to, refreshed }: { from: Dayjs; to: Dayjs;
           rowKey={(r) => `${r.category}/${r.locality}`}
           size="small"
           loading={figures === null && error === null}
-          dataSource={figures?.rows ?? []}
+          dataSource={rows}
           pagination={false}
           locale={{ emptyText: t('waivers.noFigures') }}
           columns={[
@@ -50,14 +53,14 @@ export function WaiverFigures({ from, to, refreshed }: { from: Dayjs; to: Dayjs;
             { title: t('waivers.rateMissing'), dataIndex: 'rateMissing' },
           ]}
           summary={() =>
-            figures && figures.rows.length > 0 ? (
+            rows.length > 0 ? (
               <Table.Summary.Row>
                 <Table.Summary.Cell index={0} colSpan={2}>{t('waivers.total')}</Table.Summary.Cell>
-                <Table.Summary.Cell index={2}>{figures.totals.granted}</Table.Summary.Cell>
-                <Table.Summary.Cell index={3}>{figures.totals.assessed}</Table.Summary.Cell>
-                <Table.Summary.Cell index={4}>{yuan(figures.totals.assessedAmount)}</Table.Summary.Cell>
-                <Table.Summary.Cell index={5}>{yuan(figures.totals.waivedAmount)}</Table.Summary.Cell>
-                <Table.Summary.Cell index={6}>{figures.totals.rateMissing}</Table.Summary.Cell>
+                <Table.Summary.Cell index={2}>{sum('granted')}</Table.Summary.Cell>
+                <Table.Summary.Cell index={3}>{sum('assessed')}</Table.Summary.Cell>
+                <Table.Summary.Cell index={4}>{yuan(sum('assessedAmount'))}</Table.Summary.Cell>
+                <Table.Summary.Cell index={5}>{yuan(sum('waivedAmount'))}</Table.Summary.Cell>
+                <Table.Summary.Cell index={6}>{sum('rateMissing')}</Table.Summary.Cell>
               </Table.Summary.Row>
             ) : null
           }

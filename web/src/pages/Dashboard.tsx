@@ -88,7 +88,7 @@ export function Dashboard() {
         </Col>
       </Row>
       <Escalations filters={filters} refreshed={refreshed} />
-      <WaiverFigures from={filters.from} to={filters.to} refreshed={refreshed} />
+      <WaiverFigures {...filters} refreshed={refreshed} />
     </Space>
   );
 }
