@@ -92,6 +92,13 @@ test('an industrial project’s civil-defense works are waived in full, assessed
   expect((await call('GET', `/api/projects/${id}/waivers`, 'dev-gas')).status).toBe(403);
   const assessed = await call('PUT', `/api/projects/${id}/waivers/industrial-civil-defense-works/assessment`, 'dev-civil-defense', { amount: 2000000.5 });
   expect(assessed.body).toMatchObject({ kind: 'exempt', assessedAmount: 2000000.5, waivedAmount: 2000000.5, assessedBy: 'reviewer-civil-defense' });
+  // A registration retried with its Idempotency-Key grants nothing twice.
+  const retried = { name: `朱泾镇 工业仓库 ${unique()}`, applicant: { name: '上海朱泾某某制造有限公司', uscc: '91310000MA1FL4B24G' }, category: 'industrial', locality: 'zhujing', utilities: ['power'] };
+  const key = { 'idempotency-key': `waivers-${unique()}` };
+  const first = await call('POST', '/api/projects', 'dev-window', retried, key);
+  const again = await call('POST', '/api/projects', 'dev-window', retried, key);
+  expect(again.body.id).toBe(first.body.id);
+  expect((await call('GET', `/api/projects/${first.body.id}/waivers`, 'dev-window')).body.items).toHaveLength(1);
   // A general project waives nothing.
   const general = await registerProject(call, { name: `朱泾镇 商业楼 ${unique()}`, locality: 'zhujing' });
   expect((await call('GET', `/api/projects/${general}/waivers`, 'dev-window')).body.items).toEqual([]);
