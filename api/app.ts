@@ -17,6 +17,9 @@ import { calendarNoticeRouter } from './calendar-notice';
 import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
 import { statsRouter } from './stats';
+import { waiversRouter } from './waivers';
+import { loadWaiverCatalogue } from '../config/fee-waivers';
+import type { WaiverCatalogue } from '../domain/waivers';
 import { escalationsRouter } from './escalations';
 import { forecastRouter } from './forecast';
 import { BODY_LIMIT, HttpError, errorHandler } from './errors';
@@ -81,6 +84,8 @@ export interface AppDeps {
   consoleDir?: string;
   /** The development identities the console's sign-in offers (/dev/principals); none in production. */
   devIdentities?: readonly DevIdentity[];
+  /** The fee-waiver catalogue (FEE_WAIVERS_FILE); config/fee-waivers.json by default. */
+  waiverCatalogue?: WaiverCatalogue;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -104,6 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
     metricsScrapeToken,
     consoleDir,
     devIdentities,
+    waiverCatalogue = loadWaiverCatalogue(),
   } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -157,11 +163,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', identify, perPrincipalLimit(limits));
   app.use('/api/me', meRouter());
   app.post('/api/projects', registrationQuota(limits));
-  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
+  app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, waiverCatalogue, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   const propagation = calendarPropagation(client);
   app.use('/api/calendar', calendarRouter({ db, propagation }));
   app.use('/api/calendar', calendarNoticeRouter({ db, propagation }));
   app.use('/api/stats', statsRouter({ db }));
+  app.use('/api/waivers', waiversRouter({ db }));
   app.use('/api/escalations', escalationsRouter({ db }));
   app.use('/api/forecast', forecastRouter({ db }));
   app.use('/api/directory', directoryRouter({ db, principals }));

@@ -7,6 +7,7 @@ import { loadLiaisons, postsOf } from '../config/liaisons';
 import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
+import { loadWaiverCatalogue } from '../config/fee-waivers';
 import { loadPrincipals } from '../config/principals';
 import { builtConsole } from './console';
 import { devSignInFor } from './dev-sign-in';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     principals: loadPrincipals(config),
     policy: loadPolicy(config.POLICY_FILE),
+    waiverCatalogue: loadWaiverCatalogue(config.feeWaiversFile),
     db,
     logger,
     devUtilityInbox: config.devUtilityInbox,

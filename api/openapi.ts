@@ -28,6 +28,7 @@ import { z } from '../domain/zod';
 import { scheduleBody } from './calendar';
 import { auditLogQuery, auditPageSchema } from './audit-log';
 import { registerCalendarNoticePaths } from './calendar-notice';
+import { registerWaiverPaths } from './waivers';
 import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
@@ -498,6 +499,8 @@ export function openApiDocument() {
     request: { query: signOffsQuery },
     responses: { 200: json(signOffPageSchema, 'The decisions, newest first'), ...errors },
   });
+
+  registerWaiverPaths(registry, { security, json, errors });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -48,6 +48,9 @@ import { authorize } from './auth';
 import { HttpError, parse } from './errors';
 import { requestDigest, uuidFrom } from './idempotency';
 import { startProject } from './project-client';
+import { addProjectWaiverRoutes } from './waivers';
+import { grantWaivers } from '../db/waivers';
+import { waiversFor, type WaiverCatalogue } from '../domain/waivers';
 
 export interface ProjectsDeps {
   client: Client;
@@ -59,6 +62,8 @@ export interface ProjectsDeps {
   db: Db;
   /** How long an action waits to be accepted before the API looks at why (config ACCEPT_TIMEOUT_MS). */
   acceptTimeoutMs?: number;
+  /** The fee-waiver catalogue new projects are granted from (config/fee-waivers.json). */
+  waiverCatalogue: WaiverCatalogue;
 }
 
 /** An action's answer: the project after it (200), or word that it is held for a stuck project (202). */
@@ -69,7 +74,7 @@ interface Acted {
 
 const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
 
-export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = DEFAULT_ACCEPT_TIMEOUT_MS }: ProjectsDeps): Router {
+export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = DEFAULT_ACCEPT_TIMEOUT_MS, waiverCatalogue }: ProjectsDeps): Router {
   const router = Router();
 
   /** An agent named in a request must be a known principal with the agent role. */
@@ -164,6 +169,9 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     const existing = digest ? await readProjectRecord(db, id) : undefined;
     let answer = existing ? registeredFrom(existing) : registered(input.project, input.plan);
     if (!existing) {
+      // Before the start, so a project never runs without its waivers; a grant whose project never
+      // started is not counted (db/waivers.ts), and a retried registration writes nothing twice.
+      await grantWaivers(db, input.project, waiversFor(input.project.category, waiverCatalogue), by, input.project.registeredAt);
       try {
         await startProject(client, taskQueue, input);
       } catch (err) {
@@ -307,6 +315,8 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     const last = entries[entries.length - 1];
     res.json({ entries, ...(entries.length === limit && last && { nextCursor: last.seq }) });
   });
+
+  addProjectWaiverRoutes(router, { db, catalogue: waiverCatalogue, readState });
 
   return router;
 }

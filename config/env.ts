@@ -64,6 +64,7 @@ const schema = z.object({
   NOTIFICATIONS_FILE: optional,
   LIAISONS_FILE: optional,
   POLICY_FILE: optional,
+  FEE_WAIVERS_FILE: optional,
   UTILITY_ENDPOINTS_FILE: optional,
   DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -202,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     publicUrl: (c.PUBLIC_URL ?? `http://${c.API_HOST === '0.0.0.0' || c.API_HOST === '::' ? 'localhost' : c.API_HOST}:${c.PORT}`).replace(/\/+$/, ''),
     notificationsFile: resolve(ROOT, c.NOTIFICATIONS_FILE ?? join(dataDir, 'notifications.jsonl')),
     liaisonsFile: resolve(ROOT, c.LIAISONS_FILE ?? join('config', 'liaisons.dev.json')),
+    /** The fee-waiver catalogue (config/fee-waivers.ts). */
+    feeWaiversFile: resolve(ROOT, c.FEE_WAIVERS_FILE ?? join('config', 'fee-waivers.json')),
     /** Serve /dev/utility-inbox: by default only in development without real company endpoints. */
     devUtilityInbox: c.DEV_UTILITY_INBOX ?? (!production && c.UTILITY_ENDPOINTS_FILE === undefined),
     /** Where and how spans are exported (tracing/setup.ts); undefined: tracing is off. */

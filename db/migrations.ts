@@ -379,6 +379,35 @@ const migrations: Record<string, Migration> = {
       await countSignOffDays(db as unknown as Db);
     },
   },
+
+  // Fee waivers (费用减免, domain/waivers.ts): the catalogue's items a project was granted at registration,
+  // and what its collecting department assessed. Written by the API before the project's workflow starts,
+  // so there is no foreign key to projects (its row comes later, from the worker); reads join it. Money
+  // is in fen (bigint), never a float.
+  '0009_fee_waivers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('project_waivers')
+        .addColumn('project_id', 'uuid', (c) => c.notNull())
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addColumn('department', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('locality', 'text', (c) => c.notNull())
+        .addColumn('granted_by', 'text', (c) => c.notNull())
+        .addColumn('granted_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('assessed_fen', 'bigint')
+        .addColumn('rate', 'double precision')
+        .addColumn('waived_fen', 'bigint')
+        .addColumn('assessed_by', 'text')
+        .addColumn('assessed_at', 'timestamptz')
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('project_waivers_pk', ['project_id', 'item'])
+        .execute();
+      await db.schema.createIndex('project_waivers_by_grant').on('project_waivers').column('granted_at').execute();
+      await sql`grant select, insert, update on project_waivers to one_window_app`.execute(db);
+    },
+  },
 };
 
 /** Counts the working days of every sign-off recorded without them, from its project's snapshot, as the

@@ -205,6 +205,24 @@ export interface DirectoryPostsTable {
   version: number;
 }
 
+export interface ProjectWaiversTable {
+  project_id: string;
+  item: string;
+  department: string;
+  kind: string;
+  category: string;
+  locality: string;
+  granted_by: string;
+  granted_at: Timestamp;
+  /** bigint: read back as text over pg; db/waivers.ts turns it into a number. */
+  assessed_fen: ColumnType<string | null, number | null, number | null>;
+  rate: number | null;
+  waived_fen: ColumnType<string | null, number | null, number | null>;
+  assessed_by: string | null;
+  assessed_at: Timestamp | null;
+  note: string | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   stage_attempts: StageAttemptsTable;
@@ -223,4 +241,5 @@ export interface Database {
   directory_versions: DirectoryVersionsTable;
   directory_people: DirectoryPeopleTable;
   directory_posts: DirectoryPostsTable;
+  project_waivers: ProjectWaiversTable;
 }

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = {
   'agent-assignment': { method: 'PUT', pattern: '^/api/projects/[^/]+/agent$' },
   'report-cadence': { method: 'PUT', pattern: '^/api/projects/[^/]+/report-cadence$' },
   'green-channel': { method: 'POST', pattern: '^/api/projects/[^/]+/green-channel$' },
+  'fee-assessment': { method: 'PUT', pattern: '^/api/projects/[^/]+/waivers/[^/]+/assessment$' },
   'push-retry': { method: 'POST', pattern: '^/api/projects/[^/]+/pushes/[^/]+/retry$' },
   reconcile: { method: 'POST', pattern: '^/api/operations/projects/[^/]+/reconcile$' },
   reset: { method: 'POST', pattern: '^/api/operations/projects/[^/]+/reset$' },

@@ -14,6 +14,7 @@ import { loadLiaisons, postsOf } from '../config/liaisons';
 import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
+import { loadWaiverCatalogue } from '../config/fee-waivers';
 import { loadPrincipals } from '../config/principals';
 import { builtConsole } from '../api/console';
 import { devSignInFor } from '../api/dev-sign-in';
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     principals,
     policy: loadPolicy(config.POLICY_FILE),
+    waiverCatalogue: loadWaiverCatalogue(config.feeWaiversFile),
     db,
     logger,
     devUtilityInbox: config.devUtilityInbox,

@@ -96,6 +96,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/operations/batches/:id': { allowed: ['admin', 'leader'], request: () => ({ path: '/api/operations/batches/operations-batch-none' }) },
   'GET /api/projects/:id/reports': { allowed: READERS, request: (id) => ({ path: p(id, '/reports') }) },
   'GET /api/projects/:id/escalations': { allowed: READERS, request: (id) => ({ path: p(id, '/escalations') }) },
+  // The fixture is industrial: its civil-defense works are waived, and the civil-defense office (no party
+  // to its stages) reads and assesses that item; nobody else assesses it, not even an admin.
+  'GET /api/projects/:id/waivers': { allowed: [...READERS, 'reviewer-other'], request: (id) => ({ path: p(id, '/waivers') }) },
+  'PUT /api/projects/:id/waivers/:item/assessment': { acts: true, allowed: ['reviewer-other'], request: (id) => ({ path: p(id, '/waivers/industrial-civil-defense-works/assessment'), body: { amount: 1000 } }) },
+  'GET /api/waivers/stats': { allowed: ['leader', 'admin'], request: () => ({ path: '/api/waivers/stats?from=2026-01-01&to=2026-12-31' }) },
   'GET /api/projects/:id/audit': { allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/audit') }) },
   // Everyone signed in has an inbox of their own; a notice outside it is 404 (so these reach past 401/403).
   'GET /api/inbox': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox?limit=5' }) },

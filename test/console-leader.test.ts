@@ -122,6 +122,9 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
     (statuses) => statuses.every((s) => s === 'approved' || s === 'rejected'),
     300,
   );
+  // An industrial project in zhujing whose civil-defense works (waived in full) the office has assessed.
+  const industrial = await call<{ id: string }>('POST', '/api/projects', 'dev-window', { ...registration(`朱泾镇 驾驶舱工业 ${tag}`), category: 'industrial' });
+  expect((await call('PUT', `/api/projects/${industrial.body.id}/waivers/industrial-civil-defense-works/assessment`, 'dev-civil-defense', { amount: 1000 })).status).toBe(200);
   const stats = () => call<Stats>('GET', `/api/stats?${THIS_YEAR}&locality=zhujing`, 'dev-leader');
   await eventually(stats, (a) => (a.body.stages.find((s) => s.stage === 'design')?.decided ?? 0) >= 3, 300);
 
@@ -207,6 +210,24 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
   await forecastRow.waitFor();
   expect(await forecastRow.textContent()).toMatch(new RegExp(`设计方案区水务局6 / 15${expected?.expectedOn}.*${Math.round((expected?.pExceeds ?? 0) * 100)} %`));
   await screenshot(page, 'leader-02-dashboard-zhujing');
+
+  // 费用减免统计 (zhujing, this year): the industrial row shows what GET /api/waivers/stats answers.
+  const waivers = async () => {
+    const row = (await call<{ rows: { category: string; locality: string; granted: number; assessed: number; waivedAmount: number }[] }>('GET', `/api/waivers/stats?${THIS_YEAR}`, 'dev-leader')).body.rows.find(
+      (r) => r.category === 'industrial' && r.locality === 'zhujing',
+    );
+    return { api: row && [String(row.granted), String(row.assessed)], page: (await cells(page, '费用减免统计', '工业项目')).slice(2, 4), waived: row?.waivedAmount ?? 0 };
+  };
+  let waived = await waivers();
+  for (let i = 0; i < 10 && JSON.stringify(waived.api) !== JSON.stringify(waived.page); i++) {
+    await page.getByRole('button', { name: '刷新' }).click();
+    await page.waitForTimeout(500);
+    waived = await waivers();
+  }
+  expect(waived.page).toEqual(waived.api);
+  expect(waived.waived).toBeGreaterThanOrEqual(1000);
+  await page.getByRole('table', { name: '费用减免统计' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'leader-02b-dashboard-waivers');
 
   // English: the dashboard's own words change; the names of projects and people stay.
   await page.getByRole('button', { name: /English/ }).click();

@@ -26,6 +26,8 @@ export interface ServiceOptions {
   consoleDir?: string;
   /** Offer these development identities at /dev/principals, as `npm start` does. */
   devIdentities?: AppDeps['devIdentities'];
+  /** The fee-waiver catalogue (config/fee-waivers.json by default). */
+  waiverCatalogue?: AppDeps['waiverCatalogue'];
 }
 
 /** Where the tests' console is, as PUBLIC_URL would say: notices link to it. */
@@ -52,6 +54,7 @@ export async function startService(name: string, options: ServiceOptions = {}) {
     publicUrl: TEST_PUBLIC_URL,
     ...(options.consoleDir && { consoleDir: options.consoleDir }),
     ...(options.devIdentities && { devIdentities: options.devIdentities }),
+    ...(options.waiverCatalogue && { waiverCatalogue: options.waiverCatalogue }),
   });
   const server = await listen(app, 0, '127.0.0.1');
   // The worker holds a client as worker/main.ts gives it one (housekeeping's activities act through it).

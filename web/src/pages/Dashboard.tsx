@@ -17,6 +17,7 @@ import { CATEGORIES, LOCALITIES, STAGES } from '../codes';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
 import { readStats, type StageFigures, type Stats } from './dashboard-stats';
+import { WaiverFigures } from '../components/WaiverFigures';
 
 type Locality = (typeof LOCALITIES)[number];
 type Category = (typeof CATEGORIES)[number];
@@ -89,6 +90,7 @@ export function Dashboard() {
       </Row>
       <ForecastCard locality={filters.locality} refreshed={refreshed} />
       <Escalations filters={filters} refreshed={refreshed} />
+      <WaiverFigures {...filters} refreshed={refreshed} />
     </Space>
   );
 }

@@ -12,6 +12,7 @@ import { ReportsPanel } from '../components/ReportsPanel';
 import { SignOffDialog } from '../components/SignOffDialog';
 import { StageDetail } from '../components/StageDetail';
 import { TextDialog } from '../components/TextDialog';
+import { WaiversPanel } from '../components/WaiversPanel';
 import { dateTime } from '../format';
 import { useSession } from '../session';
 import { stepStatus } from '../stage-steps';
@@ -213,6 +214,7 @@ export function ProjectPage() {
                 />
               ),
             },
+            { key: 'waivers', label: t('waivers.title'), children: <WaiversPanel id={id} /> },
             {
               key: 'pushes',
               label: `${t('project.pushes')} (${project.pushes.length})`,
