@@ -102,6 +102,7 @@ export const en: Messages = {
     reminder: 'Reminder',
     operation: 'Operation',
     acknowledgement: 'Taken in charge',
+    campaign: 'Construction-start campaign',
   },
   push: { pending: 'Pending', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' },
   tier: { liaison: 'Liaison', deputy: 'Deputy leader', main: 'Main leader' },
@@ -318,6 +319,8 @@ export const en: Messages = {
       'report-cadence': 'Report cadence',
       'green-channel': 'Green channel',
       'push-retry': 'Push retried',
+      'campaign-declared': 'Campaign declared',
+      'campaign-changed': 'Campaign changed',
       reconcile: 'Reconcile',
       reset: 'Reset',
       replay: 'Replay check',
@@ -604,5 +607,6 @@ export const en: Messages = {
     'too-many-changes': '"{{action}}" has changed {{limit}} times on this project, the most allowed; ask an admin',
     'already-green-channel': 'The project is already on the green channel; hand it over to change its agent',
     'size-limit': 'The project has reached its size limit ({{kb}} KB); shorten the text or ask an admin',
+    'in-another-campaign': 'The project is already preparing for campaign {{campaign}} (starting {{startDate}})',
   },
 };

@@ -100,6 +100,7 @@ export const zhCN = {
     reminder: '催办',
     operation: '运维操作',
     acknowledgement: '接办',
+    campaign: '集中开工',
   },
   push: { pending: '推送中', delivered: '已送达', failed: '推送失败', cancelled: '已取消' },
   tier: { liaison: '联络员', deputy: '分管领导', main: '主要领导' },
@@ -316,6 +317,8 @@ export const zhCN = {
       'report-cadence': '报告频次',
       'green-channel': '绿色通道',
       'push-retry': '重试推送',
+      'campaign-declared': '发起集中开工',
+      'campaign-changed': '调整集中开工',
       reconcile: '对齐记录',
       reset: '重置流程',
       replay: '回放检查',
@@ -602,6 +605,7 @@ export const zhCN = {
     'too-many-changes': '本项目的“{{action}}”已达 {{limit}} 次上限，请联系管理员',
     'already-green-channel': '本项目已进入绿色通道；更换专职代办员请用移交',
     'size-limit': '项目内容已达 {{kb}} KB 上限，请精简文字或联系管理员',
+    'in-another-campaign': '本项目已纳入集中开工「{{campaign}}」（{{startDate}} 开工）',
   },
 };
 
