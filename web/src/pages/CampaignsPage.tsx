@@ -12,7 +12,8 @@ import { dateTime } from '../format';
 type Campaign = Schemas['Campaign'];
 type Source = 'key-industrial-plan' | 'full-agency-list';
 const SOURCES: Source[] = ['key-industrial-plan', 'full-agency-list'];
-const DELIVERY_COLOR = { applied: 'green', pending: 'gold', refused: 'red' } as const;
+// The theme's status colours (App.tsx), which meet WCAG AA contrast; antd's named colours do not.
+const DELIVERY_COLOR = { applied: 'success', pending: 'warning', refused: 'error' } as const;
 
 interface Values {
   name?: string;
