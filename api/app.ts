@@ -13,6 +13,7 @@ import { auditCommands } from './audit';
 import { auditLogRouter } from './audit-log';
 import { authenticate } from './auth';
 import { calendarRouter } from './calendar';
+import { campaignsRouter } from './campaigns';
 import { calendarNoticeRouter } from './calendar-notice';
 import { directoryRouter } from './directory';
 import { calendarPropagation } from './calendar-propagation';
@@ -167,6 +168,7 @@ export function createApp(deps: AppDeps): express.Express {
   const propagation = calendarPropagation(client);
   app.use('/api/calendar', calendarRouter({ db, propagation }));
   app.use('/api/calendar', calendarNoticeRouter({ db, propagation }));
+  app.use('/api/campaigns', campaignsRouter({ client, db, acceptTimeoutMs: acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS }));
   app.use('/api/stats', statsRouter({ db }));
   app.use('/api/waivers', waiversRouter({ db }));
   app.use('/api/escalations', escalationsRouter({ db }));

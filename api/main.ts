@@ -15,6 +15,7 @@ import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
 import { connectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
+import { deliverCampaigns } from '../operations/campaigns';
 import { listen } from './listen';
 import { securityOptions } from './security';
 import { startTracing } from '../tracing/setup';
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
     devIdentities: devSignInFor(config),
     ...securityOptions(config, logger),
   });
+  // Campaign members not yet told of a change (the API stopped between the record and the Updates).
+  deliverCampaigns({ client, db, acceptTimeoutMs: config.ACCEPT_TIMEOUT_MS })
+    .then((outcomes) => outcomes.length > 0 && logger.info({ outcomes }, 'campaign changes delivered'))
+    .catch((err: unknown) => logger.warn({ err }, 'campaign changes not delivered; sent again on the next change or start'));
   const server = await listen(app, config.PORT, config.API_HOST);
   logger.info({ url: `http://${config.API_HOST}:${server.port}` }, 'api listening');
   const stop = async () => {

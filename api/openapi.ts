@@ -29,6 +29,7 @@ import { scheduleBody } from './calendar';
 import { auditLogQuery, auditPageSchema } from './audit-log';
 import { registerCalendarNoticePaths } from './calendar-notice';
 import { registerWaiverPaths } from './waivers';
+import { registerCampaignPaths } from './campaigns';
 import { statsQuery, statsResponse } from './stats';
 import { historyQuery } from './directory';
 import { POSTS, person, postBody } from '../domain/directory';
@@ -202,6 +203,7 @@ export function openApiDocument() {
     },
   });
   registerCalendarNoticePaths(registry, { security, json, errors, unavailable: json(errorBody, 'Stored, but running projects could not be told now; repeat the request') });
+  registerCampaignPaths(registry, { security, json, errors });
   const directoryPerson = registry.register('DirectoryPerson', person);
   const postVersion = z.object({ post: z.string(), version: z.number().int(), people: z.array(directoryPerson) });
   registry.registerPath({

@@ -292,7 +292,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     // The live state keeps the latest reports; the record has every one.
     const recorded = await projectReports(db, id);
     const reports = [...recorded.filter((r) => !state.reports.some((s) => s.seq === r.seq)), ...state.reports].sort((a, b) => a.seq - b.seq);
-    res.json({ agent: state.agent, cadence: state.cadence, nextReportAt: nextReportTime(state), reports });
+    res.json({ agent: state.agent, cadence: state.cadence, ...(state.cadenceSetBy && { cadenceSetBy: state.cadenceSetBy }), campaign: state.campaign ?? null, nextReportAt: nextReportTime(state), reports });
   });
 
   router.get('/:id/escalations', async (req, res) => {

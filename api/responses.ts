@@ -12,7 +12,7 @@ const party = z.enum(PARTIES);
 const time = z.string().describe('ISO time (UTC)');
 const day = z.string().describe('a Shanghai date, YYYY-MM-DD');
 const STAGE_STATUSES = ['not-open', 'awaiting-application', 'under-review', 'correction', 'rejected', 'approved', 'withdrawn'] as const;
-const ACTIONS = ['registration', 'application', 'sign-off', 'supplement', 'withdrawal', 'agent-assignment', 'report-cadence', 'green-channel', 'push-retry', 'reminder', 'operation', 'acknowledgement'] as const;
+const ACTIONS = ['registration', 'application', 'sign-off', 'supplement', 'withdrawal', 'agent-assignment', 'report-cadence', 'green-channel', 'push-retry', 'reminder', 'operation', 'acknowledgement', 'campaign'] as const;
 // The domain's unions are types only: these fail to compile when a value is added there and not here.
 const sameStatuses: [StageStatus, (typeof STAGE_STATUSES)[number]] extends [(typeof STAGE_STATUSES)[number], StageStatus] ? true : never = true;
 const sameActions: [Action, (typeof ACTIONS)[number]] extends [(typeof ACTIONS)[number], Action] ? true : never = true;
@@ -110,6 +110,14 @@ const trailEntry = z
   })
   .openapi('TrailEntry');
 
+/** 集中开工: the campaign a project belongs to (domain/campaigns.ts), and who set its cadence. */
+export const campaignMembershipSchema = z
+  .object({ id: z.string(), name: z.string(), startDate: day, phase: z.enum(['preparation', 'started']).describe('preparation: weekly reports until the start date'), joinedAt: time })
+  .openapi('CampaignMembership');
+export const cadenceSetBySchema = z
+  .object({ kind: z.enum(['manual', 'campaign']).describe('manual: set by hand, overriding the campaign until it next changes'), by: z.string().describe('the person, or the campaign id'), at: time })
+  .openapi('CadenceSetBy');
+
 export const reportSchema = z
   .object({
     seq: z.number().int(),
@@ -123,6 +131,8 @@ export const reportSchema = z
     openCorrections: z.array(z.object({ party, items: z.array(z.string()), since: time })),
     escalations: z.number().int(),
     nextReportAt: time.nullable(),
+    campaign: campaignMembershipSchema.optional().describe('the campaign the report belongs to'),
+    cadenceSetBy: cadenceSetBySchema.optional(),
   })
   .openapi('ProgressReport');
 
@@ -178,6 +188,8 @@ export const projectSchema = z
     trail: z.array(trailEntry).describe('every accepted action: who, what, when'),
     agent: z.string().nullable(),
     cadence: z.enum(CADENCES),
+    cadenceSetBy: cadenceSetBySchema.optional(),
+    campaign: campaignMembershipSchema.nullable().optional(),
     nextReportAt: time.nullable(),
     greenChannel: z.object({ by: actorSchema, at: time }).nullable(),
     reports: z.array(reportSchema).describe('the latest reports (GET …/reports has every one)'),
@@ -272,6 +284,8 @@ export const reportsSchema = z
   .object({
     agent: z.string().nullable(),
     cadence: z.enum(CADENCES),
+    cadenceSetBy: cadenceSetBySchema.optional(),
+    campaign: campaignMembershipSchema.nullable().optional(),
     nextReportAt: time.nullable().describe('when the next progress report is due; null once closed'),
     reports: z.array(reportSchema).describe('every report so far, oldest first'),
   })

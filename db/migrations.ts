@@ -408,6 +408,41 @@ const migrations: Record<string, Migration> = {
       await sql`grant select, insert, update on project_waivers to one_window_app`.execute(db);
     },
   },
+
+  // 集中开工 campaigns and their projects (api/campaigns.ts), with who declared and changed them. `synced`
+  // says whether the member's workflow has been told the campaign as it now stands (or its removal):
+  // the API tells it after each change and again on start-up until it has.
+  '0010_campaigns': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('campaigns')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('start_date', 'text', (c) => c.notNull())
+        .addColumn('declared_by', 'text', (c) => c.notNull())
+        .addColumn('declared_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('campaign_projects')
+        .addColumn('campaign_id', 'uuid', (c) => c.notNull().references('campaigns.id'))
+        .addColumn('project_id', 'uuid', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('added_by', 'text', (c) => c.notNull())
+        .addColumn('added_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('removed_by', 'text')
+        .addColumn('removed_at', 'timestamptz')
+        .addColumn('synced', 'boolean', (c) => c.notNull().defaultTo(false))
+        // Raised by every change that must reach the workflow: a delivery marks only the revision it sent.
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('delivery_error', 'text')
+        .addPrimaryKeyConstraint('campaign_projects_pk', ['campaign_id', 'project_id'])
+        .execute();
+      await db.schema.createIndex('campaign_projects_unsynced').on('campaign_projects').column('synced').execute();
+      await sql`grant select, insert, update on campaigns, campaign_projects to one_window_app`.execute(db);
+    },
+  },
 };
 
 /** Counts the working days of every sign-off recorded without them, from its project's snapshot, as the

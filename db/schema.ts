@@ -223,6 +223,30 @@ export interface ProjectWaiversTable {
   note: string | null;
 }
 
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  /** YYYY-MM-DD in Shanghai. */
+  start_date: string;
+  declared_by: string;
+  declared_at: Timestamp;
+  changed_by: string;
+  changed_at: Timestamp;
+}
+
+export interface CampaignProjectsTable {
+  campaign_id: string;
+  project_id: string;
+  source: string;
+  added_by: string;
+  added_at: Timestamp;
+  removed_by: string | null;
+  removed_at: Timestamp | null;
+  synced: Generated<boolean>;
+  revision: Generated<number>;
+  delivery_error: string | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   stage_attempts: StageAttemptsTable;
@@ -242,4 +266,6 @@ export interface Database {
   directory_people: DirectoryPeopleTable;
   directory_posts: DirectoryPostsTable;
   project_waivers: ProjectWaiversTable;
+  campaigns: CampaignsTable;
+  campaign_projects: CampaignProjectsTable;
 }

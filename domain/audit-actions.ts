@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = {
   reset: { method: 'POST', pattern: '^/api/operations/projects/[^/]+/reset$' },
   replay: { method: 'POST', pattern: '^/api/operations/projects/[^/]+/replay$' },
   batch: { method: 'POST', pattern: '^/api/operations/batches$' },
+  'campaign-declared': { method: 'POST', pattern: '^/api/campaigns$' },
+  'campaign-changed': { method: 'PATCH', pattern: '^/api/campaigns/[^/]+$' },
   calendar: { method: 'PUT', pattern: '^/api/calendar/[^/]+$' },
   directory: { method: 'PUT', pattern: '^/api/directory/posts/' },
   'notice-read': { method: 'POST', pattern: '^/api/inbox/[^/]+/read$' },

@@ -5,6 +5,7 @@ import { pauseSpans, startOfShanghaiDay, stageClock, type WorkingCalendar } from
 import { LIMITS } from './limits';
 import { refusal, type Refusal } from './refusals';
 import { agentHandOver, type AgentTelling } from './agent-notices';
+import { reportCampaign } from './campaigns';
 import { DAY_MS, TIERS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import {
   attemptPauses,
@@ -59,6 +60,7 @@ export function composeReport(state: ProjectState, at: number, calendar?: Workin
     escalations: state.escalations.length,
     nextReportAt: null,
     ...(calendar && { pendingIn: 'working-days' as const }),
+    ...reportCampaign(state),
   };
   report.nextReportAt = nextReportTime({ ...state, reports: [...state.reports, report] });
   return report;
@@ -229,6 +231,8 @@ export function applyAgent(state: ProjectState, input: AgentInput, at: string, {
 
 export function applyCadence(state: ProjectState, input: CadenceInput, at: string): Notice[] {
   state.cadence = input.cadence;
+  // By hand: overrides a campaign's cadence until the campaign next changes (domain/campaigns.ts).
+  state.cadenceSetBy = { kind: 'manual', by: input.by.id, at };
   record(state, at, input.by, 'report-cadence', input.cadence);
   return [{ to: reportRecipient(state), subject: `${state.project.id}: progress reports are now ${input.cadence}`, message: { t: 'cadence', cadence: input.cadence } }];
 }

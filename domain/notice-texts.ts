@@ -52,6 +52,7 @@ export type NoticeMessage =
   | { t: 'agent-released'; next: string | null }
   | { t: 'cadence'; cadence: Cadence }
   | { t: 'green-channel' }
+  | { t: 'campaign'; campaign: string; startDate: string; change: 'joined' | 'changed' | 'left' | 'started'; cadence: Cadence }
   | { t: 'held'; action: string; refused: string | null }
   | { t: 'escalation'; stage: Stage; attempt: number; party: Party; tier: Tier; pendingDays: number }
   | { t: 'reminder'; stage: Stage; attempt: number; parties: Party[]; reason: string }
@@ -190,6 +191,12 @@ function say(m: NoticeMessage, lang: NoticeLanguage): { what: string; ask?: stri
       return zh ? { what: `本项目已改由 ${m.next ?? '代办服务总站'} 代办` } : { what: `you no longer follow this project (now ${m.next ?? 'the agent station'})` };
     case 'cadence':
       return zh ? { what: `进度报告改为${pick(CADENCE, m.cadence)}一报` } : { what: `progress reports now come ${pick(CADENCE, m.cadence)}` };
+    case 'campaign': {
+      const change = zh
+        ? { joined: `已纳入集中开工「${m.campaign}」（${m.startDate} 开工）`, changed: `集中开工「${m.campaign}」改为 ${m.startDate} 开工`, left: `已移出集中开工「${m.campaign}」`, started: `集中开工「${m.campaign}」已于 ${m.startDate} 开工` }[m.change]
+        : { joined: `joined the construction-start campaign ${m.campaign} (starting ${m.startDate})`, changed: `campaign ${m.campaign} now starts ${m.startDate}`, left: `left campaign ${m.campaign}`, started: `campaign ${m.campaign} started on ${m.startDate}` }[m.change];
+      return zh ? { what: `${change}；进度报告${pick(CADENCE, m.cadence)}一报` } : { what: `${change}; progress reports now come ${pick(CADENCE, m.cadence)}` };
+    }
     case 'green-channel':
       return zh ? { what: '项目已纳入绿色通道，您为专职代办员' } : { what: 'the project is on the green channel (绿色通道); you are its dedicated agent' };
     case 'held':

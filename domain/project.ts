@@ -3,6 +3,7 @@
 // keeping the rules here makes them readable in one place and testable without a server.
 import { STAGES, type Category, type Locality, type Party, type Role, type Stage, type Utility } from './codes';
 import { clockBasis, stageClock, type ClockBasis, type StageClock, type WorkingCalendar } from './calendar';
+import type { CadenceDecision, CampaignMembership } from './campaigns';
 import { DAY_MS, stageLimit, type Cadence, type Policy, type Tier } from './policy';
 import { exemptionsFor, planFor, type ProjectPlan } from './process';
 import { LIMITS } from './limits';
@@ -110,7 +111,8 @@ export type Action =
   | 'push-retry'
   | 'reminder'
   | 'operation'
-  | 'acknowledgement';
+  | 'acknowledgement'
+  | 'campaign';
 
 /** One accepted human action: who, what, when. Append-only. */
 export interface TrailEntry {
@@ -137,6 +139,10 @@ export interface ProjectState {
   /** The agent (代办员) who follows the project and receives its progress reports. */
   agent: string | null;
   cadence: Cadence;
+  /** Who set the cadence when not the default: by hand, or a campaign (domain/campaigns.ts). */
+  cadenceSetBy?: CadenceDecision;
+  /** The 集中开工 campaign the project belongs to, if any (domain/campaigns.ts). */
+  campaign?: CampaignMembership | null;
   /** 绿色通道: set for a major project, at registration or later by an admin. */
   greenChannel: { by: Actor; at: string } | null;
   /** The latest progress reports (older ones are in the public record). */
@@ -169,6 +175,9 @@ export interface ProgressReport {
   openCorrections: { party: Party; items: string[]; since: string }[];
   escalations: number;
   nextReportAt: string | null;
+  /** The campaign the report belongs to, and who set its cadence (absent: none, the default). */
+  campaign?: CampaignMembership;
+  cadenceSetBy?: CadenceDecision;
 }
 
 /** A slow sign-off brought to someone's attention, once per tier. */

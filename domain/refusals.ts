@@ -32,6 +32,7 @@ export const REFUSAL_CODES = [
   'too-many-changes',
   'already-green-channel',
   'size-limit',
+  'in-another-campaign',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -102,6 +102,11 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/projects/:id/waivers/:item/assessment': { acts: true, allowed: ['reviewer-other'], request: (id) => ({ path: p(id, '/waivers/industrial-civil-defense-works/assessment'), body: { amount: 1000 } }) },
   'GET /api/waivers/stats': { allowed: ['leader', 'admin'], request: () => ({ path: '/api/waivers/stats?from=2026-01-01&to=2026-12-31' }) },
   'GET /api/projects/:id/audit': { allowed: ['admin', 'agent-own'], request: (id) => ({ path: p(id, '/audit') }) },
+  // 集中开工 campaigns: read by those who plan or follow projects, written by admins (an unknown id is 404).
+  'GET /api/campaigns': { allowed: ['window', 'admin', 'leader', 'agent-own', 'agent-other'], request: () => ({ path: '/api/campaigns' }) },
+  'GET /api/campaigns/:id': { allowed: ['window', 'admin', 'leader', 'agent-own', 'agent-other'], request: () => ({ path: '/api/campaigns/00000000-0000-4000-8000-000000000000' }) },
+  'POST /api/campaigns': { allowed: ['admin'], request: () => ({ path: '/api/campaigns', body: { name: '访问矩阵 集中开工', startDate: '2099-12-01' } }) },
+  'PATCH /api/campaigns/:id': { allowed: ['admin'], request: () => ({ path: '/api/campaigns/00000000-0000-4000-8000-000000000000', body: { name: '改名' } }) },
   // Everyone signed in has an inbox of their own; a notice outside it is 404 (so these reach past 401/403).
   'GET /api/inbox': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox?limit=5' }) },
   'POST /api/inbox/:id/read': { allowed: SIGNED_IN, request: () => ({ path: '/api/inbox/999999999/read', body: {} }) },

@@ -213,3 +213,41 @@ test('the green channel lists major projects with their escalation ladder; the a
   await page.close();
   expect(unexpected().filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);
 });
+
+test('集中开工: the admin declares a campaign with a project; it is listed, the project applied, its reports weekly', async () => {
+  const stamp = Date.now().toString(36);
+  const projectName = `金山卫镇 集中开工页面 ${stamp}`;
+  const created = await call('POST', '/api/projects', 'dev-window', {
+    name: projectName,
+    applicant: { name: '上海金山卫某某制造有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'industrial',
+    locality: 'jinshanwei',
+    utilities: ['power'],
+    agent: 'agent-01',
+  });
+  expect(created.status).toBe(201);
+  const campaignName = `集中开工 浏览器 ${stamp}`;
+  const startDate = new Date(Date.now() + 8 * 3600_000 + 30 * 86_400_000).toISOString().slice(0, 10);
+
+  const page = await newPage();
+  await signIn(page, '管理员 王磊');
+  await page.getByRole('menuitem', { name: '集中开工' }).click();
+  await page.getByRole('heading', { name: '集中开工' }).waitFor();
+  await page.getByRole('button', { name: '发起集中开工' }).click();
+  const dialog = page.getByRole('dialog', { name: '发起集中开工' });
+  await dialog.getByLabel('名称').fill(campaignName);
+  await dialog.getByLabel('开工日期').fill(startDate);
+  await dialog.getByRole('combobox', { name: '纳入项目' }).fill(projectName);
+  await page.getByTitle(new RegExp(projectName)).click();
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The list reloads once the campaign is declared (every member told before the answer).
+  const row = page.getByRole('row', { name: new RegExp(campaignName) });
+  await row.getByText(`${projectName} · 已生效`).waitFor();
+  expect(await row.textContent()).toContain(startDate);
+  await screenshot(page, '29-admin-campaigns');
+  await page.close();
+  const reports = await call('GET', `/api/projects/${created.body.id as string}/reports`, 'dev-admin');
+  expect(reports.body).toMatchObject({ cadence: 'weekly', campaign: { name: campaignName, startDate, phase: 'preparation' } });
+  expect(unexpected()).toEqual([]);
+});

@@ -19,6 +19,8 @@ import {
   calendarChanged,
   enterGreenChannel,
   heldCommand,
+  joinCampaign,
+  leaveCampaign,
   recordSupplement,
   remindPending,
   retryPush,
@@ -140,6 +142,81 @@ test('progress reports: biweekly to the day, weekly in the preparation phase and
   ]);
   await saveHistoryIfRecording('long-running-reports', h);
 });
+
+test('a 集中开工 campaign: weekly from joining until its start date (Shanghai), biweekly after, across continue-as-new', async () => {
+  // A low cap continues the run as new every few reports, so the campaign has to live in the carried state.
+  const [h, input] = await start({ locality: 'jinshanwei' }, { ...DEFAULT_POLICY, historyEventCap: 80 });
+  const registered = new Date(input.project.registeredAt).getTime();
+  const startDate = shanghaiDate(registered + days(45));
+  const startsAt = startOfShanghaiDay(startDate);
+  // The start date's midnight in Shanghai falls between day 44 and day 45 after registration.
+  expect(startsAt).toBeGreaterThan(registered + days(44));
+  const campaign = { id: `c-${input.project.id.slice(0, 8)}`, name: '2093 春季集中开工', startDate };
+  const reportDates = async () => (await h.query(stateQuery)).reports.map((r) => r.at);
+
+  // Declared an hour after registration, well before the first run reaches its cap (the time-skipping
+  // server loses an Update that meets a continue-as-new; test/campaigns.test.ts sends one again).
+  await env.sleep('1 hour');
+  const firstRun = (await h.describe()).runId;
+  await h.executeUpdate(joinCampaign, { args: [{ campaign, by: admin }] });
+  expect((await h.query(stateQuery)).campaign).toMatchObject({ ...campaign, phase: 'preparation' });
+
+  await env.sleep(days(50)); // day 50: past the start date
+  expect((await h.describe()).runId).not.toBe(firstRun);
+  await env.sleep(days(40)); // day 90
+  // Weekly from joining until the start date; then biweekly from the last weekly report (day 42).
+  expect(await reportDates()).toEqual([7, 14, 21, 28, 35, 42, 56, 70, 84].map((d) => at(input, d)));
+  const state = await h.query(stateQuery);
+  expect(state.reports.map((r) => r.cadence)).toEqual([...Array(6).fill('weekly'), 'biweekly', 'biweekly', 'biweekly']);
+  // Each report names its campaign and the phase it was in.
+  expect(state.reports.map((r) => r.campaign?.phase)).toEqual([...Array(6).fill('preparation'), 'started', 'started', 'started']);
+  expect(state.reports[1]).toMatchObject({ campaign: { id: campaign.id, name: campaign.name, startDate }, cadenceSetBy: { kind: 'campaign', by: campaign.id } });
+  // The switch back happened at the start date's midnight in Shanghai, by the campaign, on its own.
+  const campaignTrail = state.trail.filter((t) => t.action === 'campaign');
+  expect(campaignTrail.map((t) => [t.by.id, t.at])).toEqual([
+    [admin.id, expect.any(String)],
+    [`campaign:${campaign.id}`, new Date(startsAt).toISOString()],
+  ]);
+  // The agent was told both times.
+  const told = (await worker.sink.read()).filter((n) => n.key.startsWith(`${input.project.id}/`) && n.message?.t === 'campaign');
+  expect(told.map((n) => [n.to, n.message?.t === 'campaign' && n.message.change])).toEqual([
+    ['agent:agent-01', 'joined'],
+    ['agent:agent-01', 'started'],
+  ]);
+  // The first run: the declaration, the campaigns patch, and the hand-over to the next run.
+  await saveHistoryIfRecording('campaign', env.client.workflow.getHandle(h.workflowId, firstRun));
+}, 180_000);
+
+test('a campaign and the manual switch: the latest decision wins, the report names it; leaving goes back to biweekly', async () => {
+  const [h, input] = await start({ locality: 'zhujing' });
+  const registered = new Date(input.project.registeredAt).getTime();
+  const campaign = { id: `c-${input.project.id.slice(0, 8)}`, name: '2093 夏季集中开工', startDate: shanghaiDate(registered + days(60)) };
+  await h.executeUpdate(joinCampaign, { args: [{ campaign, by: admin }] });
+  await env.sleep(days(8)); // weekly: day 7
+  // The agent overrides by hand: biweekly, counted from day 7.
+  await h.executeUpdate(setReportCadence, { args: [{ cadence: 'biweekly', by: agent }] });
+  await env.sleep(days(14)); // day 22: report on day 21
+  let state = await h.query(stateQuery);
+  expect(state.reports.map((r) => r.at)).toEqual([7, 21].map((d) => at(input, d)));
+  expect(state.reports[1]).toMatchObject({ cadence: 'biweekly', campaign: { id: campaign.id, phase: 'preparation' }, cadenceSetBy: { kind: 'manual', by: agent.id } });
+  // The start date moves: a campaign decision after the override, so weekly again from day 21.
+  await h.executeUpdate(joinCampaign, { args: [{ campaign: { ...campaign, startDate: shanghaiDate(registered + days(70)) }, by: admin }] });
+  await env.sleep(days(7)); // day 29: report on day 28
+  // Another project's campaign is refused while this one prepares.
+  await expect(h.executeUpdate(joinCampaign, { args: [{ campaign: { ...campaign, id: 'other' }, by: admin }] })).rejects.toMatchObject({ cause: { type: 'ActionRefused' } });
+  await h.executeUpdate(leaveCampaign, { args: [{ campaignId: campaign.id, by: admin }] });
+  await env.sleep(days(20)); // day 49: biweekly again, from day 28
+  state = await h.query(stateQuery);
+  expect(state.reports.map((r) => r.at)).toEqual([7, 21, 28, 42].map((d) => at(input, d)));
+  expect(state.reports[3]).not.toHaveProperty('campaign');
+  expect(state.reports[3]!.cadence).toBe('biweekly');
+  expect(state.trail.filter((t) => t.action === 'campaign' || t.action === 'report-cadence').map((t) => t.detail)).toEqual([
+    `joined campaign ${campaign.name} (start ${campaign.startDate})`,
+    'biweekly',
+    `campaign ${campaign.name}: start date ${shanghaiDate(registered + days(70))}`,
+    `left campaign ${campaign.name}`,
+  ]);
+}, 180_000);
 
 test('a major project climbs the ladder tier by tier in working days, pauses for a correction, and stops when signed', async () => {
   const [h, input] = await start({ major: true, utilities: ['power'] });

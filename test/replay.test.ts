@@ -3,7 +3,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { HARDENING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
+import { CAMPAIGNS_PATCH, HARDENING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -64,6 +64,8 @@ test('saved histories from before and after the long-running change are both rep
       'green-channel-ladder',
       'utility-push',
       'continued-as-new',
+      // A project that joined a 集中开工 campaign (its start-date timer behind CAMPAIGNS_PATCH).
+      'campaign',
       // The operators' workflows.
       'ops-housekeeping',
       'ops-batch-renotify',
@@ -81,12 +83,16 @@ test('saved histories from before and after the long-running change are both rep
             ? [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
             : name.startsWith('pre-notices-')
               ? [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
-              : [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH];
+              : [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   // Someone took charge of a rung from their inbox: an Update the current ladder recording holds.
   const ladder = histories.find((h) => h.name === 'green-channel-ladder')?.history.events ?? [];
   expect(ladder.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'acknowledgeNotice')).toBe(true);
+  // The campaign recording: declared by an Update, the run continued as new while it prepared.
+  const campaign = histories.find((h) => h.name === 'campaign')?.history.events ?? [];
+  expect(campaign.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'joinCampaign')).toBe(true);
+  expect(campaign.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   const last = histories.find((h) => h.name === 'continued-as-new')?.history.events?.at(-1);
   expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   const repaired = histories.find((h) => h.name === 'utility-push')?.history.events ?? [];

@@ -1,6 +1,7 @@
 // Every message of the projectApproval workflow, defined once: the workflow and the API both import these,
 // so no message name is written twice.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CampaignJoinInput, CampaignLeaveInput } from '../domain/campaigns';
 import type { AgentInput, CadenceInput, GreenChannelInput } from '../domain/long-running';
 import type {
   AcknowledgementInput,
@@ -30,6 +31,11 @@ export const withdraw = defineUpdate<CommandResult, [WithdrawalInput]>('withdraw
 export const assignAgent = defineUpdate<CommandResult, [AgentInput]>('assignAgent');
 export const setReportCadence = defineUpdate<CommandResult, [CadenceInput]>('setReportCadence');
 export const enterGreenChannel = defineUpdate<CommandResult, [GreenChannelInput]>('enterGreenChannel');
+
+/** A 集中开工 campaign took the project in (or changed its name or start date), or let it go (api/campaigns.ts).
+ *  Sending the same again changes nothing, so the API may repeat them until every member has them. */
+export const joinCampaign = defineUpdate<CommandResult, [CampaignJoinInput]>('joinCampaign');
+export const leaveCampaign = defineUpdate<CommandResult, [CampaignLeaveInput]>('leaveCampaign');
 
 // The operators' repairs (admins, through the API).
 export const retryPush = defineUpdate<CommandResult, [PushRetryInput]>('retryPush');
@@ -96,3 +102,10 @@ export const OPERATIONS_PATCH = 'operations';
  * correction, and progress reports count pending days in working days.
  */
 export const NOTICES_PATCH = 'notices';
+
+/**
+ * Campaigns (集中开工): a project in a campaign's preparation phase arms a timer for the start date, which
+ * switches its reports back to biweekly. Asked only once a project has joined one, so older histories
+ * (which never joined) replay unchanged.
+ */
+export const CAMPAIGNS_PATCH = 'campaigns';

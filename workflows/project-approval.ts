@@ -68,9 +68,11 @@ import {
   type UtilityPush,
 } from '../domain/project';
 import { agentHandOver, type AgentTelling } from '../domain/agent-notices';
+import { applyCampaignJoin, applyCampaignLeave, applyCampaignStart, campaignStartDue, checkCampaignJoin } from '../domain/campaigns';
 import { WorkingCalendar } from '../domain/calendar';
 import { snapshotVersion } from '../domain/record';
 import {
+  CAMPAIGNS_PATCH,
   FORBIDDEN,
   HARDENING_PATCH,
   NOTICES_PATCH,
@@ -80,6 +82,8 @@ import {
   calendarChanged,
   enterGreenChannel,
   heldCommand,
+  joinCampaign,
+  leaveCampaign,
   noteOperation,
   acknowledgeNotice,
   recordHealthQuery,
@@ -242,6 +246,24 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     setReportCadence,
     (c) => (refuseIf(agentForbidden(state, c.by), FORBIDDEN), refuseIf(checkCadence(state, c)), withinCapacity(state, c)),
     (c) => queue(applyCadence(state, c, now())),
+  );
+  // A campaign's message that changes nothing (sent again) answers without a trail entry.
+  const unchanged = (): CommandResult => ({ seq: state.trail.length, at: state.trail[state.trail.length - 1]?.at ?? now() });
+  command(
+    joinCampaign,
+    (c) => (refuseIf(checkCampaignJoin(state, c)), withinCapacity(state, c)),
+    (c) => {
+      const notices = applyCampaignJoin(state, c, now());
+      return notices ? queue(notices) : unchanged();
+    },
+  );
+  command(
+    leaveCampaign,
+    () => undefined,
+    (c) => {
+      const notices = applyCampaignLeave(state, c, now());
+      return notices ? queue(notices) : unchanged();
+    },
   );
   command(enterGreenChannel, (g) => (refuseIf(checkGreenChannel(state)), withinCapacity(state, g)), (g) => queue(applyGreenChannel(state, g, now(), telling)));
   // The operators' repairs. Registering a handler adds nothing to history, so older runs get them too.
@@ -478,7 +500,10 @@ async function longRunningLoop(
     await record();
     const before = Date.now();
     const plannedReport = nextReportAt(state);
-    const due = [plannedReport, nextEscalationAt(state, policy, before, calendar)].filter((t): t is number => t !== null);
+    // Only a project that joined a campaign asks the patch: older histories never reach this.
+    const campaignStart = campaignStartDue(state);
+    const campaignTimer = campaignStart !== null && patched(CAMPAIGNS_PATCH) ? campaignStart : null;
+    const due = [plannedReport, nextEscalationAt(state, policy, before, calendar), campaignTimer].filter((t): t is number => t !== null);
     if (due.length > 0) armFor(Math.min(...due));
     await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0 || operationsDue());
     rang = false;
@@ -488,6 +513,11 @@ async function longRunningLoop(
     seenSettled = settled;
 
     const at = Date.now();
+    // The start date reached: biweekly again, before the report due now is composed.
+    if (campaignTimer !== null) {
+      const started = applyCampaignStart(state, at);
+      if (started) queue(started);
+    }
     const reportAt = nextReportAt(state);
     if (reportAt !== null && reportAt <= at) {
       // Its timer rang: dated when it was due. Made overdue by a cadence switch: sent and dated now.

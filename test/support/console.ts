@@ -84,7 +84,7 @@ export function useConsole(name: string, options: Omit<ServiceOptions, 'consoleD
 }
 
 /** The admin's menu as it reads in Chinese (each role's menu is asserted exactly). */
-export const ADMIN_MENU = ['卡件处置', '项目', '受理登记', '驾驶舱', '绿色通道', '工作日历', '联络人名录', '审计日志', '通知'];
+export const ADMIN_MENU = ['卡件处置', '项目', '受理登记', '驾驶舱', '绿色通道', '集中开工', '工作日历', '联络人名录', '审计日志', '通知'];
 
 /** Signs in through the development identity picker, as the person named. */
 export async function signIn(page: Page, base: string, name: string): Promise<void> {

@@ -27,6 +27,7 @@ const StuckPage = lazy(() => import('./pages/StuckPage').then((m) => ({ default:
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const CalendarPage = lazy(() => import('./pages/CalendarPage').then((m) => ({ default: m.CalendarPage })));
 const DirectoryPage = lazy(() => import('./pages/DirectoryPage').then((m) => ({ default: m.DirectoryPage })));
+const CampaignsPage = lazy(() => import('./pages/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
 const GreenChannelPage = lazy(() => import('./pages/GreenChannelPage').then((m) => ({ default: m.GreenChannelPage })));
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 
@@ -86,6 +87,7 @@ function Pages() {
         <Route path="/admin/calendar" element={<CalendarPage />} />
         <Route path="/admin/directory" element={<DirectoryPage />} />
         <Route path="/admin/green-channel" element={<GreenChannelPage />} />
+        <Route path="/admin/campaigns" element={<CampaignsPage />} />
         <Route path="/corrections" element={<CorrectionsQueue />} />
         <Route path="/done" element={<DoneList />} />
         <Route path="*" element={<NotFound />} />

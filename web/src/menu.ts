@@ -40,6 +40,7 @@ const MENUS: Record<Me['role'], MenuEntry[]> = {
     { path: '/register', label: 'nav.register' },
     { path: '/dashboard', label: 'dashboard.menu' },
     { path: '/admin/green-channel', label: 'greenChannel.nav' },
+    { path: '/admin/campaigns', label: 'campaigns.nav' },
     { path: '/admin/calendar', label: 'calendar.nav' },
     { path: '/admin/directory', label: 'directory.nav' },
     { path: '/admin/audit', label: 'audit.menu' },

@@ -70,6 +70,11 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
         <Descriptions.Item label={t('desk.agent.agent')}>{project.agent ?? t('common.none')}</Descriptions.Item>
         <Descriptions.Item label={t('desk.agent.cadence')}>{t(`cadence.${project.cadence}`)}</Descriptions.Item>
         <Descriptions.Item label={t('desk.agent.nextReport')}>{dateTime(project.nextReportAt)}</Descriptions.Item>
+        {project.campaign && (
+          <Descriptions.Item label={t('campaigns.nav')}>
+            {t('campaigns.timeline', { name: project.campaign.name, startDate: project.campaign.startDate, phase: t(`campaigns.phases.${project.campaign.phase}`) })}
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {maySteer && (
         <Space wrap>
@@ -105,12 +110,14 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
             // The registration, every change of agent or cadence, and every report, in the order they happened.
             { at: project.project.registeredAt, key: 'registered', content: t('desk.agent.registered', { at: dateTime(project.project.registeredAt), by: who(project.project.registeredBy) }) },
             ...project.trail
-              .filter((e) => e.action === 'agent-assignment' || e.action === 'report-cadence')
+              .filter((e) => e.action === 'agent-assignment' || e.action === 'report-cadence' || e.action === 'campaign')
               .map((e) => ({
                 at: e.at,
                 key: `trail-${e.seq}`,
                 content:
-                  e.action === 'agent-assignment'
+                  e.action === 'campaign'
+                    ? `${dateTime(e.at)} · ${t('action.campaign')}: ${e.detail ?? ''} (${who(e.by)})`
+                    : e.action === 'agent-assignment'
                     ? t('desk.agent.agentChanged', { at: dateTime(e.at), agent: e.detail, by: who(e.by) })
                     : t('desk.agent.cadenceChanged', { at: dateTime(e.at), cadence: t(`cadence.${e.detail}`), by: who(e.by) }),
               })),
@@ -121,6 +128,7 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
               content: (
                 <div>
                   <Typography.Text strong>{t('desk.agent.report', { n: r.seq })}</Typography.Text> · {dateTime(r.at)} · {t(`cadence.${r.cadence}`)}
+                  {r.campaign && ` · ${t('campaigns.timeline', { name: r.campaign.name, startDate: r.campaign.startDate, phase: t(`campaigns.phases.${r.campaign.phase}`) })}`}
                   <div>
                     {r.stage ? `${t(`stage.${r.stage}`)} · ` : ''}
                     {t(`stageStatus.${r.stageStatus}`)}
