@@ -4,7 +4,7 @@
 // against PostgreSQL when TEST_DATABASE_URL names a server (a fresh database is created there and
 // dropped after). Ends with one plain line: 'tests: N passed, M failed'. Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,6 +36,8 @@ for (const [i, suite] of suites.entries()) {
   // (Run first, then remembered: `status ||= run(…)` would skip the PostgreSQL run after a failure.)
   const code = run(bin('jest'), ['--json', '--outputFile', file, ...extra, ...suite.args], suite.env);
   status ||= code;
+  // Kept on request, for the test sequencer's durations (scripts/test-durations.mjs).
+  if (process.env.KEEP_JEST_JSON && existsSync(file)) copyFileSync(file, join(process.env.KEEP_JEST_JSON, `${suite.name.split(' ').pop()}.json`));
   try {
     const result = JSON.parse(readFileSync(file, 'utf8'));
     totals.passed += result.numPassedTests;
