@@ -2,6 +2,8 @@
 // calendar (the banner for a year with no official schedule, 2026's holidays marked, a far year loaded
 // after a preview, a refusal with the server's reason), the liaison directory (a post edited, the change in
 // the history, the sign-in accounts) and the green channel (a major project's ladder, a project put on it).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ADMIN_MENU, rowOnceListed, signIn as signInAt, useConsole } from './support/console';
 
 jest.setTimeout(180_000);
@@ -44,6 +46,20 @@ test('the calendar warns of next year with no official schedule, marks 2026’s 
   expect(await national.textContent()).toContain('2026-09-20、2026-10-10');
   await screenshot(page, '20-admin-calendar-2026');
 
+  // The State Council's notice for 2026, pasted: read by the service and previewed, festival by festival and
+  // as the year's calendar; it agrees with the shipped schedule to the day, so there is nothing to load.
+  await page.getByRole('button', { name: '修改 2026 年安排' }).click();
+  const noticeDialog = page.getByRole('dialog', { name: '载入 2026 年节假日安排' });
+  await noticeDialog.getByLabel('国务院办公厅关于2026年部分节假日安排的通知（全文）').fill(readFileSync(join(__dirname, 'fixtures', 'holiday-notices', '2026.txt'), 'utf8'));
+  await noticeDialog.getByRole('button', { name: '预览变更' }).click();
+  await noticeDialog.getByText('与现行安排相同，载入不会改变任何日期。').waitFor();
+  expect(await noticeDialog.getByRole('row', { name: /国庆节/ }).textContent()).toContain('放假：2026-10-01~2026-10-07；调休上班：2026-09-20, 2026-10-10');
+  await noticeDialog.getByRole('table', { name: '2026 年 10 月' }).getByRole('cell', { name: '10 班', exact: true }).waitFor();
+  expect(await noticeDialog.getByRole('button', { name: '确认载入' }).isDisabled()).toBe(true);
+  await screenshot(page, '20b-admin-calendar-notice-preview');
+  await page.keyboard.press('Escape');
+  await noticeDialog.waitFor({ state: 'hidden' });
+
   // A far year: no schedule yet, so a warning; the admin loads one after seeing what it changes.
   const before = await call('GET', `/api/calendar/${FAR_YEAR}`, 'dev-admin');
   await page.getByRole('combobox', { name: '年份' }).fill(String(FAR_YEAR));
@@ -53,7 +69,8 @@ test('the calendar warns of next year with no official schedule, marks 2026’s 
   await page.getByRole('button', { name: new RegExp(`(载入|修改) ${FAR_YEAR} 年安排`) }).click();
   const dialog = page.getByRole('dialog', { name: `载入 ${FAR_YEAR} 年节假日安排` });
   await dialog.waitFor();
-  // A typo is caught before anything is sent.
+  // Entered by hand this time: a typo is caught before anything is sent.
+  await dialog.getByText('按日期填写').click();
   await dialog.getByLabel('放假日期（含落在周末的）').fill(`${FAR_YEAR}-13-01`);
   await dialog.getByLabel('调休上班日期（周末上班）').fill('');
   await dialog.getByRole('button', { name: '预览变更' }).click();
@@ -239,6 +256,8 @@ test('集中开工: the admin declares a campaign with a project; it is listed, 
   await dialog.getByLabel('开工日期').fill(startDate);
   await dialog.getByRole('combobox', { name: '纳入项目' }).fill(projectName);
   await page.getByTitle(new RegExp(projectName)).click();
+  // A multiple choice stays open after a pick, over the dialog's buttons: the person moves on to another field.
+  await dialog.getByLabel('名称').click();
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.waitFor({ state: 'hidden' });
   // The list reloads once the campaign is declared (every member told before the answer).

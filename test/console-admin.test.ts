@@ -119,7 +119,8 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   await page.getByRole('heading', { name: '审计日志' }).waitFor();
   await page.getByRole('searchbox', { name: '项目编号' }).fill(id);
   await page.keyboard.press('Enter');
-  await page.getByRole('combobox', { name: '操作', exact: true }).click();
+  // Typed, as a person would in a long list: the dropdown shows only the options in view.
+  await page.getByRole('combobox', { name: '操作', exact: true }).fill('重试推送');
   await page.getByTitle('重试推送', { exact: true }).click();
   const retries = page.getByRole('row').filter({ hasText: '重试推送' });
   const accepted = retries.filter({ hasText: '燃气公司确认接口已恢复' });
@@ -137,7 +138,7 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   // reasons they wrote stay as written.
   await page.getByRole('button', { name: /English/ }).click();
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Stuck cases', 'Projects', 'Register', 'Dashboard', 'Green channel', 'Calendar', 'Directory', 'Audit log', 'Notices']);
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Stuck cases', 'Projects', 'Register', 'Dashboard', 'Green channel', 'Construction-start campaigns', 'Calendar', 'Directory', 'Audit log', 'Notices']);
   await page.getByRole('row', { name: /Push retried.*Refused · 409/ }).waitFor();
   const data = [name, '管理员 王磊', '燃气公司确认接口已恢复', '供水公司接口已恢复（接口调用）', '中文'];
   const visible = data.reduce((text, value) => text.split(value).join(''), await page.locator('body').innerText());
