@@ -45,16 +45,13 @@ const between = (from: Expression<string>, to: Expression<string>) => sql<number
 const dateArray = (dates: string[]) => sql`${`{1900-01-01${dates.map((d) => `,${d}`).join('')}}`}::date[]`;
 
 /** The calendar as the one-row table `cal` (its off weekdays, worked weekend days, and today at `now`)
- *  that workingDaysAfter and listedUsedDays read; bound once per query. */
+ *  that listedUsedDays reads; bound once per query. */
 export function calendarRow(calendar: WorkingCalendar, now: number): RawBuilder<unknown> {
   const { offWeekdays, workedWeekends } = calendar.exceptions();
   // offset 0 keeps the row a subquery of its own, evaluated once: pulled up into the outer query, its
   // casts of the date lists would be evaluated again for every row that reads them.
   return sql`(select ${dateArray(offWeekdays)} as off, ${dateArray(workedWeekends)} as worked, ${shanghaiDate(now)}::date as today offset 0) as cal`;
 }
-
-/** WorkingCalendar.workingDaysBetween in SQL (`cal` in scope): working days after `from` up to and including `to`. */
-export const workingDaysAfter = between;
 
 /**
  * stageClock's usedDays of the clock a list shows, at `cal.today`, in SQL (`cal` in scope): working
