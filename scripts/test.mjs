@@ -21,10 +21,18 @@ const totals = { passed: 0, failed: 0 };
 let status = 0;
 const suites = [{ name: 'embedded PGlite', env: { ...process.env, TEST_DATABASE_URL: '' }, args: [] }];
 if (process.env.TEST_DATABASE_URL) {
-  // The simulation and the embedded-database test use their own embedded database, so they need not run
-  // twice; the console's tests (test/console-*) check what a person sees, which the record's database
-  // does not change.
-  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', 'simulation', 'embedded', 'console-'] });
+  // Again on PostgreSQL, the files whose outcome the record's database can change. Not again: the
+  // simulation and the embedded-database test (they open embedded databases of their own); what reads
+  // nothing back from the record — the console as a person sees it (console-*), who may reach which
+  // endpoint (access-matrix), saved histories and their tools (replay*), workflow behaviour on the
+  // time-skipping server (workflow, long-running), trace propagation (tracing), a worker and server killed
+  // and restarted (restart), HTTP limits and sign-in (http-protection, identity), and the pure modules
+  // (domain, channels, deployment, holiday-notice, dashboard-stats, dev-server-ports).
+  const notAgain = [
+    'simulation', 'embedded', 'console-', 'access-matrix', 'replay', 'workflow', 'long-running', 'tracing', 'restart',
+    'http-protection', 'identity', 'domain', 'channels', 'deployment', 'holiday-notice', 'dashboard-stats', 'dev-server-ports',
+  ];
+  suites.push({ name: 'PostgreSQL', env: process.env, args: ['--testPathIgnorePatterns', `/test/(${notAgain.join('|')})[^/]*\\.test\\.ts$`] });
 } else {
   console.log('\nTEST_DATABASE_URL is unset: the suite runs against the embedded database only.');
 }
