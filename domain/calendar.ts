@@ -126,6 +126,9 @@ export function scheduleProblem(year: number, schedule: YearSchedule): string | 
 
 export type Light = 'green' | 'yellow' | 'red';
 
+/** The light of working days used against a limit: red once exceeded, yellow from 75 % of it. */
+export const lightOf = (usedDays: number, limitDays: number): Light => (usedDays > limitDays ? 'red' : usedDays >= 0.75 * limitDays ? 'yellow' : 'green');
+
 export interface StageClock {
   /** The Shanghai date the application was accepted. */
   acceptedOn: string;
@@ -195,6 +198,5 @@ export function stageClock(
     0,
   );
   const usedDays = Math.max(0, calendar.workingDaysBetween(acceptedOn, endOn) - pausedDays);
-  const light: Light = usedDays > limitDays ? 'red' : usedDays >= 0.75 * limitDays ? 'yellow' : 'green';
-  return { acceptedOn, limitDays, usedDays, pausedDays, deadline: calendar.deadline(acceptedOn, limitDays + pausedDays), light };
+  return { acceptedOn, limitDays, usedDays, pausedDays, deadline: calendar.deadline(acceptedOn, limitDays + pausedDays), light: lightOf(usedDays, limitDays) };
 }

@@ -1,13 +1,14 @@
 // The console's view logic, without a browser: the worklist's order, the credit code's check as the form
-// explains it, the stepper's states, and the trail's codes in both languages.
+// explains it, the stepper's states, the trail's codes in both languages, and a progress report's light.
 import i18next from 'i18next';
-import type { ProjectSummary, StageView } from '../web/src/api/types';
+import type { ProgressReport, Project, ProjectSummary, StageView } from '../web/src/api/types';
 import { en } from '../web/src/i18n/en';
 import { zhCN } from '../web/src/i18n/zh-CN';
 import { stepStatus } from '../web/src/stage-steps';
 import { trailDetail } from '../web/src/trail';
 import { refusalText } from '../web/src/refusal';
 import { REFUSAL_CODES } from '../domain/refusals';
+import { reportLight } from '../web/src/report-light';
 import { byUrgency } from '../web/src/urgency';
 import { usccProblem } from '../web/src/uscc';
 
@@ -96,4 +97,24 @@ test("the workflow's refusals by code, in the reader's language, with the facts 
       expect({ code, language, text: text && /\{\{|\}\}/.test(text) ? 'unfilled' : typeof text }).toEqual({ code, language, text: 'string' });
     }
   }
+});
+
+test("a progress report's light: its longest-pending sign-off against the limit of the attempt open when it was made", () => {
+  const attempt = (number: number, submittedAt: string, limitDays?: number) => ({ number, submittedAt, ...(limitDays !== undefined && { limitDays }) });
+  // Design's first attempt (limit 15) was rejected; the second, after a green channel, was accepted with 10.
+  const project = { stages: [{ stage: 'design', attempts: [attempt(1, '2026-11-02T01:00:00.000Z', 15), attempt(2, '2026-11-20T01:00:00.000Z', 10)] }] } as unknown as Project;
+  const report = (at: string, days: number[], extra: Partial<ProgressReport> = {}): ProgressReport =>
+    ({ seq: 1, at, to: 'agent:agent-01', cadence: 'biweekly', stage: 'design', stageStatus: 'under-review', pending: days.map((d, i) => ({ party: i ? 'water' : 'planning', days: d })), pendingIn: 'working-days', openCorrections: [], escalations: 0, nextReportAt: null, ...extra }) as ProgressReport;
+  // The first attempt's limit: 11 of 15 is below 75 %, 12 reaches it, 16 is past it.
+  expect(reportLight(project, report('2026-11-16T01:00:00.000Z', [11, 3]))).toBe('green');
+  expect(reportLight(project, report('2026-11-16T01:00:00.000Z', [3, 12]))).toBe('yellow');
+  expect(reportLight(project, report('2026-11-19T01:00:00.000Z', [16]))).toBe('red');
+  // The second attempt's: 8 of 10 is yellow.
+  expect(reportLight(project, report('2026-12-02T01:00:00.000Z', [8]))).toBe('yellow');
+  // No light where the report cannot say: nothing pending, no stage, calendar days, no limit kept.
+  expect(reportLight(project, report('2026-11-16T01:00:00.000Z', []))).toBeNull();
+  expect(reportLight(project, report('2026-11-16T01:00:00.000Z', [3], { stage: null }))).toBeNull();
+  expect(reportLight(project, report('2026-11-16T01:00:00.000Z', [3], { pendingIn: undefined }))).toBeNull();
+  const old = { stages: [{ stage: 'design', attempts: [attempt(1, '2026-11-02T01:00:00.000Z')] }] } as unknown as Project;
+  expect(reportLight(old, report('2026-11-16T01:00:00.000Z', [3]))).toBeNull();
 });

@@ -6,9 +6,14 @@ import type { StageClock } from '../api/client';
 const COLOURS = { green: 'success', yellow: 'warning', red: 'error' } as const;
 
 export function Light({ clock }: { clock: StageClock | null | undefined }) {
+  return <LightTag light={clock?.light ?? null} />;
+}
+
+/** A light on its own (a progress report's, which has no clock). */
+export function LightTag({ light }: { light: NonNullable<StageClock>['light'] | null }) {
   const { t } = useTranslation();
-  if (!clock) return <Tag>{t('light.none')}</Tag>;
-  return <Tag color={COLOURS[clock.light]}>{t(`light.${clock.light}`)}</Tag>;
+  if (!light) return <Tag>{t('light.none')}</Tag>;
+  return <Tag color={COLOURS[light]}>{t(`light.${light}`)}</Tag>;
 }
 
 /** used / limit working days, paused days and the deadline, in one line. */

@@ -7,8 +7,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, unwrapAction, type Project, type Reports } from '../api/client';
 import { dateTime } from '../format';
+import { reportLight } from '../report-light';
 import { useSession } from '../session';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { LightTag } from './Light';
 
 const who = (actor: { id: string; name?: string }) => actor.name ?? actor.id;
 
@@ -121,27 +123,36 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
                     ? t('desk.agent.agentChanged', { at: dateTime(e.at), agent: e.detail, by: who(e.by) })
                     : t('desk.agent.cadenceChanged', { at: dateTime(e.at), cadence: t(`cadence.${e.detail}`), by: who(e.by) }),
               })),
-            ...reports.reports.map((r) => ({
-              at: r.at,
-              key: `report-${r.seq}`,
-              color: 'blue',
-              content: (
-                <div>
-                  <Typography.Text strong>{t('desk.agent.report', { n: r.seq })}</Typography.Text> · {dateTime(r.at)} · {t(`cadence.${r.cadence}`)}
-                  {r.campaign && ` · ${t('campaigns.timeline', { name: r.campaign.name, startDate: r.campaign.startDate, phase: t(`campaigns.phases.${r.campaign.phase}`) })}`}
+            ...reports.reports.map((r) => {
+              const light = reportLight(project, r);
+              return {
+                at: r.at,
+                key: `report-${r.seq}`,
+                color: 'blue',
+                content: (
                   <div>
-                    {r.stage ? `${t(`stage.${r.stage}`)} · ` : ''}
-                    {t(`stageStatus.${r.stageStatus}`)}
+                    <Typography.Text strong>{t('desk.agent.report', { n: r.seq })}</Typography.Text> · {dateTime(r.at)} · {t(`cadence.${r.cadence}`)}
+                    {r.campaign && ` · ${t('campaigns.timeline', { name: r.campaign.name, startDate: r.campaign.startDate, phase: t(`campaigns.phases.${r.campaign.phase}`) })}`}
+                    <div>
+                      {r.stage ? `${t(`stage.${r.stage}`)} · ` : ''}
+                      {t(`stageStatus.${r.stageStatus}`)}
+                      {light && (
+                        <>
+                          {' · '}
+                          <LightTag light={light} />
+                        </>
+                      )}
+                    </div>
+                    {r.pending.length > 0 && (
+                      <div>{t('desk.agent.pending', { list: r.pending.map((p) => `${t(`party.${p.party}`)} ${t('common.workingDays', { count: p.days })}`).join(t('desk.listSeparator')) })}</div>
+                    )}
+                    {r.openCorrections.length > 0 && (
+                      <div>{t('desk.agent.corrections', { list: r.openCorrections.map((c) => `${t(`party.${c.party}`)}（${c.items.join(t('desk.listSeparator'))}）`).join(t('desk.listSeparator')) })}</div>
+                    )}
                   </div>
-                  {r.pending.length > 0 && (
-                    <div>{t('desk.agent.pending', { list: r.pending.map((p) => `${t(`party.${p.party}`)} ${t('common.workingDays', { count: p.days })}`).join(t('desk.listSeparator')) })}</div>
-                  )}
-                  {r.openCorrections.length > 0 && (
-                    <div>{t('desk.agent.corrections', { list: r.openCorrections.map((c) => `${t(`party.${c.party}`)}（${c.items.join(t('desk.listSeparator'))}）`).join(t('desk.listSeparator')) })}</div>
-                  )}
-                </div>
-              ),
-            })),
+                ),
+              };
+            }),
           ]
             .sort((a, b) => a.at.localeCompare(b.at))
             .map(({ at: _at, ...item }) => item),

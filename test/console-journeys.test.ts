@@ -1,0 +1,227 @@
+// The journeys no other browser test walks, each in a real headless Chromium against the real stack: a
+// utility company signing off the connection stage from its worklist (待办) and finding it in its done
+// list (已办); two reviewers each signing the design stage in the browser until the stage is approved;
+// the agent reading a delivered progress report in the project's timeline. The earlier stages are driven
+// through the API; a real local HTTP server stands in for the utility companies the permit pushes to.
+// Screenshots go to test-results/screenshots, checked with axe-core. Needs the console built.
+import type { Page } from 'playwright-core';
+import { DAY_MS, DEFAULT_POLICY } from '../domain/policy';
+import type { ProjectView } from '../domain/project';
+import { eventually } from './support/eventually';
+import { rowOnceListed, signIn as signInAt, signOut, useConsole } from './support/console';
+import { startUtilityCompanies } from './support/utility-companies';
+
+jest.setTimeout(120_000);
+
+let companies: Awaited<ReturnType<typeof startUtilityCompanies>>;
+// Registered before useConsole's: the companies are up before the worker is told where they are.
+beforeAll(async () => {
+  companies = await startUtilityCompanies();
+});
+afterAll(async () => {
+  await companies?.stop();
+});
+
+// A report falls due 12 seconds after registration (and every 12 seconds after it), so the agent's journey
+// sees a delivered one; each test withdraws what it left open, so no timer outlives this file's worker.
+const REPORT_EVERY_MS = 12_000;
+const policy = { ...DEFAULT_POLICY, reportEveryDays: { biweekly: REPORT_EVERY_MS / DAY_MS, weekly: REPORT_EVERY_MS / DAY_MS } };
+const harness = useConsole('console-journeys', { utilityEndpoints: () => companies.endpoints, policy });
+const { call, newPage, screenshot } = harness;
+const signIn = (page: Page, name: string) => signInAt(page, harness.base, name);
+const tag = Date.now().toString(36);
+
+const project = async (id: string) => (await call<ProjectView>('GET', `/api/projects/${id}`, 'dev-admin')).body;
+let registered: string[] = [];
+async function register(name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const { status, body } = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海山阳某某实业有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'shanyang',
+    utilities: ['gas'],
+    ...extra,
+  });
+  expect(status).toBe(201);
+  registered.push(body.id);
+  return body.id as string;
+}
+const apply = async (id: string, stage: string) => expect((await call('POST', `/api/projects/${id}/stages/${stage}/application`, 'dev-window', {})).status).toBe(200);
+const approve = async (id: string, stage: string, party: string) =>
+  expect((await call('POST', `/api/projects/${id}/stages/${stage}/sign-offs`, `dev-${party}`, { party, decision: 'approve' })).status).toBe(200);
+/** Applies for the stage and has every party approve it, through the API. */
+async function pass(id: string, stage: string): Promise<void> {
+  await apply(id, stage);
+  for (const party of (await project(id)).stages.find((s) => s.stage === stage)?.parties ?? []) await approve(id, stage, party);
+}
+/** Clicks Refresh until the row shows (the lists read the record, which follows the workflow by a moment). */
+async function untilVisible(page: Page, row: ReturnType<Page['getByRole']>) {
+  for (let i = 0; i < 100 && !(await row.isVisible()); i++) {
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: /刷新|Refresh/ }).click();
+  }
+  await row.waitFor();
+}
+/** Clicks Refresh until the list's empty text shows (a signed project leaves the worklist once the record has it). */
+async function untilEmpty(page: Page) {
+  const empty = page.getByText('没有等待本单位签署的项目');
+  for (let i = 0; i < 100 && !(await empty.isVisible()); i++) {
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: '刷新' }).click();
+  }
+  await empty.waitFor();
+}
+
+afterEach(async () => {
+  // Withdrawn, a project's report timer stops (its workflow would otherwise wake every few seconds for good).
+  for (const id of registered) {
+    if ((await project(id)).status === 'active') expect((await call('POST', `/api/projects/${id}/withdrawal`, 'dev-window', { reason: '测试结束' })).status).toBe(200);
+  }
+  registered = [];
+});
+
+test('the gas company finds the connection stage in 待办, opens the project and approves it; the project is completed and the sign-off is in 已办', async () => {
+  const name = `山阳镇 燃气接入 ${tag}`;
+  const id = await register(name);
+  await pass(id, 'design');
+  await pass(id, 'permit');
+  await pass(id, 'acceptance');
+  // The permit pushed the project to the gas company; with acceptance approved, connection opens on its own.
+  const connecting = await eventually(() => project(id), (p) => p.currentStage === 'connection' && p.stages.find((s) => s.stage === 'connection')?.pendingParties.includes('gas') === true, 300);
+  expect(connecting.stages.find((s) => s.stage === 'connection')?.status).toBe('under-review');
+  expect(companies.received.filter((r) => r.key === `${id}/utility-push/gas`).length).toBeGreaterThan(0);
+
+  const page = await newPage();
+  await signIn(page, '燃气公司');
+  // A utility company starts at its worklist; its menu is a reviewer's.
+  expect(new URL(page.url()).pathname).toBe('/worklist');
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['待办', '已办', '项目', '通知']);
+  const row = await rowOnceListed(page, name);
+  expect(await row.textContent()).toMatch(/市政接入.*审批中.*山阳镇.*正常.*已用 0 \/ 时限 3 个工作日/);
+  await screenshot(page, 'journey-01-utility-worklist');
+
+  // Opened from the worklist: the connection stage with the gas company pending, signed on the page.
+  await row.getByRole('link', { name }).click();
+  await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('heading', { name: /市政接入 · 审批中/ }).waitFor();
+  expect(await page.getByRole('row', { name: /燃气公司/ }).textContent()).toContain('待签署');
+  await page.getByRole('button', { name: '签署本单位意见' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(`签署：${name} · 市政接入`).waitFor();
+  await dialog.getByText('同意', { exact: true }).click();
+  await dialog.getByLabel('意见说明').fill('具备通气条件，同意接入');
+  await screenshot(page, 'journey-02-utility-sign-off');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The last party of the last stage: the project is completed, the sign-off shown with who signed.
+  await page.getByRole('heading', { name: /市政接入 · 已通过/ }).waitFor();
+  const gas = page.getByRole('row', { name: /燃气公司/ });
+  expect(await gas.textContent()).toMatch(/同意.*燃气公司.*具备通气条件，同意接入/);
+  await page.getByText('已办结', { exact: true }).first().waitFor();
+  expect((await project(id)).status).toBe('completed');
+  expect(await page.getByRole('button', { name: '签署本单位意见' }).count()).toBe(0);
+
+  // 已办: the approval with its comment, who signed, and the project's status now.
+  await page.getByRole('menuitem', { name: '已办' }).click();
+  await page.getByRole('heading', { name: '已办' }).waitFor();
+  const done = page.getByRole('row', { name: new RegExp(name) });
+  await untilVisible(page, done);
+  expect(await done.textContent()).toMatch(/山阳镇.*市政接入 · 第 1 次申报.*同意.*具备通气条件，同意接入.*燃气公司.*\d{4}-\d{2}-\d{2} \d{2}:\d{2}.*已办结/);
+  await screenshot(page, 'journey-03-utility-done');
+  // And no longer in 待办.
+  await page.getByRole('menuitem', { name: '待办' }).click();
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(name);
+  await page.keyboard.press('Enter');
+  await untilEmpty(page);
+  await page.close();
+  expect(harness.errors()).toEqual([]);
+});
+
+test('two reviewers each sign the design stage in the browser — construction from 待办, water on the project page — and the page shows the stage approved', async () => {
+  const name = `山阳镇 双审批员签署 ${tag}`;
+  const id = await register(name);
+  await apply(id, 'design');
+  // Planning's sign-off in the browser is console-browser's journey; here it is given through the API.
+  await approve(id, 'design', 'planning');
+
+  // Construction approves from its worklist, with a comment.
+  const page = await newPage();
+  await signIn(page, '区建管委 审批员');
+  const row = await rowOnceListed(page, name);
+  expect(await row.textContent()).toMatch(/设计方案.*审批中.*山阳镇.*正常/);
+  await row.getByRole('button', { name: '签署' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  await dialog.getByLabel('意见说明').fill('建设条件符合要求');
+  await screenshot(page, 'journey-04-construction-sign-off');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // Signed, the project leaves construction's worklist (still searched for by its name).
+  await untilEmpty(page);
+  await signOut(page);
+
+  // Water opens the project from its worklist: planning and construction have approved, with who signed.
+  await signIn(page, '区水务局 审批员');
+  await (await rowOnceListed(page, name)).getByRole('link', { name }).click();
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  expect(await page.getByRole('row', { name: /区建管委/ }).textContent()).toMatch(/同意.*区建管委 审批员.*建设条件符合要求/);
+  expect(await page.getByRole('row', { name: /区规划资源局/ }).textContent()).toMatch(/同意.*区规划资源局 审批员/);
+  expect(await page.getByRole('row', { name: /区水务局/ }).textContent()).toContain('待签署');
+  await page.getByRole('button', { name: '签署本单位意见' }).click();
+  await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
+  await dialog.getByLabel('意见说明').fill('排水方案可行');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The last of the three: design is approved, and the page moves on to the permit, awaiting its application.
+  await page.getByRole('heading', { name: /施工许可 · 待申报/ }).waitFor();
+  await page.getByRole('button', { name: /设计方案/ }).click();
+  await page.getByRole('heading', { name: /设计方案 · 已通过/ }).waitFor();
+  for (const [party, by] of [
+    ['区规划资源局', '区规划资源局 审批员'],
+    ['区建管委', '区建管委 审批员'],
+    ['区水务局', '区水务局 审批员'],
+  ]) expect(await page.getByRole('row', { name: new RegExp(party as string) }).textContent()).toMatch(new RegExp(`同意.*${by}`));
+  await page.getByRole('tab', { name: '办理记录' }).click();
+  await screenshot(page, 'journey-05-design-approved');
+  const stage = (await project(id)).stages.find((s) => s.stage === 'design');
+  expect(stage?.status).toBe('approved');
+  expect(stage?.attempts[0]?.signOffs.map((s) => [s.party, s.by.id])).toEqual(
+    expect.arrayContaining([
+      ['construction', 'reviewer-construction'],
+      ['water', 'reviewer-water'],
+    ]),
+  );
+  await page.close();
+  expect(harness.errors()).toEqual([]);
+});
+
+test("the agent opens a delivered progress report from 我的项目: the stage, its status and light, each pending sign-off's working days", async () => {
+  const name = `山阳镇 进度报告送达 ${tag}`;
+  const id = await register(name, { agent: 'agent-01' });
+  await apply(id, 'design');
+  await approve(id, 'design', 'planning');
+  // The test policy's first report falls due REPORT_EVERY_MS after the registration.
+  const { reports } = (await eventually(() => call('GET', `/api/projects/${id}/reports`, 'dev-agent'), (r) => r.body.reports.length > 0, 300)).body;
+  expect(reports[0]).toMatchObject({ seq: 1, stage: 'design', stageStatus: 'under-review', to: 'agent:agent-01' });
+  expect(reports[0].pending.map((p: { party: string }) => p.party).sort()).toEqual(['construction', 'water']);
+
+  const page = await newPage();
+  await signIn(page, '代办员 李娜');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await untilVisible(page, row);
+  await row.getByRole('link', { name: '进度报告', exact: true }).click();
+  await page.getByRole('heading', { name }).waitFor();
+  const first = page.getByRole('listitem').filter({ hasText: '第 1 份进度报告' });
+  await first.waitFor();
+  const text = await first.textContent();
+  // The stage, its status and its light then (a day or none of 15 working days: 正常), each pending sign-off's days.
+  expect(text).toContain('设计方案 · 审批中 · 正常');
+  // The days as the report counted them (0 unless Shanghai's midnight fell between registration and report).
+  const names: Record<string, string> = { construction: '区建管委', water: '区水务局' };
+  expect(text).toContain(`待签署：${reports[0].pending.map((p: { party: string; days: number }) => `${names[p.party]} ${p.days} 个工作日`).join('、')}`);
+  expect(text).toContain('每两周');
+  await first.scrollIntoViewIfNeeded();
+  await screenshot(page, 'journey-06-agent-report');
+  await page.close();
+  expect(harness.errors()).toEqual([]);
+});
