@@ -38,6 +38,7 @@ interface State {
 export class PageErrorBoundary extends Component<Props, State> {
   override state: State = { failed: false, resetKey: this.props.resetKey };
 
+  // No componentDidCatch: React logs a caught error to the console itself.
   static getDerivedStateFromError(): Partial<State> {
     return { failed: true };
   }
@@ -46,10 +47,6 @@ export class PageErrorBoundary extends Component<Props, State> {
   // another) keeps its state as before.
   static getDerivedStateFromProps(props: Props, state: State): Partial<State> | null {
     return props.resetKey !== state.resetKey ? { failed: false, resetKey: props.resetKey } : null;
-  }
-
-  override componentDidCatch(error: unknown) {
-    console.error('the page failed', error);
   }
 
   override render() {
