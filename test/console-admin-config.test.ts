@@ -80,7 +80,7 @@ test('the calendar warns of next year with no official schedule, marks 2026’s 
   await dialog.getByLabel('调休上班日期（周末上班）').fill(`${FAR_YEAR}-05-01`);
   await dialog.getByRole('button', { name: '预览变更' }).click();
   await dialog.getByRole('button', { name: '确认载入' }).click();
-  const refusal = dialog.getByRole('alert').filter({ hasText: '请求有误' });
+  const refusal = dialog.getByRole('alert').filter({ hasText: '请求内容有误' });
   await refusal.waitFor();
   expect(await refusal.textContent()).toContain(`${FAR_YEAR}-05-01 cannot be both a holiday and a working day`);
   await dialog.getByRole('button', { name: '返回修改' }).click();

@@ -222,6 +222,70 @@ test("the agent's 我的项目 lists the projects it follows with each stage's l
   expect(harness.errors()).toEqual([]);
 });
 
+test("an invalid request is worded in the reader's language with the field named; a page whose chunk fails to load says so, the menu still works, and a reload brings it", async () => {
+  const name = `金山卫镇 错误提示测试项目 ${Date.now().toString(36)}`;
+  await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海金山卫某某有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'jinshanwei',
+    utilities: ['power'],
+    agent: 'agent-01',
+  });
+  const page = await newPage();
+  await signIn(page, '代办员 李娜');
+  // From 我的项目 to the project's reports, where the agent hands the project over (within the console,
+  // so that both pages' chunks are loaded before the network drops below).
+  const mine = page.getByRole('row', { name: new RegExp(name) });
+  await mine.waitFor();
+  await mine.getByRole('link', { name: /进度报告/ }).click();
+  await page.getByRole('heading', { name }).waitFor();
+
+  // Handing over to an account that is no agent: the server answers 400 naming body.agent; the person
+  // reads it in Chinese, the field by the console's label, the server's English only as a smaller line.
+  await page.getByRole('button', { name: '移交代办员' }).click();
+  const dialog = page.getByRole('dialog', { name: '移交代办员' });
+  await dialog.getByLabel('接手的代办员（账号）').fill('agent-99');
+  await dialog.getByRole('button', { name: '确认移交' }).click();
+  const invalid = dialog.getByRole('alert').filter({ hasText: '请求内容有误' });
+  await invalid.waitFor();
+  await invalid.getByText('请检查：代办员', { exact: true }).waitFor();
+  await invalid.getByText('服务器说明：body.agent: no agent with id agent-99', { exact: true }).waitFor();
+  expect(await invalid.textContent()).not.toContain('原因：');
+  await screenshot(page, '13-handover-invalid-agent');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // The notices page's chunk cannot be fetched (the network dropped): the page says so, with a reload;
+  // the menu and the rest of the shell stay.
+  const chunks = '**/assets/*.js';
+  await page.route(chunks, (route) => route.abort('internetdisconnected'));
+  await page.getByRole('menuitem', { name: '通知' }).click();
+  const failed = page.getByRole('alert').filter({ hasText: '此页面未能显示' });
+  await failed.waitFor();
+  await failed.getByText('可能是网络中断，或控制台刚刚更新。请重新加载此页面；菜单中的其他页面仍可打开。').waitFor();
+  await failed.getByRole('button', { name: '重新加载' }).waitFor();
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(['我的项目', '项目', '通知']);
+  await screenshot(page, '14-page-chunk-failed');
+
+  // Another page from the menu (its chunk already loaded) shows: leaving the failed page clears it.
+  await page.getByRole('menuitem', { name: '我的项目' }).click();
+  await mine.waitFor();
+  expect(await page.getByText('此页面未能显示').count()).toBe(0);
+
+  // Back on the notices with the network back: the reload button brings the page.
+  await page.getByRole('menuitem', { name: '通知' }).click();
+  await failed.waitFor();
+  await page.unroute(chunks);
+  await failed.getByRole('button', { name: '重新加载' }).click();
+  await page.getByRole('heading', { name: '通知', exact: true }).waitFor();
+  expect(page.url()).toBe(`${harness.base}/inbox`);
+  expect(await page.getByText('此页面未能显示').count()).toBe(0);
+  await page.close();
+  // What the browser reported: the refused hand-over, and the page chunk that did not load — nothing else.
+  expect(harness.errors().filter((e) => !/status of 400 \(Bad Request\)|net::ERR_INTERNET_DISCONNECTED|Failed to fetch dynamically imported module: \S+\/assets\/InboxPage-/.test(e))).toEqual([]);
+});
+
 test('without development identities the sign-in asks for a token, and a wrong one is refused with the reason', async () => {
   const plain = await startApp('console-token', { consoleDir: CONSOLE_DIR });
   try {

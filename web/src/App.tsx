@@ -7,14 +7,16 @@ import 'dayjs/locale/zh-cn';
 import { lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { Shell } from './components/Shell';
 import { NotFound } from './pages/NotFound';
 import { SignInPage } from './pages/SignInPage';
 import { SessionProvider, useSession } from './session';
 import { homeOf } from './menu';
 
-// Each page is its own chunk, loaded when first opened (the Shell shows a spinner meanwhile): a clerk's
-// browser never downloads the admin's pages or the dashboard's charts.
+// Each page is its own chunk, loaded when first opened (the Shell shows a spinner meanwhile, and a page
+// that fails to load, PageErrorBoundary's message): a clerk's browser never downloads the admin's pages
+// or the dashboard's charts.
 const CorrectionsQueue = lazy(() => import('./pages/CorrectionsQueue').then((m) => ({ default: m.CorrectionsQueue })));
 const DoneList = lazy(() => import('./pages/DoneList').then((m) => ({ default: m.DoneList })));
 const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
@@ -110,7 +112,10 @@ export function App() {
       <AntApp>
         <SessionProvider>
           <BrowserRouter>
-            <Pages />
+            {/* The last resort, for the sign-in page and the shell itself: each signed-in page has its own. */}
+            <PageErrorBoundary>
+              <Pages />
+            </PageErrorBoundary>
           </BrowserRouter>
         </SessionProvider>
       </AntApp>

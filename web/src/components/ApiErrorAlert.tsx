@@ -1,26 +1,21 @@
-// An API error as a person reads it: what happened in their language, then the server's own reason
-// (and each failing field of a 400), never a blank page.
-import { Alert } from 'antd';
-import type { TFunction } from 'i18next';
+// An API error as a person reads it: what happened in their language, then the reason (for an invalid
+// request, the fields to check, with the server's own words smaller beneath), never a blank page.
+import { Alert, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
-import { refusalText } from '../refusal';
-
-export function errorTitle(err: unknown, t: TFunction): string {
-  if (!(err instanceof ApiError)) return t('error.title');
-  if (err.status === 0) return t('error.network');
-  const key = `error.${err.status}`;
-  return t(key, { defaultValue: t(err.status >= 500 ? 'error.500' : 'error.title') });
-}
-
-export function errorReason(err: unknown, t: TFunction): string {
-  // A workflow's refusal in the reader's words when the console knows its code; the server's otherwise.
-  const message = (err instanceof ApiError && refusalText(err.refusal, t)) || (err instanceof Error ? err.message : String(err));
-  const fields = err instanceof ApiError && err.issues.length > 0 ? ` (${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '';
-  return t('error.reason', { message: message + fields });
-}
+import { errorLines, errorTitle } from '../error-text';
 
 export function ApiErrorAlert({ error }: { error: unknown }) {
   const { t } = useTranslation();
-  return <Alert type="error" showIcon role="alert" title={errorTitle(error, t)} description={errorReason(error, t)} />;
+  const { main, server } = errorLines(error, t);
+  const description = (
+    <>
+      {main && <div>{main}</div>}
+      {server && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {server}
+        </Typography.Text>
+      )}
+    </>
+  );
+  return <Alert type="error" showIcon role="alert" title={errorTitle(error, t)} description={description} />;
 }

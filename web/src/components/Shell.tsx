@@ -7,6 +7,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { menuOf } from '../menu';
 import { useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { PageErrorBoundary } from './PageErrorBoundary';
 
 export function Shell() {
   const { t } = useTranslation();
@@ -53,9 +54,11 @@ export function Shell() {
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
           <main>
-            <Suspense fallback={<Spin description={t('common.loading')} />}>
-              <Outlet />
-            </Suspense>
+            <PageErrorBoundary resetKey={location.pathname}>
+              <Suspense fallback={<Spin description={t('common.loading')} />}>
+                <Outlet />
+              </Suspense>
+            </PageErrorBoundary>
           </main>
         </Layout.Content>
       </Layout>
