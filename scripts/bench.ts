@@ -105,7 +105,8 @@ async function burstAndHistory(): Promise<void> {
     }
     if (only.has('history')) {
       // Temporal's warnings: 10 MB or 10,240 events per run; 512 KB per payload.
-      const longest = await longestProject(embedded.db);
+      const began = Date.now();
+      const longest = await longestProject(embedded.db, (step) => console.log(`  ${((Date.now() - began) / 1000).toFixed(0)} s: ${step}`));
       const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
       console.log('\nLongest realistic project (two years, 3 attempts per stage, corrections by every party, weekly reports, the ladder):');
       for (const [i, run] of longest.runs.entries()) console.log(`  run ${i + 1}: ${run.events} events, ${kb(run.bytes)} of history, largest event ${kb(run.largestEvent)}`);

@@ -40,7 +40,7 @@ export interface LongestProjectFigures {
   replayMs: number;
 }
 
-export async function longestProject(db: Db): Promise<LongestProjectFigures> {
+export async function longestProject(db: Db, progress: (step: string) => void = () => undefined): Promise<LongestProjectFigures> {
   const seal = generateSealKeys();
   const env = await sealedTimeSkippingEnv(seal.signer);
   const taskQueue = `longest-${randomUUID()}`;
@@ -79,6 +79,7 @@ export async function longestProject(db: Db): Promise<LongestProjectFigures> {
       for (const stage of ['design', 'permit', 'acceptance'] as const) {
         // Two rejected attempts, each after corrections by every party; then the approved one.
         for (let attempt = 1; attempt <= 3; attempt++) {
+          progress(`${stage}, attempt ${attempt}`);
           await h.executeUpdate(submitApplication, { args: [{ stage, by: window, note: `第${attempt}次申报` }] });
           await weeks(2); // slow sign-offs climb the ladder meanwhile
           for (const party of PLAN[stage]) {
