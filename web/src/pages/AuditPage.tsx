@@ -134,7 +134,7 @@ export function AuditPage() {
           pagination={false}
           locale={{ emptyText: <Typography.Text type="secondary">{t('audit.empty')}</Typography.Text> }}
           columns={[
-            { title: t('audit.at'), dataIndex: 'at', render: (v: string) => dateTime(v), width: 150 },
+            { className: 'nowrap', title: t('audit.at'), dataIndex: 'at', render: (v: string) => dateTime(v), width: 150 },
             {
               title: t('audit.who'),
               key: 'who',
