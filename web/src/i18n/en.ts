@@ -496,7 +496,7 @@ export const en: Messages = {
     shared: { 'coordination-group': 'Coordination group', 'agent-station': 'Agent service station', window: 'Intake window' },
     principalId: 'Sign-in account',
     language: 'Notice language',
-    languages: { zh: '中文', en: 'English' },
+    languages: { zh: 'Chinese', en: 'English' },
     emailKinds: 'Notices by e-mail',
     webhookKinds: 'Notices by webhook',
     allKinds: 'Every kind',

@@ -494,7 +494,7 @@ export const zhCN = {
     shared: { 'coordination-group': '协调小组', 'agent-station': '全程代办服务总站', window: '综合窗口' },
     principalId: '登录账号',
     language: '通知语言',
-    languages: { zh: '中文', en: 'English' },
+    languages: { zh: '中文', en: '英文' },
     emailKinds: '邮件接收的通知',
     webhookKinds: 'Webhook 接收的通知',
     allKinds: '全部类型',

@@ -310,7 +310,7 @@ function Escalations({ filters, refreshed }: { filters: Filters; refreshed: numb
           pagination={false}
           locale={{ emptyText: t('dashboard.noEscalations') }}
           columns={[
-            { title: t('dashboard.project'), dataIndex: 'projectName', render: (name: string, e) => <Link to={`/projects/${e.projectId}`}>{name}</Link> },
+            { title: t('dashboard.project'), dataIndex: 'projectName', minWidth: 160, render: (name: string, e) => <Link to={`/projects/${e.projectId}`}>{name}</Link> },
             { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
             { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
             { className: 'nowrap', title: t('dashboard.holder'), dataIndex: 'party', render: (v: Escalation['party']) => t(`party.${v}`) },

@@ -202,7 +202,7 @@ export function GreenChannelPage() {
           locale={{ emptyText: <Typography.Text type="secondary">{t('greenChannel.empty')}</Typography.Text> }}
           expandable={{ columnTitle: <span className="visually-hidden">{t('greenChannel.expand')}</span>, expandedRowRender: (p) => <Ladder id={p.id} name={p.name} /> }}
           columns={[
-            { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
+            { title: t('list.name'), dataIndex: 'name', minWidth: 160, render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
             { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
             { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
             { className: 'nowrap', title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
