@@ -1,16 +1,19 @@
 // The console's view logic, without a browser: the worklist's order, the credit code's check as the form
 // explains it, the stepper's states, the trail's codes in both languages, and a progress report's light.
 import i18next from 'i18next';
-import type { ProgressReport, Project, ProjectSummary, StageView } from '../web/src/api/types';
+import type { ProgressReport, Project, ProjectSummary, Schemas, StageView } from '../web/src/api/types';
 import { en } from '../web/src/i18n/en';
 import { zhCN } from '../web/src/i18n/zh-CN';
 import { stepStatus } from '../web/src/stage-steps';
-import { trailDetail } from '../web/src/trail';
+import { trailActor, trailDetail } from '../web/src/trail';
+import { exemptionText } from '../web/src/exemptions';
 import { refusalText } from '../web/src/refusal';
 import { REFUSAL_CODES } from '../domain/refusals';
 import { reportLight } from '../web/src/report-light';
 import { byUrgency } from '../web/src/urgency';
 import { usccProblem } from '../web/src/uscc';
+
+type TrailEntry = Schemas['TrailEntry'];
 
 const summary = (name: string, clock: Partial<NonNullable<ProjectSummary['clock']>> | null): ProjectSummary => ({
   id: name,
@@ -61,15 +64,39 @@ test("the trail's codes in the reader's language; free text as written", async (
   const i18n = i18next.createInstance();
   await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
   const by = { id: 'window-01', role: 'window' as const };
-  const entry = (action: 'application' | 'sign-off' | 'report-cadence' | 'withdrawal', detail: string) => ({ seq: 1, at: '2026-11-02T00:00:00Z', by, action, detail });
+  const entry = (action: TrailEntry['action'], detail: string) => ({ seq: 1, at: '2026-11-02T00:00:00Z', by, action, detail });
   expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('第 2 次申报');
   expect(trailDetail(entry('sign-off', 'approve'), i18n.t)).toBe('同意');
-  expect(trailDetail(entry('sign-off', 'approve (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)'), i18n.t)).toBe('同意 (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)');
+  expect(trailDetail(entry('sign-off', 'approve (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)'), i18n.t)).toBe('同意（代录：admin-01，文号 规划〔2026〕1号，理由：书面意见）');
   expect(trailDetail(entry('report-cadence', 'weekly'), i18n.t)).toBe('每周');
   expect(trailDetail(entry('withdrawal', '建设单位撤回'), i18n.t)).toBe('建设单位撤回');
+  // The server's English around the facts (domain/project.ts, domain/campaigns.ts), worded by the console.
+  expect(trailDetail(entry('acknowledgement', 'took charge of the correction planning (notice 552)'), i18n.t)).toBe('确认接手：补正 · 区规划资源局（通知 552）');
+  expect(trailDetail(entry('acknowledgement', 'took charge of the escalation water deputy (notice 9)'), i18n.t)).toBe('确认接手：督办提级 · 区水务局 · 分管领导（通知 9）');
+  expect(trailDetail(entry('reminder', 'water, civil-defense: 请尽快签署'), i18n.t)).toBe('催办区水务局、区民防办：请尽快签署');
+  expect(trailDetail(entry('push-retry', 'retry 2 (previous error: HTTP 503): 接口已恢复'), i18n.t)).toBe('第 2 次重新推送（上次错误：HTTP 503）：接口已恢复');
+  expect(trailDetail(entry('green-channel', 'dedicated agent agent-01'), i18n.t)).toBe('专职代办员：agent-01');
+  expect(trailDetail(entry('campaign', 'joined campaign 冬季集中开工 (start 2026-12-28)'), i18n.t)).toBe('纳入集中开工“冬季集中开工”（开工日 2026-12-28）');
+  expect(trailDetail(entry('campaign', 'campaign 冬季集中开工 started 2026-12-28: reports biweekly'), i18n.t)).toBe('集中开工“冬季集中开工”于 2026-12-28 开工，恢复每两周一报');
+  expect(trailActor({ id: 'campaign:c1', role: 'system', name: '集中开工 冬季' }, i18n.t)).toBe('集中开工 冬季');
+  // A shape this console does not know is shown as recorded (a party it does not know, too).
+  expect(trailDetail(entry('acknowledgement', 'took charge of the correction moon-base (notice 1)'), i18n.t)).toBe('took charge of the correction moon-base (notice 1)');
+  expect(trailDetail(entry('operation', 'reset: to event 12 (卡住)'), i18n.t)).toBe('reset: to event 12 (卡住)');
   await i18n.changeLanguage('en');
   expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('Application 2');
   expect(trailDetail(entry('sign-off', 'correction'), i18n.t)).toBe('Correction');
+  expect(trailDetail(entry('acknowledgement', 'took charge of the correction planning (notice 552)'), i18n.t)).toBe('Took charge: Correction · Planning and Natural Resources Bureau (notice 552)');
+  expect(trailDetail(entry('campaign', 'left campaign 冬季集中开工'), i18n.t)).toBe('Left campaign 冬季集中开工');
+  expect(trailActor({ id: 'campaign:c1', role: 'system', name: '集中开工 冬季' }, i18n.t)).toBe('Campaign 冬季');
+});
+
+test("a project's exemptions worded from their codes in the reader's language, not the server's two languages", async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
+  const recorded = ['免配建民防工程 exempt from civil-defense works', '简化竣工验收 simplified completion acceptance', '费用减免 fee reduction: water', 'something new'];
+  expect(recorded.map((e) => exemptionText(e, i18n.t))).toEqual(['免配建民防工程', '简化竣工验收', '区水务局费用减免', 'something new']);
+  await i18n.changeLanguage('en');
+  expect(recorded.map((e) => exemptionText(e, i18n.t))).toEqual(['Exempt from civil-defense works', 'Simplified completion acceptance', 'Fee reduction: Water Affairs Bureau', 'something new']);
 });
 
 test("the workflow's refusals by code, in the reader's language, with the facts they name; an unknown code leaves the server's words", async () => {

@@ -40,12 +40,12 @@ export function ForecastCard({ locality, refreshed = 0 }: { locality?: (typeof L
           pagination={false}
           locale={{ emptyText: t('forecast.empty') }}
           columns={[
-            { title: t('dashboard.project'), dataIndex: 'projectName', render: (name: string, f) => <Link to={`/projects/${f.projectId}`}>{name}</Link> },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+            { title: t('dashboard.project'), dataIndex: 'projectName', minWidth: 160, render: (name: string, f) => <Link to={`/projects/${f.projectId}`}>{name}</Link> },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
             { title: t('forecast.holding'), dataIndex: 'holdingParty', render: (v: Forecast['holdingParty']) => t(`party.${v}`) },
-            { title: t('forecast.used'), key: 'used', render: (_, f) => `${f.usedDays} / ${f.limitDays}` },
-            { title: t('forecast.expectedOn'), dataIndex: 'expectedOn' },
-            { title: t('forecast.redOn'), dataIndex: 'redOn' },
+            { className: 'nowrap', title: t('forecast.used'), key: 'used', render: (_, f) => `${f.usedDays} / ${f.limitDays}` },
+            { className: 'nowrap', title: t('forecast.expectedOn'), dataIndex: 'expectedOn' },
+            { className: 'nowrap', title: t('forecast.redOn'), dataIndex: 'redOn' },
             { title: t('forecast.probability'), dataIndex: 'pExceeds', render: (v: number) => `${Math.round(v * 100)} %` },
           ]}
         />

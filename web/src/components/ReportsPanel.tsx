@@ -11,6 +11,7 @@ import { reportLight } from '../report-light';
 import { useSession } from '../session';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { LightTag } from './Light';
+import { trailActor, trailDetail } from '../trail';
 
 const who = (actor: { id: string; name?: string }) => actor.name ?? actor.id;
 
@@ -118,7 +119,7 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
                 key: `trail-${e.seq}`,
                 content:
                   e.action === 'campaign'
-                    ? `${dateTime(e.at)} · ${t('action.campaign')}: ${e.detail ?? ''} (${who(e.by)})`
+                    ? `${dateTime(e.at)} · ${t('action.campaign')}: ${trailDetail(e, t) ?? ''} (${trailActor(e.by, t)})`
                     : e.action === 'agent-assignment'
                     ? t('desk.agent.agentChanged', { at: dateTime(e.at), agent: e.detail, by: who(e.by) })
                     : t('desk.agent.cadenceChanged', { at: dateTime(e.at), cadence: t(`cadence.${e.detail}`), by: who(e.by) }),

@@ -62,7 +62,7 @@ function PartyTable({ stage, attempt }: { stage: StageView; attempt: Attempt }) 
             return by ? `${by.name ?? by.id}${r.signOff?.proxy ? ` (${t('project.proxy')} ${r.signOff.proxy.reference})` : ''}` : '';
           },
         },
-        { title: t('project.at'), key: 'at', render: (_, r) => dateTime(r.signOff?.at) },
+        { className: 'nowrap', title: t('project.at'), key: 'at', render: (_, r) => dateTime(r.signOff?.at) },
         { title: t('project.comment'), key: 'comment', render: (_, r) => r.signOff?.comment ?? '' },
       ]}
     />
@@ -129,8 +129,12 @@ export function StageDetail({ stage, actions }: { stage: StageView; actions?: Re
             {clock.usedDays} / {t('common.workingDays', { count: clock.limitDays })}
           </Descriptions.Item>
           <Descriptions.Item label={t('clockLabel.paused')}>{t('common.workingDays', { count: clock.pausedDays })}</Descriptions.Item>
-          <Descriptions.Item label={t('clockLabel.accepted')}>{date(clock.acceptedOn)}</Descriptions.Item>
-          <Descriptions.Item label={t('clockLabel.deadline')}>{date(clock.deadline)}</Descriptions.Item>
+          <Descriptions.Item label={t('clockLabel.accepted')}>
+            <span className="nowrap">{date(clock.acceptedOn)}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('clockLabel.deadline')}>
+            <span className="nowrap">{date(clock.deadline)}</span>
+          </Descriptions.Item>
         </Descriptions>
       ) : (
         <Typography.Text type="secondary">{t('project.noClock')}</Typography.Text>

@@ -44,8 +44,8 @@ export function WaiverFigures({ from, to, locality, category, refreshed }: { fro
           pagination={false}
           locale={{ emptyText: t('waivers.noFigures') }}
           columns={[
-            { title: t('list.category'), dataIndex: 'category', render: (v: string) => t(`category.${v}`) },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: string) => t(`locality.${v}`) },
+            { className: 'nowrap', title: t('list.category'), dataIndex: 'category', render: (v: string) => t(`category.${v}`) },
+            { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: string) => t(`locality.${v}`) },
             { title: t('waivers.granted'), dataIndex: 'granted' },
             { title: t('waivers.assessedCount'), dataIndex: 'assessed' },
             { title: t('waivers.assessed'), dataIndex: 'assessedAmount', render: (v: number) => yuan(v) },

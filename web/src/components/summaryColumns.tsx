@@ -8,10 +8,11 @@ import { ClockText, Light } from './Light';
 
 export function summaryColumns(t: TFunction): TableColumnsType<ProjectSummary> {
   return [
-    { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-    { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
-    { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
-    { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
+    // The other columns keep to one line; the name, which may wrap, keeps room enough to read.
+    { title: t('list.name'), dataIndex: 'name', minWidth: 200, render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
+    { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
+    { className: 'nowrap', title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
+    { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
     { title: t('clockLabel.light'), key: 'light', render: (_, p) => <Light clock={p.clock} /> },
   ];
 }

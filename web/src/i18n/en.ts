@@ -501,7 +501,7 @@ export const en: Messages = {
     shared: { 'coordination-group': 'Coordination group', 'agent-station': 'Agent service station', window: 'Intake window' },
     principalId: 'Sign-in account',
     language: 'Notice language',
-    languages: { zh: '中文', en: 'English' },
+    languages: { zh: 'Chinese', en: 'English' },
     emailKinds: 'Notices by e-mail',
     webhookKinds: 'Notices by webhook',
     allKinds: 'Every kind',
@@ -533,7 +533,7 @@ export const en: Messages = {
   },
   campaigns: {
     nav: 'Construction-start campaigns',
-    title: 'Construction-start campaigns (集中开工)',
+    title: 'Construction-start campaigns',
     intro: 'Projects in a campaign report weekly from joining until its start date (Shanghai time), then every two weeks again, on their own. They come from the key industrial project plan and the full-agency project list.',
     declare: 'Declare a campaign',
     changeTitle: 'Change {{name}}',
@@ -628,6 +628,20 @@ export const en: Messages = {
     to: 'To',
   },
   separator: { list: ', ', items: '; ' },
+  exemption: { civilDefense: 'Exempt from civil-defense works', simplifiedAcceptance: 'Simplified completion acceptance', feeReduction: 'Fee reduction: {{party}}' },
+  trail: {
+    proxy: '{{decision}} (entered by {{by}} as proxy, ref {{reference}}, reason: {{reason}})',
+    agent: 'Agent: {{agent}}',
+    greenChannel: 'Dedicated agent: {{agent}}',
+    pushRetry: 'Push {{n}} sent again (previous error: {{error}}): {{reason}}',
+    reminder: 'Reminded {{parties}}: {{reason}}',
+    tookCharge: 'Took charge: {{what}} (notice {{notice}})',
+    campaignJoined: 'Joined campaign {{name}} (starts {{startDate}})',
+    campaignMoved: 'Campaign {{name}} now starts {{startDate}}',
+    campaignStarted: 'Campaign {{name}} started {{startDate}}; reports every two weeks again',
+    campaignLeft: 'Left campaign {{name}}',
+    campaignActor: 'Campaign {{name}}',
+  },
   // The daily desks (补正待补, 已办, the agent's reports and actions) and the workflow's refusals by code.
   desk: {
     nav: { corrections: 'Awaiting supplements', done: 'Done' },

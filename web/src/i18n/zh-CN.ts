@@ -499,7 +499,7 @@ export const zhCN = {
     shared: { 'coordination-group': '协调小组', 'agent-station': '全程代办服务总站', window: '综合窗口' },
     principalId: '登录账号',
     language: '通知语言',
-    languages: { zh: '中文', en: 'English' },
+    languages: { zh: '中文', en: '英文' },
     emailKinds: '邮件接收的通知',
     webhookKinds: 'Webhook 接收的通知',
     allKinds: '全部类型',
@@ -626,6 +626,22 @@ export const zhCN = {
     to: '结束日期',
   },
   separator: { list: '、', items: '；' },
+  // 减免, worded from what the API records (web/src/exemptions.ts).
+  exemption: { civilDefense: '免配建民防工程', simplifiedAcceptance: '简化竣工验收', feeReduction: '{{party}}费用减免' },
+  // 办理记录: the details the API records, worded from their facts (web/src/trail.ts).
+  trail: {
+    proxy: '{{decision}}（代录：{{by}}，文号 {{reference}}，理由：{{reason}}）',
+    agent: '代办员：{{agent}}',
+    greenChannel: '专职代办员：{{agent}}',
+    pushRetry: '第 {{n}} 次重新推送（上次错误：{{error}}）：{{reason}}',
+    reminder: '催办{{parties}}：{{reason}}',
+    tookCharge: '确认接手：{{what}}（通知 {{notice}}）',
+    campaignJoined: '纳入集中开工“{{name}}”（开工日 {{startDate}}）',
+    campaignMoved: '集中开工“{{name}}”开工日改为 {{startDate}}',
+    campaignStarted: '集中开工“{{name}}”于 {{startDate}} 开工，恢复每两周一报',
+    campaignLeft: '移出集中开工“{{name}}”',
+    campaignActor: '集中开工 {{name}}',
+  },
   // The daily desks (补正待补, 已办, the agent's reports and actions) and the workflow's refusals by code.
   desk: {
     nav: { corrections: '补正待补', done: '已办' },

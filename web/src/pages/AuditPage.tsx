@@ -134,17 +134,23 @@ export function AuditPage() {
           pagination={false}
           locale={{ emptyText: <Typography.Text type="secondary">{t('audit.empty')}</Typography.Text> }}
           columns={[
-            { title: t('audit.at'), dataIndex: 'at', render: (v: string) => dateTime(v), width: 150 },
+            { className: 'nowrap', title: t('audit.at'), dataIndex: 'at', render: (v: string) => dateTime(v), width: 150 },
             {
               title: t('audit.who'),
               key: 'who',
               render: (_, e) => (
                 <Space orientation="vertical" size={0}>
-                  <span>{e.principalName ?? e.principalId ?? '—'}</span>
+                  <span className="nowrap">{e.principalName ?? e.principalId ?? '—'}</span>
+                  {/* Broken between the role and the account, never inside one ("Administrato/r", "window-/01"). */}
                   {e.principalRole && (
                     <Typography.Text type="secondary">
-                      {t(`role.${e.principalRole}`, { defaultValue: e.principalRole })}
-                      {e.principalName && e.principalId ? ` · ${e.principalId}` : ''}
+                      <span className="nowrap">{t(`role.${e.principalRole}`, { defaultValue: e.principalRole })}</span>
+                      {e.principalName && e.principalId ? (
+                        <>
+                          {' · '}
+                          <span className="nowrap">{e.principalId}</span>
+                        </>
+                      ) : null}
                     </Typography.Text>
                   )}
                 </Space>

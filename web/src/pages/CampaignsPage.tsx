@@ -136,7 +136,7 @@ export function CampaignsPage() {
           locale={{ emptyText: <Typography.Text type="secondary">{t('campaigns.empty')}</Typography.Text> }}
           columns={[
             { title: t('campaigns.name'), dataIndex: 'name' },
-            { title: t('campaigns.startDate'), dataIndex: 'startDate' },
+            { className: 'nowrap', title: t('campaigns.startDate'), dataIndex: 'startDate' },
             { title: t('campaigns.phase'), dataIndex: 'phase', render: (v: Campaign['phase']) => <Tag color={v === 'preparation' ? 'blue' : 'default'}>{t(`campaigns.phases.${v}`)}</Tag> },
             {
               title: t('campaigns.projects'),
@@ -151,7 +151,7 @@ export function CampaignsPage() {
                 </Space>
               ),
             },
-            { title: t('campaigns.changed'), key: 'changed', render: (_, c) => `${c.changedBy} · ${dateTime(c.changedAt)}` },
+            { className: 'nowrap', title: t('campaigns.changed'), key: 'changed', render: (_, c) => `${c.changedBy} · ${dateTime(c.changedAt)}` },
             {
               title: t('campaigns.actions'),
               key: 'actions',

@@ -81,10 +81,11 @@ export function Dashboard() {
       </Card>
       <StageStatistics filters={filters} refreshed={refreshed} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={12}>
+        {/* Side by side from 1600 px only: at 1366 px the English lists' five columns ran past the page. */}
+        <Col xs={24} xxl={12}>
           <LightList light="red" filters={filters} refreshed={refreshed} />
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} xxl={12}>
           <LightList light="yellow" filters={filters} refreshed={refreshed} />
         </Col>
       </Row>
@@ -164,9 +165,11 @@ function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: 
     [localityRows, stage, t],
   );
 
+  // One above the other until the window is wide (xxl, 1600 px): side by side at 1366 px, the stage
+  // selector's four English names and the figures' six columns ran past the card and the page.
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={12}>
+      <Col xs={24} xxl={12}>
         <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.byStage')}</Typography.Title>}>
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Typography.Text type="secondary">{t('dashboard.byStageHint', { from, to })}</Typography.Text>
@@ -179,13 +182,13 @@ function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: 
               loading={stats === null && error === null}
               dataSource={stageRows}
               pagination={false}
-              columns={[{ title: t('dashboard.stage'), dataIndex: 'stage', render: (s: Stage) => t(`stage.${s}`) }, ...figureColumns((r) => limitOf(r, r.stage))]}
+              columns={[{ className: 'nowrap', title: t('dashboard.stage'), dataIndex: 'stage', render: (s: Stage) => t(`stage.${s}`) }, ...figureColumns((r) => limitOf(r, r.stage))]}
             />
             <Typography.Text type="secondary">{t('dashboard.limitNote')}</Typography.Text>
           </Space>
         </Card>
       </Col>
-      <Col xs={24} xl={12}>
+      <Col xs={24} xxl={12}>
         <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.byLocality')}</Typography.Title>}>
           <Space orientation="vertical" style={{ width: '100%' }}>
             {/* In the body, not the card's header: four stage names in English would crowd out its title. */}
@@ -203,7 +206,7 @@ function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: 
               loading={stats === null && error === null}
               dataSource={localityRows}
               pagination={false}
-              columns={[{ title: t('dashboard.locality'), dataIndex: 'locality', render: (l: Locality) => t(`locality.${l}`) }, ...figureColumns((r) => limitOf(r, stage))]}
+              columns={[{ className: 'nowrap', title: t('dashboard.locality'), dataIndex: 'locality', render: (l: Locality) => t(`locality.${l}`) }, ...figureColumns((r) => limitOf(r, stage))]}
             />
           </Space>
         </Card>
@@ -261,10 +264,10 @@ function LightList({ light, filters, refreshed }: { light: 'red' | 'yellow'; fil
           locale={{ emptyText: t(light === 'red' ? 'dashboard.noRed' : 'dashboard.noYellow') }}
           columns={[
             { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+            { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
             { title: t('dashboard.clock'), key: 'clock', render: (_, p) => <ClockText clock={p.clock} /> },
-            { title: t('dashboard.accepted'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
+            { className: 'nowrap', title: t('dashboard.accepted'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
           ]}
         />
       </Space>
@@ -308,13 +311,13 @@ function Escalations({ filters, refreshed }: { filters: Filters; refreshed: numb
           pagination={false}
           locale={{ emptyText: t('dashboard.noEscalations') }}
           columns={[
-            { title: t('dashboard.project'), dataIndex: 'projectName', render: (name: string, e) => <Link to={`/projects/${e.projectId}`}>{name}</Link> },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+            { title: t('dashboard.project'), dataIndex: 'projectName', minWidth: 160, render: (name: string, e) => <Link to={`/projects/${e.projectId}`}>{name}</Link> },
+            { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: Locality) => t(`locality.${v}`) },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
             { title: t('dashboard.holder'), dataIndex: 'party', render: (v: Escalation['party']) => t(`party.${v}`) },
-            { title: t('dashboard.tier'), dataIndex: 'tier', render: (v: Escalation['tier']) => <Tag color={TIER_COLOURS[v]}>{t(`tier.${v}`)}</Tag> },
+            { className: 'nowrap', title: t('dashboard.tier'), dataIndex: 'tier', render: (v: Escalation['tier']) => <Tag color={TIER_COLOURS[v]}>{t(`tier.${v}`)}</Tag> },
             { title: t('dashboard.pendingDays'), key: 'pendingDays', render: (_, e) => fmt(e.pendingDays ?? e.pendingDaysAtEscalation) },
-            { title: t('dashboard.since'), dataIndex: 'since', render: (v: string) => date(v) },
+            { className: 'nowrap', title: t('dashboard.since'), dataIndex: 'since', render: (v: string) => date(v) },
             { title: t('dashboard.notified'), dataIndex: 'notified', render: (v: string[]) => (v.length ? v.map((n) => n.replace(/\s*<[^>]*>$/, '')).join('、') : '—') },
             {
               title: t('dashboard.takenBy'),

@@ -189,7 +189,7 @@ function HistoryTab() {
         pagination={false}
         columns={[
           { title: t('directory.postVersion'), dataIndex: 'version', width: 80 },
-          { title: t('directory.at'), dataIndex: 'at', width: 150, render: (v: string) => dateTime(v) },
+          { className: 'nowrap', title: t('directory.at'), dataIndex: 'at', width: 150, render: (v: string) => dateTime(v) },
           { title: t('directory.by'), dataIndex: 'by', width: 110 },
           { title: t('directory.post'), dataIndex: 'post', width: 220, render: (v: string | null) => (v ? postLabel(v, t) : t('directory.seed')) },
           { title: t('directory.reason'), dataIndex: 'reason', width: 200, render: (v: string | null) => v ?? '—' },

@@ -78,9 +78,10 @@ export function DoneList() {
           pagination={false}
           locale={{ emptyText: t('desk.done.empty') }}
           columns={[
-            { title: t('list.name'), key: 'project', render: (_, s) => <Link to={`/projects/${s.project.id}`}>{s.project.name}</Link> },
-            { title: t('list.locality'), key: 'locality', render: (_, s) => t(`locality.${s.project.locality}`) },
+            { title: t('list.name'), key: 'project', minWidth: 160, render: (_, s) => <Link to={`/projects/${s.project.id}`}>{s.project.name}</Link> },
+            { className: 'nowrap', title: t('list.locality'), key: 'locality', render: (_, s) => t(`locality.${s.project.locality}`) },
             {
+              className: 'nowrap',
               title: t('list.stage'),
               key: 'stage',
               render: (_, s) => (
@@ -107,9 +108,9 @@ export function DoneList() {
                 </Space>
               ),
             },
-            { title: t('desk.done.by'), key: 'by', render: (_, s) => s.by.name ?? s.by.id },
-            { title: t('desk.done.signedAt'), key: 'at', render: (_, s) => dateTime(s.at) },
-            { title: t('list.status'), key: 'status', render: (_, s) => t(`stageStatus.${s.project.status}`) },
+            { className: 'nowrap', title: t('desk.done.by'), key: 'by', render: (_, s) => s.by.name ?? s.by.id },
+            { className: 'nowrap', title: t('desk.done.signedAt'), key: 'at', render: (_, s) => dateTime(s.at) },
+            { className: 'nowrap', title: t('list.status'), key: 'status', render: (_, s) => t(`stageStatus.${s.project.status}`) },
           ]}
         />
         <Space>

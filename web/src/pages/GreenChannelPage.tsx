@@ -62,12 +62,12 @@ function Ladder({ id, name }: { id: string; name: string }) {
           locale={{ emptyText: <Typography.Text type="secondary">{t('greenChannel.noEscalations')}</Typography.Text> }}
           title={() => t('greenChannel.escalations')}
           columns={[
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: string) => t(`stage.${v}`) },
-            { title: t('greenChannel.attempt'), dataIndex: 'attempt' },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: string) => t(`stage.${v}`) },
+            { className: 'nowrap', title: t('greenChannel.attempt'), dataIndex: 'attempt' },
             { title: t('project.party'), dataIndex: 'party', render: (v: string) => t(`party.${v}`) },
-            { title: t('project.tier'), dataIndex: 'tier', render: (v: string) => <Tag color="volcano">{t(`tier.${v}`)}</Tag> },
+            { className: 'nowrap', title: t('project.tier'), dataIndex: 'tier', render: (v: string) => <Tag color="volcano">{t(`tier.${v}`)}</Tag> },
             { title: t('project.pendingDays'), dataIndex: 'pendingDays', render: (v: number) => t('common.workingDays', { count: v }) },
-            { title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
+            { className: 'nowrap', title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
             { title: t('project.notified'), dataIndex: 'notified', render: (v: string[]) => v.join(t('separator.items')) || '—' },
           ]}
         />
@@ -80,7 +80,7 @@ function Ladder({ id, name }: { id: string; name: string }) {
           title={() => t('greenChannel.acknowledgements')}
           columns={[
             { title: t('project.by'), key: 'by', render: (_, a) => a.by.name ?? a.by.id },
-            { title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
+            { className: 'nowrap', title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
             { title: t('project.comment'), dataIndex: 'detail', render: (v?: string) => v ?? '—' },
           ]}
         />
@@ -202,10 +202,10 @@ export function GreenChannelPage() {
           locale={{ emptyText: <Typography.Text type="secondary">{t('greenChannel.empty')}</Typography.Text> }}
           expandable={{ columnTitle: <span className="visually-hidden">{t('greenChannel.expand')}</span>, expandedRowRender: (p) => <Ladder id={p.id} name={p.name} /> }}
           columns={[
-            { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
-            { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
+            { title: t('list.name'), dataIndex: 'name', minWidth: 160, render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
+            { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
+            { className: 'nowrap', title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
             {
               title: t('list.clock'),
               key: 'clock',

@@ -88,11 +88,11 @@ export function IntakeList() {
           pagination={false}
           locale={{ emptyText: t('list.empty') }}
           columns={[
-            { title: t('list.name'), dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
-            { title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
-            { title: t('list.category'), dataIndex: 'category', render: (v: ProjectSummary['category']) => t(`category.${v}`) },
-            { title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
-            { title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
+            { title: t('list.name'), dataIndex: 'name', minWidth: 160, render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
+            { className: 'nowrap', title: t('list.locality'), dataIndex: 'locality', render: (v: ProjectSummary['locality']) => t(`locality.${v}`) },
+            { className: 'nowrap', title: t('list.category'), dataIndex: 'category', render: (v: ProjectSummary['category']) => t(`category.${v}`) },
+            { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: ProjectSummary['stage']) => t(`stage.${v}`) },
+            { className: 'nowrap', title: t('list.status'), dataIndex: 'status', render: (v: ProjectSummary['status']) => t(`stageStatus.${v}`) },
             {
               title: t('list.clock'),
               key: 'clock',
@@ -103,7 +103,7 @@ export function IntakeList() {
                 </Space>
               ),
             },
-            { title: t('list.registeredAt'), dataIndex: 'registeredAt', render: (v: string) => dateTime(v) },
+            { className: 'nowrap', title: t('list.registeredAt'), dataIndex: 'registeredAt', render: (v: string) => dateTime(v) },
           ]}
         />
         <Space>

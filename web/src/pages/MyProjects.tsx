@@ -51,8 +51,8 @@ export function MyProjects() {
           columns={[
             ...summaryColumns(t),
             timeLimitColumn(t),
-            { title: t('mine.cadence'), dataIndex: 'cadence', render: (v: ProjectSummary['cadence']) => t(`cadence.${v}`) },
-            { title: t('mine.nextReport'), dataIndex: 'nextReportAt', render: (v: string | null) => date(v) },
+            { className: 'nowrap', title: t('mine.cadence'), dataIndex: 'cadence', render: (v: ProjectSummary['cadence']) => t(`cadence.${v}`) },
+            { className: 'nowrap', title: t('mine.nextReport'), dataIndex: 'nextReportAt', render: (v: string | null) => date(v) },
             {
               title: t('desk.actions'),
               key: 'reports',

@@ -16,7 +16,8 @@ import { WaiversPanel } from '../components/WaiversPanel';
 import { dateTime } from '../format';
 import { useSession } from '../session';
 import { stepStatus } from '../stage-steps';
-import { trailDetail } from '../trail';
+import { exemptionText } from '../exemptions';
+import { trailActor, trailDetail } from '../trail';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -133,7 +134,7 @@ export function ProjectPage() {
             <Descriptions.Item label={t('project.registeredAt')}>{dateTime(info.registeredAt)}</Descriptions.Item>
             <Descriptions.Item label={t('project.agent')}>{project.agent ?? t('common.none')}</Descriptions.Item>
             <Descriptions.Item label={t('project.nextReport')}>{dateTime(project.nextReportAt)}</Descriptions.Item>
-            {info.exemptions.length > 0 && <Descriptions.Item label={t('project.exemptions')}>{info.exemptions.join('；')}</Descriptions.Item>}
+            {info.exemptions.length > 0 && <Descriptions.Item label={t('project.exemptions')}>{info.exemptions.map((e) => exemptionText(e, t)).join(t('separator.items'))}</Descriptions.Item>}
           </Descriptions>
         </Space>
       </Card>
@@ -180,7 +181,7 @@ export function ProjectPage() {
                         {e.stage && <Tag style={{ marginInlineStart: 8 }}>{t(`stage.${e.stage}`)}</Tag>}
                         {e.party && <Tag>{t(`party.${e.party}`)}</Tag>}
                         <div>
-                          {e.by.name ?? e.by.id} · {t(`role.${e.by.role}`)} · {dateTime(e.at)}
+                          {trailActor(e.by, t)} · {t(`role.${e.by.role}`)} · {dateTime(e.at)}
                         </div>
                         {e.detail && <Typography.Text type="secondary">{trailDetail(e, t)}</Typography.Text>}
                       </div>
@@ -204,11 +205,11 @@ export function ProjectPage() {
                   pagination={false}
                   locale={{ emptyText: t('common.none') }}
                   columns={[
-                    { title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
+                    { className: 'nowrap', title: t('list.stage'), dataIndex: 'stage', render: (v: Stage) => t(`stage.${v}`) },
                     { title: t('project.party'), dataIndex: 'party', render: (v: string) => t(`party.${v}`) },
-                    { title: t('project.tier'), dataIndex: 'tier', render: (v: string) => t(`tier.${v}`) },
+                    { className: 'nowrap', title: t('project.tier'), dataIndex: 'tier', render: (v: string) => t(`tier.${v}`) },
                     { title: t('project.pendingDays'), dataIndex: 'pendingDays', render: (v: number) => t('common.workingDays', { count: v }) },
-                    { title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
+                    { className: 'nowrap', title: t('project.at'), dataIndex: 'at', render: (v: string) => dateTime(v) },
                     { title: t('project.notified'), dataIndex: 'notified', render: (v: string[]) => v.join('；') },
                   ]}
                 />
@@ -225,9 +226,9 @@ export function ProjectPage() {
                   pagination={false}
                   locale={{ emptyText: t('common.none') }}
                   columns={[
-                    { title: t('project.company'), dataIndex: 'company', render: (v: string) => t(`party.${v}`) },
-                    { title: t('project.pushStatus'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'failed' ? 'error' : v === 'delivered' ? 'success' : 'default'}>{t(`push.${v}`)}</Tag> },
-                    { title: t('project.at'), key: 'at', render: (_, p) => dateTime(p.settledAt ?? p.startedAt) },
+                    { className: 'nowrap', title: t('project.company'), dataIndex: 'company', render: (v: string) => t(`party.${v}`) },
+                    { className: 'nowrap', title: t('project.pushStatus'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'failed' ? 'error' : v === 'delivered' ? 'success' : 'default'}>{t(`push.${v}`)}</Tag> },
+                    { className: 'nowrap', title: t('project.at'), key: 'at', render: (_, p) => dateTime(p.settledAt ?? p.startedAt) },
                     { title: t('project.comment'), dataIndex: 'error' },
                   ]}
                 />

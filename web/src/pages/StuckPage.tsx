@@ -203,6 +203,7 @@ export function StuckPage() {
               render: (k: string) => <Tag color={k === 'push-failed' || k === 'workflow-task-failing' || k === 'record-out-of-sync' ? 'error' : 'warning'}>{t(`stuck.kinds.${k}`, { defaultValue: k })}</Tag>,
             },
             {
+              className: 'nowrap',
               title: t('stuck.since'),
               key: 'since',
               render: (_, e) => (

@@ -54,7 +54,7 @@ export function Worklist() {
           locale={{ emptyText: t('worklist.empty') }}
           columns={[
             ...summaryColumns(t),
-            { title: t('worklist.openedOn'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
+            { className: 'nowrap', title: t('worklist.openedOn'), key: 'accepted', render: (_, p) => date(p.clock?.acceptedOn) },
             timeLimitColumn(t),
             {
               title: t('desk.actions'),
