@@ -16,36 +16,42 @@ const { call, newPage, screenshot } = harness;
 const tag = Date.now().toString(36);
 
 /** Every `name` in a development data file (the people of the principals and the liaison directory). */
-const namesIn = (file: string): string[] => namesOf(JSON.parse(readFileSync(file, 'utf8')));
+const namesIn = (file: string): string[] => typedIn(JSON.parse(readFileSync(file, 'utf8')));
 
-/** Every `name` anywhere in a JSON value. */
-function namesOf(data: unknown): string[] {
-  const names: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) {
-        if (key === 'name' && typeof v === 'string') names.push(v);
-        else walk(v);
-      }
-    }
+/** What people typed (names, comments, reasons, items, notes), anywhere in a JSON value: it is shown as
+ *  typed, in whatever language it was typed in. */
+const TYPED = new Set(['name', 'comment', 'reason', 'detail', 'note', 'items']);
+function typedIn(data: unknown): string[] {
+  const typed: string[] = [];
+  const walk = (value: unknown, key?: string): void => {
+    if (typeof value === 'string') {
+      if (key !== undefined && TYPED.has(key)) typed.push(value);
+    } else if (Array.isArray(value)) value.forEach((v) => walk(v, key));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
   };
   walk(data);
-  return names;
+  return typed;
 }
 
-/** The names other test files add to the shared record meanwhile (they share its lists): every project's,
- *  campaign's and liaison's, as the API gives them now. */
-async function namesInRecord(): Promise<string[]> {
-  const names: string[] = [];
+/** What other test files type into the shared record meanwhile (they share its lists): every project's
+ *  name, and the names, comments, reasons and notes the API gives the pages this test visits. */
+async function typedInRecord(): Promise<string[]> {
+  const typed: string[] = [];
   for (let cursor: string | undefined, more = true; more; ) {
     const { body } = await call('GET', `/api/projects?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, 'dev-admin');
-    names.push(...body.projects.map((p: { name: string }) => p.name));
+    typed.push(...body.projects.map((p: { name: string }) => p.name));
     cursor = body.nextCursor;
     more = cursor !== undefined;
   }
-  names.push(...namesOf((await call('GET', '/api/campaigns', 'dev-admin')).body), ...namesOf((await call('GET', '/api/directory', 'dev-admin')).body));
-  return names;
+  const answers = await Promise.all([
+    call('GET', '/api/campaigns', 'dev-admin'),
+    call('GET', '/api/directory', 'dev-admin'),
+    call('GET', '/api/audit?limit=200', 'dev-admin'),
+    call('GET', '/api/sign-offs?limit=200', 'dev-construction'),
+    call('GET', '/api/operations/stuck?limit=200', 'dev-admin'),
+  ]);
+  for (const { body } of answers) typed.push(...typedIn(body));
+  return typed;
 }
 
 // Chinese characters, CJK punctuation and full-width forms: none of it belongs in the English console.
@@ -101,9 +107,9 @@ test("in English every page of each role's menu and a project page show no Chine
   const leaks: Record<string, string[]> = {};
   const check = async (page: Page, shot: string) => {
     await settled(page);
-    // Names other files added meanwhile are looked up only when something is left (it takes a while).
+    // What other files typed meanwhile is looked up only when something is left (it takes a while).
     let found = await chineseOn(page, names);
-    if (found.length > 0) found = await chineseOn(page, [...names, ...(await namesInRecord())]);
+    if (found.length > 0) found = await chineseOn(page, [...names, ...(await typedInRecord())]);
     if (found.length > 0) leaks[shot] = found;
     await screenshot(page, shot);
   };
