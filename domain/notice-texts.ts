@@ -198,7 +198,7 @@ function say(m: NoticeMessage, lang: NoticeLanguage): { what: string; ask?: stri
       return zh ? { what: `${change}；进度报告${pick(CADENCE, m.cadence)}一报` } : { what: `${change}; progress reports now come ${pick(CADENCE, m.cadence)}` };
     }
     case 'green-channel':
-      return zh ? { what: '项目已纳入绿色通道，您为专职代办员' } : { what: 'the project is on the green channel (绿色通道); you are its dedicated agent' };
+      return zh ? { what: '项目已纳入绿色通道，您为专职代办员' } : { what: 'the project is on the green channel; you are its dedicated agent' };
     case 'held':
       return m.refused === null
         ? zh ? { what: `您在项目暂停期间提交的操作（${m.action}）已生效` } : { what: `your ${m.action}, sent while the project was not making progress, has been applied` }

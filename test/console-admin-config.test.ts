@@ -210,6 +210,8 @@ test('the green channel lists major projects with their escalation ladder; the a
   // The option itself, clicked: Enter would take whichever option is active, perhaps one of the list
   // before the search narrowed it (another test's project).
   await page.getByTitle(new RegExp(otherName)).click();
+  // Chosen: the dialog shows the project by name (the list's own option is outside the dialog).
+  await dialog.getByTitle(new RegExp(`^${otherName} · `)).waitFor();
   await dialog.getByLabel('专职代办员（账号）').fill('nobody-x');
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.getByRole('alert').getByText(/no agent with id nobody-x/).waitFor();

@@ -207,6 +207,9 @@ test("the agent's 我的项目 lists the projects it follows with each stage's l
   const page = await newPage();
   await signIn(page, '代办员 李娜');
   await page.getByText('我的项目', { exact: true }).first().click();
+  // Found by its name: other test files give agent-01 projects too, and the list puts the reddest first.
+  await page.getByLabel('按项目名称搜索').fill(name);
+  await page.keyboard.press('Enter');
   const row = page.getByRole('row', { name: new RegExp(name) });
   await row.waitFor();
   const text = await row.textContent();
@@ -236,6 +239,8 @@ test("an invalid request is worded in the reader's language with the field named
   await signIn(page, '代办员 李娜');
   // From 我的项目 to the project's reports, where the agent hands the project over (within the console,
   // so that both pages' chunks are loaded before the network drops below).
+  await page.getByLabel('按项目名称搜索').fill(name);
+  await page.keyboard.press('Enter');
   const mine = page.getByRole('row', { name: new RegExp(name) });
   await mine.waitFor();
   await mine.getByRole('link', { name: /进度报告/ }).click();

@@ -49,8 +49,16 @@ async function typedInRecord(): Promise<string[]> {
     call('GET', '/api/audit?limit=200', 'dev-admin'),
     call('GET', '/api/sign-offs?limit=200', 'dev-construction'),
     call('GET', '/api/operations/stuck?limit=200', 'dev-admin'),
+    // The window's 补正待补 queue lists each paused project's open correction items.
+    call('GET', '/api/projects?status=correction&limit=500', 'dev-window'),
   ]);
   for (const { body } of answers) typed.push(...typedIn(body));
+  // Notices: the API words them in English; what Chinese is left in its answer is what people typed (an
+  // item, a reason, a campaign's name) or a notice stored before notices carried their facts.
+  const inboxes = await Promise.all(['dev-window', 'dev-construction', 'dev-agent', 'dev-leader', 'dev-admin'].map((token) => call('GET', '/api/inbox?lang=en&limit=200', token)));
+  for (const { body } of inboxes) {
+    for (const n of (body.notices ?? []) as { subject: string; lines: string[] }[]) typed.push(...[n.subject, ...n.lines].flatMap((line) => line.match(CJK) ?? []));
+  }
   return typed;
 }
 

@@ -207,6 +207,9 @@ test("the agent opens a delivered progress report from 我的项目: the stage, 
 
   const page = await newPage();
   await signIn(page, '代办员 李娜');
+  // Found by its name: other test files give agent-01 projects too, and the list puts the reddest first.
+  await page.getByLabel('按项目名称搜索').fill(name);
+  await page.keyboard.press('Enter');
   const row = page.getByRole('row', { name: new RegExp(name) });
   await untilVisible(page, row);
   await row.getByRole('link', { name: '进度报告', exact: true }).click();

@@ -318,11 +318,11 @@ function Escalations({ filters, refreshed }: { filters: Filters; refreshed: numb
             { className: 'nowrap', title: t('dashboard.tier'), dataIndex: 'tier', render: (v: Escalation['tier']) => <Tag color={TIER_COLOURS[v]}>{t(`tier.${v}`)}</Tag> },
             { title: t('dashboard.pendingDays'), key: 'pendingDays', render: (_, e) => fmt(e.pendingDays ?? e.pendingDaysAtEscalation) },
             { className: 'nowrap', title: t('dashboard.since'), dataIndex: 'since', render: (v: string) => date(v) },
-            { title: t('dashboard.notified'), dataIndex: 'notified', render: (v: string[]) => (v.length ? v.map((n) => n.replace(/\s*<[^>]*>$/, '')).join('、') : '—') },
+            { title: t('dashboard.notified'), dataIndex: 'notified', render: (v: string[]) => (v.length ? v.map((n) => n.replace(/\s*<[^>]*>$/, '')).join(t('separator.list')) : '—') },
             {
               title: t('dashboard.takenBy'),
               dataIndex: 'acknowledgements',
-              render: (v: Escalation['acknowledgements']) => (v.length ? v.map((a) => a.by.name ?? a.by.id).join('、') : <Typography.Text type="secondary">{t('dashboard.notTaken')}</Typography.Text>),
+              render: (v: Escalation['acknowledgements']) => (v.length ? v.map((a) => a.by.name ?? a.by.id).join(t('separator.list')) : <Typography.Text type="secondary">{t('dashboard.notTaken')}</Typography.Text>),
             },
           ]}
         />

@@ -2,7 +2,7 @@
 // dedicated agent and its escalation ladder (GET …/escalations); an admin puts another project on the
 // green channel with its dedicated agent (POST …/green-channel).
 import { App, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Steps, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, unwrapAction, type ProjectSummary, type Schemas } from '../api/client';
@@ -94,11 +94,17 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
   const { t } = useTranslation();
   const [form] = Form.useForm<{ project: string; agent: string }>();
   const [options, setOptions] = useState<ProjectSummary[]>([]);
+  const [chosen, setChosen] = useState<ProjectSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Each keystroke searches; only the latest search's answer is shown (an earlier one arriving late would
+  // swap the options under the person's pointer).
+  const latest = useRef(0);
   const search = async (text: string) => {
+    const asked = ++latest.current;
     try {
       const page = await unwrap(api.GET('/api/projects', { params: { query: { major: 'false', limit: 20, ...(text.trim() && { name: text.trim() }) } } }));
+      if (asked !== latest.current) return;
       setOptions(page.projects.filter((p) => !['completed', 'withdrawn', 'terminated'].includes(p.status)));
     } catch (err) {
       setError(err);
@@ -124,7 +130,10 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
             showSearch={{ filterOption: false, onSearch: (text) => void search(text) }}
             placeholder={t('greenChannel.projectSearch')}
             onOpenChange={(open) => open && options.length === 0 && void search('')}
-            options={options.map((p) => ({ value: p.id, label: `${p.name} · ${t(`locality.${p.locality}`)}` }))}
+            // The chosen project stays among the options, so it is shown by name whatever a later search finds
+            // (choosing clears the search text, which searches again).
+            onChange={(id: string) => setChosen(options.find((p) => p.id === id) ?? null)}
+            options={[...(chosen && !options.some((p) => p.id === chosen.id) ? [chosen] : []), ...options].map((p) => ({ value: p.id, label: `${p.name} · ${t(`locality.${p.locality}`)}` }))}
           />
         </Form.Item>
         <Form.Item label={t('greenChannel.agent')} name="agent" rules={[{ required: true, whitespace: true, message: t('greenChannel.agentRequired') }]}>

@@ -1,7 +1,7 @@
 // 我的项目: the projects the signed-in agent (代办员) follows, reddest and oldest first, with each open
 // stage's light and clock, the report cadence and when the next progress report is due, and a way to the
 // project's reports, cadence switch and hand-over; below, the red-light forecast of its projects.
-import { Button, Card, Space, Table, Typography } from 'antd';
+import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -16,16 +16,17 @@ export function MyProjects() {
   const { t } = useTranslation();
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [name, setName] = useState<string | undefined>(undefined);
 
   const load = useCallback(async () => {
     setError(null);
     try {
       // An agent follows tens of projects: the server's largest page holds them all, so the order covers all.
-      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { agent: 'me', limit: 500 } } }))).projects);
+      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { agent: 'me', limit: 500, ...(name && { name }) } } }))).projects);
     } catch (err) {
       setError(err);
     }
-  }, []);
+  }, [name]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -41,6 +42,13 @@ export function MyProjects() {
               setRefreshed((n) => n + 1);
             }}>{t('common.refresh')}</Button>}
       >
+        <Input.Search
+          allowClear
+          aria-label={t('list.search')}
+          placeholder={t('list.search')}
+          style={{ width: 240, marginBottom: 16 }}
+          onSearch={(text) => setName(text.trim() || undefined)}
+        />
         {error !== null && <ApiErrorAlert error={error} />}
         <Table<ProjectSummary>
           rowKey="id"
