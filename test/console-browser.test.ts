@@ -210,7 +210,8 @@ test("the agent's 我的项目 lists the projects it follows with each stage's l
   // Found by its name: other test files give agent-01 projects too, and the list puts the reddest first.
   await page.getByLabel('按项目名称搜索').fill(name);
   await page.keyboard.press('Enter');
-  const row = page.getByRole('row', { name: new RegExp(name) });
+  // The list's row (the red-light forecast below it may list the project too): the one with its reports link.
+  const row = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: '进度报告' }) });
   await row.waitFor();
   const text = await row.textContent();
   expect(text).toContain('设计方案');
@@ -241,7 +242,7 @@ test("an invalid request is worded in the reader's language with the field named
   // so that both pages' chunks are loaded before the network drops below).
   await page.getByLabel('按项目名称搜索').fill(name);
   await page.keyboard.press('Enter');
-  const mine = page.getByRole('row', { name: new RegExp(name) });
+  const mine = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: /进度报告/ }) });
   await mine.waitFor();
   await mine.getByRole('link', { name: /进度报告/ }).click();
   await page.getByRole('heading', { name }).waitFor();

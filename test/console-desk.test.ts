@@ -219,7 +219,8 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
 
   // agent-02 now follows it, weekly; agent-01 no longer does.
   await signIn(page, '工业区代办员 周洁');
-  const theirs = page.getByRole('row', { name: new RegExp(name) });
+  // The list's row (the red-light forecast below it may list the project too): the one with its reports link.
+  const theirs = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: '进度报告' }) });
   await untilVisible(page, theirs);
   expect(await theirs.textContent()).toContain('每周');
   await screenshot(page, 'desk-09-agent-02-mine');
@@ -227,4 +228,46 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   expect((await call('GET', '/api/projects?agent=me&limit=500', 'dev-agent')).body.projects.map((p: { id: string }) => p.id)).not.toContain(id);
   // The one failed request is the refused unknown agent (400).
   expect(harness.errors().filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);
+});
+
+test('an agent reads its notices 30 at a time: 加载更多 reads the next ones, and marking one read keeps the pages read', async () => {
+  // Each project registered with agent-02 tells it so: 31 notices of ours, more than a page.
+  const names = Array.from({ length: 31 }, (_, i) => `朱泾镇 通知分页项目 ${tag} ${i + 1}号`);
+  for (const name of names) {
+    const { status } = await call('POST', '/api/projects', 'dev-window', {
+      name,
+      applicant: { name: '上海朱泾某某置业有限公司', uscc: '91310000MA1FL4B24G' },
+      category: 'general',
+      locality: 'zhujing',
+      utilities: ['power'],
+      agent: 'agent-02',
+    });
+    expect(status).toBe(201);
+  }
+  const ours = (body: { notices: { subject: string }[] }) => body.notices.filter((n) => n.subject.includes(`通知分页项目 ${tag}`)).length;
+  await eventually(() => call('GET', '/api/inbox?limit=200', 'dev-agent-2'), (r) => ours(r.body) === 31, 300);
+
+  const page = await newPage();
+  await signIn(page, '工业区代办员 周洁');
+  await page.getByRole('menuitem', { name: '通知' }).click();
+  await page.getByRole('heading', { name: '通知' }).waitFor();
+  // Other files' notices to agent-02 may be among them: ours are counted by their projects' names.
+  const shown = page.getByRole('main').getByRole('link', { name: new RegExp(`通知分页项目 ${tag}`) });
+  const more = page.getByRole('button', { name: '加载更多' });
+  await more.waitFor();
+  expect(await shown.count()).toBeLessThan(31);
+  while ((await shown.count()) < 31 && (await more.isVisible())) {
+    const before = await shown.count();
+    await more.click();
+    await eventually(() => shown.count(), (n) => n > before || n === 31);
+  }
+  expect(await shown.count()).toBe(31);
+  // The first of ours (registered first, so furthest down), marked read where it stands: the pages stay.
+  const first = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: new RegExp(`${names[0]}（`) }) });
+  await first.getByRole('button', { name: '标为已读' }).click();
+  await first.getByRole('button', { name: '标为已读' }).waitFor({ state: 'detached' });
+  expect(await shown.count()).toBe(31);
+  await screenshot(page, 'desk-10-inbox-more');
+  await page.close();
+  expect(harness.errors()).toEqual([]);
 });

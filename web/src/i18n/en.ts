@@ -146,6 +146,7 @@ export const en: Messages = {
     empty: 'No notices',
     new: 'New',
     markRead: 'Mark read',
+    more: 'Load more',
     acknowledge: 'Take charge',
     acknowledgedAt: 'taken charge of at {{at}}',
     kind: { report: 'Progress report', escalation: 'Escalation', correction: 'Correction', reminder: 'Reminder', push: 'Utility push', digest: 'Operations digest', held: 'Held action', notice: 'Notice' },

@@ -144,6 +144,7 @@ export const zhCN = {
     empty: '没有通知',
     new: '未读',
     markRead: '标为已读',
+    more: '加载更多',
     acknowledge: '确认接手',
     acknowledgedAt: '已于 {{at}} 确认接手',
     kind: { report: '进度报告', escalation: '督办提级', correction: '补正', reminder: '催办', push: '市政推送', digest: '运维日报', held: '暂存操作', notice: '通知' },

@@ -12,7 +12,10 @@ import { dateTime } from '../format';
 type Inbox = Awaited<ReturnType<typeof loadInbox>>;
 type Notice = Inbox['notices'][number];
 
-const loadInbox = (lang: 'zh' | 'en', unread: boolean) => unwrap(api.GET('/api/inbox', { params: { query: { lang, limit: 100, ...(unread && { unread: 'true' }) } } }));
+/** Notices per page; 加载更多 reads the next. */
+export const INBOX_PAGE = 30;
+const loadInbox = (lang: 'zh' | 'en', unread: boolean, cursor?: string) =>
+  unwrap(api.GET('/api/inbox', { params: { query: { lang, limit: INBOX_PAGE, ...(unread && { unread: 'true' }), ...(cursor && { cursor }) } } }));
 
 export function InboxPage() {
   const { t, i18n } = useTranslation();
@@ -20,6 +23,7 @@ export function InboxPage() {
   const [inbox, setInbox] = useState<Inbox | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [only, setOnly] = useState<'all' | 'unread'>('all');
+  const [loadingMore, setLoadingMore] = useState(false);
 
   const load = useCallback(async () => {
     setError(null);
@@ -33,11 +37,33 @@ export function InboxPage() {
     void load();
   }, [load]);
 
+  // The next page, after the ones shown.
+  const more = async () => {
+    if (!inbox?.nextCursor) return;
+    setError(null);
+    setLoadingMore(true);
+    try {
+      const next = await loadInbox(lang, only === 'unread', inbox.nextCursor);
+      setInbox({ ...next, notices: [...inbox.notices, ...next.notices.filter((n) => !inbox.notices.some((m) => m.id === n.id))] });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  // Marked where it stands (reading the first page again would lose the pages read further on).
   const mark = async (notice: Notice, what: 'read' | 'acknowledge') => {
     setError(null);
     try {
-      await unwrap(api.POST(`/api/inbox/{id}/${what}`, { params: { path: { id: notice.id } } }));
-      await load();
+      const { readAt, acknowledgedAt } = await unwrap(api.POST(`/api/inbox/{id}/${what}`, { params: { path: { id: notice.id } } }));
+      setInbox((shown) =>
+        shown && {
+          ...shown,
+          unread: shown.unread - (notice.readAt === null ? 1 : 0),
+          notices: shown.notices.map((n) => (n.id === notice.id ? { ...n, readAt, acknowledgedAt } : n)),
+        },
+      );
     } catch (err) {
       setError(err);
     }
@@ -101,6 +127,11 @@ export function InboxPage() {
             </List.Item>
           )}
         />
+        {inbox?.nextCursor && (
+          <Button loading={loadingMore} onClick={() => void more()}>
+            {t('inbox.more')}
+          </Button>
+        )}
       </Space>
     </Card>
   );
