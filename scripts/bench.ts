@@ -8,7 +8,7 @@
 //   history  — the longest realistic project: history size per run, replay time
 //   stats    — statistics over 100,000 decided stage attempts in PostgreSQL (BENCH_DATABASE_URL)
 // and a closing table of the goals, met or not. Options: --short (a few minutes: smaller counts),
-// --only=latency,scale,… ; --projects=N (scale), --cache=N (worker cache, default 1000).
+// --only=latency,scale,… ; --projects=N (scale), --cache=N (worker cache; default 250, the service's WORKER_CACHED_WORKFLOWS).
 // A script, not a test: figures are for reading, and vary with the machine.
 import { parseArgs } from 'node:util';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
@@ -36,7 +36,7 @@ for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw ne
 const counts = {
   latency: { 1: short ? 30 : 150, 20: short ? 100 : 400 } as Record<number, number>,
   scale: Number(values.projects ?? (short ? 1_000 : 10_000)),
-  cache: Number(values.cache ?? 1_000),
+  cache: Number(values.cache ?? 250),
   burst: short ? 200 : 1_000,
   stats: short ? 20_000 : 100_000,
 };
