@@ -208,11 +208,7 @@ test("the agent's 我的项目 lists the projects it follows with each stage's l
   await signIn(page, '代办员 李娜');
   await page.getByText('我的项目', { exact: true }).first().click();
   // Found by its name: other test files give agent-01 projects too, and the list puts the reddest first.
-  await page.getByLabel('按项目名称搜索').fill(name);
-  await page.keyboard.press('Enter');
-  // The list's row (the red-light forecast below it may list the project too): the one with its reports link.
-  const row = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: '进度报告' }) });
-  await row.waitFor();
+  const row = await rowOnceListed(page, name);
   const text = await row.textContent();
   expect(text).toContain('设计方案');
   expect(text).toContain('正常');
@@ -240,10 +236,7 @@ test("an invalid request is worded in the reader's language with the field named
   await signIn(page, '代办员 李娜');
   // From 我的项目 to the project's reports, where the agent hands the project over (within the console,
   // so that both pages' chunks are loaded before the network drops below).
-  await page.getByLabel('按项目名称搜索').fill(name);
-  await page.keyboard.press('Enter');
-  const mine = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: /进度报告/ }) });
-  await mine.waitFor();
+  const mine = await rowOnceListed(page, name);
   await mine.getByRole('link', { name: /进度报告/ }).click();
   await page.getByRole('heading', { name }).waitFor();
 

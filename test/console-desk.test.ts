@@ -167,8 +167,7 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   const id = await register(name, { agent: 'agent-01' });
   const page = await newPage();
   await signIn(page, '代办员 李娜');
-  const row = page.getByRole('row', { name: new RegExp(name) });
-  await untilVisible(page, row);
+  const row = await rowOnceListed(page, name);
   await headersNamed(page);
   await row.getByRole('link', { name: /进度报告/ }).click();
   await page.getByRole('heading', { name }).waitFor();
@@ -219,9 +218,7 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
 
   // agent-02 now follows it, weekly; agent-01 no longer does.
   await signIn(page, '工业区代办员 周洁');
-  // The list's row (the red-light forecast below it may list the project too): the one with its reports link.
-  const theirs = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: '进度报告' }) });
-  await untilVisible(page, theirs);
+  const theirs = await rowOnceListed(page, name);
   expect(await theirs.textContent()).toContain('每周');
   await screenshot(page, 'desk-09-agent-02-mine');
   await page.close();

@@ -208,11 +208,7 @@ test("the agent opens a delivered progress report from 我的项目: the stage, 
   const page = await newPage();
   await signIn(page, '代办员 李娜');
   // Found by its name: other test files give agent-01 projects too, and the list puts the reddest first.
-  await page.getByLabel('按项目名称搜索').fill(name);
-  await page.keyboard.press('Enter');
-  // The list's row (the red-light forecast below it may list the project too): the one with its reports link.
-  const row = page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('link', { name: '进度报告', exact: true }) });
-  await untilVisible(page, row);
+  const row = await rowOnceListed(page, name);
   await row.getByRole('link', { name: '进度报告', exact: true }).click();
   await page.getByRole('heading', { name }).waitFor();
   const first = page.getByRole('listitem').filter({ hasText: '第 1 份进度报告' });

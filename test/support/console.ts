@@ -106,10 +106,12 @@ export async function signOut(page: Page): Promise<void> {
 export async function rowOnceListed(page: Page, text: string) {
   await page.getByRole('searchbox', { name: /按项目名称搜索|Search by project name/ }).fill(text);
   await page.keyboard.press('Enter');
-  const row = page.getByRole('row', { name: new RegExp(text) });
+  // The list is the page's first table: a card below it (我的项目's red-light forecast) may name the project too.
+  const list = page.getByRole('table').first();
+  const row = list.getByRole('row', { name: new RegExp(text) });
   // Up to about half a minute: on a busy machine the worker records a change seconds later.
   // Until the list shows that project alone (the header row and its own).
-  const alone = async () => (await row.isVisible()) && (await page.getByRole('row').count()) === 2;
+  const alone = async () => (await row.isVisible()) && (await list.getByRole('row').count()) === 2;
   for (let i = 0; i < 100 && !(await alone()); i++) {
     await page.waitForTimeout(300);
     await page.getByRole('button', { name: /刷新|Refresh/ }).click();
