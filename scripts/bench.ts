@@ -18,7 +18,7 @@ import { mb, ms, printTable, Timings, type Goal } from './bench/common';
 import { latencyLevel, type LevelFigures } from './bench/latency';
 import { longestProject } from './bench/longest-project';
 import { openProjects, recordReads } from './bench/scale';
-import { startStack } from './bench/stack';
+import { seedDevDirectory, startStack } from './bench/stack';
 import { statsAtVolume } from './bench/stats-volume';
 
 const SECTIONS = ['latency', 'scale', 'burst', 'history', 'stats'] as const;
@@ -97,6 +97,7 @@ async function latencyAndScale(): Promise<void> {
 async function burstAndHistory(): Promise<void> {
   const embedded = await openEmbeddedDb();
   try {
+    await seedDevDirectory(embedded.db);
     if (only.has('burst')) {
       console.log(`\nreport burst: ${counts.burst} projects whose reports fall due at once…`);
       const burst = await reportBurst(embedded.db, counts.burst, (n) => process.stdout.write(`\r  delivered ${n}/${counts.burst}`));

@@ -14,6 +14,7 @@ import { listen } from '../../api/listen';
 import { ROOT } from '../../config/env';
 import { loadLiaisons, postsOf } from '../../config/liaisons';
 import { loadPrincipals } from '../../config/principals';
+import type { Db } from '../../db/connect';
 import { seedDirectory } from '../../db/directory';
 import { openEmbeddedDb } from '../../db/embedded';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -23,12 +24,18 @@ import { createWorker } from '../../worker/worker';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** The development liaison directory, so escalations have someone to reach: with nobody at a rung the
+ *  escalation is retried until an admin fills the post, and a project's loop waits on it. */
+export async function seedDevDirectory(db: Db): Promise<void> {
+  const liaisons = join(ROOT, 'config', 'liaisons.dev.json');
+  await seedDirectory(db, liaisons, () => postsOf(loadLiaisons(liaisons)));
+}
+
 export async function startStack({ cachedWorkflows }: { cachedWorkflows: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'one-window-bench-'));
   const [server, embedded] = await Promise.all([startDevServer({ dbFile: join(dir, 'temporal.db') }), openEmbeddedDb({ dataDir: join(dir, 'pgdata') })]);
   const { db } = embedded;
-  const liaisons = join(ROOT, 'config', 'liaisons.dev.json');
-  await seedDirectory(db, liaisons, () => postsOf(loadLiaisons(liaisons)));
+  await seedDevDirectory(db);
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = `bench-${randomUUID()}`;
   const seal = generateSealKeys();
