@@ -100,7 +100,12 @@ async function burstAndHistory(): Promise<void> {
     await seedDevDirectory(embedded.db);
     if (only.has('burst')) {
       console.log(`\nreport burst: ${counts.burst} projects whose reports fall due at once…`);
-      const burst = await reportBurst(embedded.db, counts.burst, (n) => process.stdout.write(`\r  delivered ${n}/${counts.burst}`));
+      let shown = '';
+      const burst = await reportBurst(embedded.db, counts.burst, (step, n) => {
+        // Each step on its own line: registering the projects takes minutes of its own.
+        process.stdout.write(`${shown && shown !== step ? '\n' : '\r'}  ${step} ${n}/${counts.burst}`);
+        shown = step;
+      });
       console.log(`\nReport burst: ${burst.delivered}/${burst.projects} delivered in ${burst.seconds.toFixed(1)} s wall-clock; workflow task timeouts ${burst.taskTimeouts}, failures ${burst.taskFailures}`);
       goals.push({ goal: `${burst.projects} reports due at once: all delivered, no task timeouts`, measured: `${burst.delivered} in ${burst.seconds.toFixed(0)} s, ${burst.taskTimeouts} timeouts`, met: burst.delivered === burst.projects && burst.taskTimeouts === 0 });
     }

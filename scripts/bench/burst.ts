@@ -44,7 +44,7 @@ class CountingSink implements NotificationSink {
   }
 }
 
-export async function reportBurst(db: Db, count: number, onProgress: (delivered: number) => void): Promise<BurstFigures> {
+export async function reportBurst(db: Db, count: number, onProgress: (step: 'registered' | 'delivered', n: number) => void): Promise<BurstFigures> {
   const seal = generateSealKeys();
   const env = await sealedTimeSkippingEnv(seal.signer);
   const taskQueue = `burst-${randomUUID()}`;
@@ -69,15 +69,16 @@ export async function reportBurst(db: Db, count: number, onProgress: (delivered:
           DEFAULT_POLICY,
         );
         ids.push((await startProject(env.client, taskQueue, input)).workflowId);
+        onProgress('registered', ids.length);
       });
       const started = performance.now();
       await env.sleep(`${DEFAULT_POLICY.reportEveryDays.biweekly + 1} days`);
       // Bounded: ten minutes of wall-clock time at most.
       while (sink.reports < count && performance.now() - started < 600_000) {
-        onProgress(sink.reports);
+        onProgress('delivered', sink.reports);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      onProgress(sink.reports);
+      onProgress('delivered', sink.reports);
       const seconds = (performance.now() - started) / 1000;
       let taskTimeouts = 0;
       let taskFailures = 0;
