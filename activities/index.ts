@@ -1,6 +1,6 @@
 // Activities, built by a factory so the worker injects real dependencies and tests inject local ones.
 // Each may run more than once (Temporal retries), so each is idempotent by a key the workflow gives it.
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { cachedCalendar, calendarData } from '../db/calendar';
 import type { Db } from '../db/connect';
@@ -15,6 +15,7 @@ import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import { noticeClock, type Escalation, type ProgressReport, type ProjectInfo, type ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
+import { recordSnapshotQuery } from '../workflows/messages';
 import { batchActivities } from './batch';
 import { channelActivities, type ChannelDeps } from './channel-delivery';
 import { noticeDue, type Delivery, type NotificationSink } from './notification-sink';
@@ -112,6 +113,15 @@ export function createActivities(deps: ActivityDeps) {
     );
     throw ApplicationFailure.nonRetryable(message, 'RecordRefused');
   };
+  /** The snapshot of the workflow run that asked for its record (LEAN_RECORD_PATCH): read by a query, so
+   *  the state crosses no history. */
+  const latestSnapshot = () => {
+    const { info, client } = Context.current();
+    const run = info.workflowExecution;
+    if (!run) throw ApplicationFailure.nonRetryable('recordProject without its state must be run by a project workflow');
+    const { workflowId, runId } = run;
+    return client.workflow.getHandle(workflowId, runId).query(recordSnapshotQuery);
+  };
   /** The record write itself; a value the database refuses for its data fails for good. */
   const writeRecord = async (state: ProjectState, at: number) => {
     try {
@@ -138,8 +148,10 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Writes the project's snapshot and rows to the public record as of `at` (the workflow's time);
      *  running it twice records once. */
-    async recordProject({ state, at }: { state: ProjectState; at: number }): Promise<void> {
+    async recordProject(input: { state: ProjectState; at: number } | { latest: true }): Promise<{ version: number }> {
+      const { state, at } = 'state' in input ? input : await latestSnapshot();
       await writeRecord(state, at);
+      return { version: snapshotVersion(state) };
     },
 
     /** Whether a new project's registration carries the API's seal (a local activity: its answer is

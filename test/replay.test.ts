@@ -3,7 +3,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayResult, type WorkflowBundle } from '@temporalio/worker';
-import { CAMPAIGNS_PATCH, HARDENING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
+import { CAMPAIGNS_PATCH, HARDENING_PATCH, LEAN_RECORD_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -57,6 +57,11 @@ test('saved histories from before and after the long-running change are both rep
       'pre-notices-withdrawn-during-permit',
       // Recorded before notices carried their facts (messages) and before the acknowledgement Update.
       'pre-messages-green-channel-ladder',
+      // Recorded before LEAN_RECORD_PATCH (every record write carried the whole state in history).
+      'pre-lean-record-general-four-stages',
+      'pre-lean-record-long-running-reports',
+      'pre-lean-record-continued-as-new',
+      'pre-lean-record-utility-push',
       // Recorded by the current code, including a run that ended by continuing as new, and one with the
       // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
@@ -83,7 +88,9 @@ test('saved histories from before and after the long-running change are both rep
             ? [HARDENING_PATCH, LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH]
             : name.startsWith('pre-notices-')
               ? [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
-              : [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
+              : name.startsWith('pre-lean-record-') || name.startsWith('pre-messages-')
+                ? [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
+                : [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   // Someone took charge of a rung from their inbox: an Update the current ladder recording holds.
@@ -105,6 +112,14 @@ test('saved histories from before and after the long-running change are both rep
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify' && /您已成为本项目代办员/.test(JSON.stringify(defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes.input?.payloads?.[0] ?? {}))),
     );
   expect([toAgent('withdrawn-during-permit'), toAgent('pre-notices-withdrawn-during-permit')]).toEqual([true, false]);
+  // The record's writes carried the whole state before LEAN_RECORD_PATCH; now none does.
+  const recordInputs = (name: string) =>
+    (histories.find((h) => h.name === name)?.history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordProject')
+      .map((e) => defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0] ?? {}) as object);
+  expect(recordInputs('pre-lean-record-general-four-stages').every((input) => 'state' in input)).toBe(true);
+  expect(recordInputs('general-four-stages').length).toBeGreaterThan(0);
+  expect(recordInputs('general-four-stages').every((input) => !('state' in input))).toBe(true);
 });
 
 // One replay worker for every history (a worker per history cost about two seconds each): each history

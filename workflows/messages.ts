@@ -22,6 +22,8 @@ export const WORKFLOW_TYPE = 'projectApproval';
 export const workflowIdFor = (projectId: string): string => `project-${projectId}`;
 
 export const stateQuery = defineQuery<ProjectState>('state');
+/** What the public record's writer records (activities/index.ts): the state as of the workflow's time. */
+export const recordSnapshotQuery = defineQuery<{ state: ProjectState; at: number }>('recordSnapshot');
 
 export const submitApplication = defineUpdate<CommandResult, [ApplicationInput]>('submitApplication');
 export const signOff = defineUpdate<CommandResult, [SignOffInput]>('signOff');
@@ -109,3 +111,10 @@ export const NOTICES_PATCH = 'notices';
  * (which never joined) replay unchanged.
  */
 export const CAMPAIGNS_PATCH = 'campaigns';
+
+/**
+ * A lean record: the record's writer reads the snapshot it writes by a query (recordSnapshotQuery) instead
+ * of being handed the whole state, which put a copy of the state into history with every change (92% of
+ * the longest project's history). Workflows started before this replay without it.
+ */
+export const LEAN_RECORD_PATCH = 'lean-record';

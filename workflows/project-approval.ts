@@ -75,6 +75,7 @@ import {
   CAMPAIGNS_PATCH,
   FORBIDDEN,
   HARDENING_PATCH,
+  LEAN_RECORD_PATCH,
   NOTICES_PATCH,
   OPERATIONS_PATCH,
   REFUSED,
@@ -87,6 +88,7 @@ import {
   noteOperation,
   acknowledgeNotice,
   recordHealthQuery,
+  recordSnapshotQuery,
   recordSupplement,
   remindPending,
   retryPush,
@@ -210,6 +212,10 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     // A registration refused for want of the API's seal is no project: nothing to read.
     if (refused !== undefined) throw refused;
     return state;
+  });
+  setHandler(recordSnapshotQuery, () => {
+    if (refused !== undefined) throw refused;
+    return { state, at: Date.now() };
   });
   const ops: Operations = {
     commands: new Map(),
@@ -359,8 +365,15 @@ async function longRunningLoop(
         await condition(() => !recordCaughtUp());
         const version = snapshotVersion(state);
         try {
-          await changes.within(() => recordBeside({ state, at: Date.now() }));
-          recorded = version;
+          if (patched(LEAN_RECORD_PATCH)) {
+            // The writer reads the latest snapshot itself, so this change's history holds no copy of the
+            // state; it answers the version it wrote (this one or, if more happened meanwhile, a later one).
+            const written = await changes.within(() => recordBeside({ latest: true }));
+            recorded = Math.max(version, written.version);
+          } else {
+            await changes.within(() => recordBeside({ state, at: Date.now() }));
+            recorded = version;
+          }
           recordFailure = null;
         } catch (err) {
           const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
