@@ -57,6 +57,7 @@ function PartyTable({ stage, attempt, proxy }: { stage: StageView; attempt: Atte
       dataSource={rows}
       columns={[
         {
+          className: 'nowrap',
           title: t('project.party'),
           key: 'party',
           render: (_, r) => (

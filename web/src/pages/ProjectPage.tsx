@@ -245,7 +245,11 @@ export function ProjectPage() {
       {signing && stage && (
         <SignOffDialog
           target={{ id, name: info.name, stage: stage.stage, ...signing }}
-          onClose={() => setSigning(null)}
+          onClose={() => {
+            setSigning(null);
+            // Closed after a refusal, the page may be out of date (someone else signed meanwhile): read it again.
+            void load();
+          }}
           onSigned={(after) => {
             setSigning(null);
             setProject(after);
