@@ -172,7 +172,7 @@ export const en: Messages = {
     done: 'Signed',
     proxyTitle: "Record {{party}}'s decision on its behalf: {{project}} · {{stage}}",
     proxyHint: 'You are recording, as an admin, the decision {{party}} sent in on paper. The record shows that you entered it on its behalf, with its document and your reason; {{party}} is notified.',
-    proxyReferenceHelp: "The reference number of the party's written decision, e.g. 规划〔2026〕12号",
+    proxyReferenceHelp: "The reference number of the party's written decision",
     proxyReferenceRequired: "Give the basis: the reference of the party's document",
     proxyReasonRequired: 'Give the reason for recording it on its behalf',
     proxyDone: 'Recorded for {{party}}',
