@@ -34,7 +34,7 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
       const project = await unwrapAction(
         api.POST('/api/projects/{id}/stages/{stage}/sign-offs', {
           params: { path: { id: target.id, stage: target.stage } },
-          body: signOffBody(values, target.proxyFor),
+          body: signOffBody(values, proxyFor),
         }),
       );
       void message.success(proxyFor ? t('signOff.proxyDone', { party: t(`party.${proxyFor}`) }) : t('signOff.done'));
