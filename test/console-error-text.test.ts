@@ -28,7 +28,7 @@ describe('field labels', () => {
     expect(fieldLabel('body.reason', zh)).toBe('理由');
     expect(fieldLabel('body.applicant.uscc', zh)).toBe('统一社会信用代码');
     expect(fieldLabel('body.applicant.uscc', english)).toBe('Unified social credit code');
-    expect(fieldLabel('body.proxy.reference', zh)).toBe('代录文号');
+    expect(fieldLabel('body.proxy.reference', zh)).toBe('代录依据（文号）');
     expect(fieldLabel('body', zh)).toBe('提交的内容');
   });
 

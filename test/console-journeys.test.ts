@@ -225,3 +225,107 @@ test("the agent opens a delivered progress report from 我的项目: the stage, 
   await page.close();
   expect(harness.errors()).toEqual([]);
 });
+
+test('the admin records the planning approval a department sent on paper as 代录: 依据 is required, a stale row is refused with why, the page and trail show who recorded it; a reviewer has no 代录', async () => {
+  const name = `山阳镇 代录规划意见 ${tag}`;
+  const id = await register(name);
+  await apply(id, 'design');
+  const reference = `规划〔2026〕${tag}号`;
+  const reason = '区规划资源局书面意见已送达窗口，系统账号暂不可用';
+
+  // A reviewer signs only for its own department: no 代录 anywhere on the page.
+  const page = await newPage();
+  await signIn(page, '区规划资源局 审批员');
+  await page.goto(`${harness.base}/projects/${id}`);
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  await page.getByRole('button', { name: '签署本单位意见' }).waitFor();
+  expect(await page.getByRole('button', { name: /代录/ }).count()).toBe(0);
+  expect(await page.getByRole('columnheader', { name: '操作' }).count()).toBe(0);
+  await signOut(page);
+
+  // The admin sees 代录 beside each pending party, and has no party of its own to sign for.
+  await signIn(page, '管理员 王磊');
+  await page.goto(`${harness.base}/projects/${id}`);
+  await page.getByRole('heading', { name: /设计方案 · 审批中/ }).waitFor();
+  for (const party of ['区规划资源局', '区建管委', '区水务局']) await page.getByRole('button', { name: `代录${party}意见` }).waitFor();
+  expect(await page.getByRole('button', { name: '签署本单位意见' }).count()).toBe(0);
+  await screenshot(page, 'journey-07-admin-proxy-actions');
+
+  // Without 依据 the dialog names the field and sends nothing.
+  await page.getByRole('button', { name: '代录区规划资源局意见' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(`代录区规划资源局意见：${name} · 设计方案`).waitFor();
+  // Every decision the API takes as a proxy: approve, reject and correction.
+  expect(await dialog.getByRole('radio').count()).toBe(3);
+  for (const decision of ['同意', '不同意', '补正']) await dialog.getByRole('radio', { name: decision, exact: true }).waitFor({ state: 'attached' });
+  expect(await dialog.getByRole('radio', { name: '同意', exact: true }).isChecked()).toBe(true);
+  await dialog.getByLabel('意见说明').fill('同意设计方案');
+  await dialog.getByLabel('代录原因').fill(reason);
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.getByText('请填写代录依据（该单位书面意见的文号）').waitFor();
+  await screenshot(page, 'journey-08-admin-proxy-missing-reference');
+  await page.waitForTimeout(500);
+  expect(await dialog.isVisible()).toBe(true);
+  expect((await project(id)).stages.find((s) => s.stage === 'design')?.pendingParties).toEqual(['planning', 'construction', 'water']);
+
+  // With it, the approval is recorded for planning by the admin, with the document and the reason.
+  await dialog.getByLabel('代录依据（文号）').fill(reference);
+  await screenshot(page, 'journey-09-admin-proxy-dialog');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const planning = page.getByRole('row', { name: /区规划资源局/ });
+  await planning.getByText('代录', { exact: true }).waitFor();
+  expect(await planning.textContent()).toMatch(new RegExp(`同意.*管理员 王磊.*代录.*依据：${reference}；原因：${reason}.*同意设计方案`));
+  expect(await planning.getByRole('button').count()).toBe(0);
+  await page.getByRole('button', { name: '代录区建管委意见' }).waitFor();
+  const signOff = (await project(id)).stages.find((s) => s.stage === 'design')?.attempts[0]?.signOffs.find((s) => s.party === 'planning');
+  expect(signOff).toMatchObject({ decision: 'approve', comment: '同意设计方案', by: { id: 'admin-01' }, proxy: { reference, reason } });
+
+  // The trail: a sign-off for planning by the admin, worded as 代录 with its basis and reason.
+  await page.getByRole('tab', { name: '办理记录' }).click();
+  const entry = page.getByRole('listitem').filter({ hasText: `依据：${reference}` });
+  expect(await entry.textContent()).toMatch(new RegExp(`签署.*设计方案.*区规划资源局.*管理员 王磊 · 管理员.*同意（管理员 王磊 代录，依据：${reference}，原因：${reason}）`));
+  await entry.scrollIntoViewIfNeeded();
+  await screenshot(page, 'journey-10-admin-proxy-recorded');
+
+  // Construction signs for itself while the admin's page still offers 代录 for it: the refusal says why
+  // in the reader's words, and nothing changes.
+  await approve(id, 'design', 'construction');
+  await page.getByRole('button', { name: '代录区建管委意见' }).click();
+  await dialog.getByText(`代录区建管委意见：${name} · 设计方案`).waitFor();
+  await dialog.getByLabel('代录依据（文号）').fill('建管〔2026〕1号');
+  await dialog.getByLabel('代录原因').fill('书面意见');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.getByRole('alert').filter({ hasText: '区建管委已签署设计方案阶段第 1 次申报（同意）' }).waitFor();
+  await screenshot(page, 'journey-11-admin-proxy-refused');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  expect((await project(id)).stages.find((s) => s.stage === 'design')?.attempts[0]?.signOffs.find((s) => s.party === 'construction')?.by.id).toBe('reviewer-construction');
+  // Closed, the page reads the project again: construction's own sign-off, no 代录 left for it.
+  await page.getByRole('row', { name: /区建管委/ }).getByText('区建管委 审批员').waitFor();
+  expect(await page.getByRole('button', { name: '代录区建管委意见' }).count()).toBe(0);
+  await page.getByRole('button', { name: '代录区水务局意见' }).waitFor();
+
+  // In English: the same entry, recorded on planning's behalf with its basis and reason.
+  await page.getByRole('button', { name: /English/ }).click();
+  const planningEn = page.getByRole('row', { name: /Planning/ });
+  await planningEn.getByText('Recorded on behalf', { exact: true }).waitFor();
+  expect(await planningEn.textContent()).toMatch(new RegExp(`Approve.*管理员 王磊.*Recorded on behalf.*Basis: ${reference}; reason: ${reason}`));
+  await page.getByRole('button', { name: 'Record on behalf of Water Affairs Bureau' }).waitFor();
+  expect(await page.getByRole('listitem').filter({ hasText: `basis: ${reference}` }).textContent()).toContain(
+    `Approve (recorded by 管理员 王磊 on the party's behalf, basis: ${reference}, reason: ${reason})`,
+  );
+  await screenshot(page, 'journey-12-admin-proxy-english');
+  await page.getByRole('button', { name: /中文/ }).click();
+  await signOut(page);
+
+  // Planning's done list (已办) has the approval, with the admin as who recorded it.
+  await signIn(page, '区规划资源局 审批员');
+  await page.getByRole('menuitem', { name: '已办' }).click();
+  await page.getByRole('heading', { name: '已办' }).waitFor();
+  const done = page.getByRole('row', { name: new RegExp(name) });
+  await untilVisible(page, done);
+  expect(await done.textContent()).toMatch(/设计方案 · 第 1 次申报.*同意.*同意设计方案.*管理员 王磊/);
+  await page.close();
+  // The one refusal the test provoked, and nothing else.
+  expect(harness.errors()).toEqual(['console: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+});

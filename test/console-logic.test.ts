@@ -67,7 +67,7 @@ test("the trail's codes in the reader's language; free text as written", async (
   const entry = (action: TrailEntry['action'], detail: string) => ({ seq: 1, at: '2026-11-02T00:00:00Z', by, action, detail });
   expect(trailDetail(entry('application', 'attempt 2'), i18n.t)).toBe('第 2 次申报');
   expect(trailDetail(entry('sign-off', 'approve'), i18n.t)).toBe('同意');
-  expect(trailDetail(entry('sign-off', 'approve (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)'), i18n.t)).toBe('同意（代录：admin-01，文号 规划〔2026〕1号，理由：书面意见）');
+  expect(trailDetail(entry('sign-off', 'approve (代录 proxy by admin-01, ref 规划〔2026〕1号: 书面意见)'), i18n.t)).toBe('同意（admin-01 代录，依据：规划〔2026〕1号，原因：书面意见）');
   expect(trailDetail(entry('report-cadence', 'weekly'), i18n.t)).toBe('每周');
   expect(trailDetail(entry('withdrawal', '建设单位撤回'), i18n.t)).toBe('建设单位撤回');
   // The server's English around the facts (domain/project.ts, domain/campaigns.ts), worded by the console.

@@ -28,7 +28,8 @@ export function trailDetail(entry: TrailEntry, t: TFunction): string | undefined
       break;
     case 'sign-off':
       if (DECISION.test(detail)) return t(`decision.${detail}`);
-      if ((m = PROXY.exec(detail))) return t('trail.proxy', { decision: t(`decision.${m[1]}`), by: m[2], reference: m[3], reason: m[4] });
+      // Who recorded it by name: the entry's own actor is the admin the detail names by id.
+      if ((m = PROXY.exec(detail))) return t('trail.proxy', { decision: t(`decision.${m[1]}`), by: m[2] === entry.by.id ? trailActor(entry.by, t) : m[2], reference: m[3], reason: m[4] });
       break;
     case 'report-cadence':
       if (detail === 'weekly' || detail === 'biweekly') return t(`cadence.${detail}`);

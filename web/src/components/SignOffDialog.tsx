@@ -1,23 +1,21 @@
 // The sign-off of one party on a stage: approve, reject (with its reason) or a correction listing every
-// missing item at once (一次性告知). A refusal is shown in the dialog and changes nothing else.
+// missing item at once (一次性告知). With a party named it is 代录: an admin records the decision that
+// party sent in, with its document (依据) and why (原因). A refusal is shown in the dialog and changes
+// nothing else.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Modal, Radio, Space } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrapAction, type Project, type Stage } from '../api/client';
+import { api, unwrapAction, type Party, type Project, type Stage } from '../api/client';
+import { signOffBody, type SignOffValues as Values } from '../sign-off';
 import { ApiErrorAlert } from './ApiErrorAlert';
-
-type Decision = 'approve' | 'reject' | 'correction';
-interface Values {
-  decision: Decision;
-  comment?: string;
-  items?: string[];
-}
 
 export interface SignOffTarget {
   id: string;
   name: string;
   stage: Stage;
+  /** 代录: the party whose decision an admin records; absent, the signed-in person signs for their own. */
+  proxyFor?: Party;
 }
 
 export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTarget; onClose: () => void; onSigned: (project: Project) => void }) {
@@ -27,23 +25,19 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
   const decision = Form.useWatch('decision', form);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { proxyFor } = target;
 
   const submit = async (values: Values) => {
     setBusy(true);
     setError(null);
-    const comment = values.comment?.trim();
     try {
       const project = await unwrapAction(
         api.POST('/api/projects/{id}/stages/{stage}/sign-offs', {
           params: { path: { id: target.id, stage: target.stage } },
-          body: {
-            decision: values.decision,
-            ...(comment && { comment }),
-            ...(values.decision === 'correction' && { items: (values.items ?? []).map((i) => i.trim()) }),
-          },
+          body: signOffBody(values, proxyFor),
         }),
       );
-      void message.success(t('signOff.done'));
+      void message.success(proxyFor ? t('signOff.proxyDone', { party: t(`party.${proxyFor}`) }) : t('signOff.done'));
       onSigned(project);
     } catch (err) {
       setError(err);
@@ -55,7 +49,11 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
   return (
     <Modal
       open
-      title={t('signOff.title', { project: target.name, stage: t(`stage.${target.stage}`) })}
+      title={
+        proxyFor
+          ? t('signOff.proxyTitle', { party: t(`party.${proxyFor}`), project: target.name, stage: t(`stage.${target.stage}`) })
+          : t('signOff.title', { project: target.name, stage: t(`stage.${target.stage}`) })
+      }
       okText={t('common.submit')}
       cancelText={t('common.cancel')}
       confirmLoading={busy}
@@ -65,6 +63,7 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
       width={600}
     >
       <Space orientation="vertical" style={{ width: '100%' }}>
+        {proxyFor && <Alert type="info" showIcon title={t('signOff.proxyHint', { party: t(`party.${proxyFor}`) })} />}
         {error !== null && <ApiErrorAlert error={error} />}
         <Form<Values> form={form} layout="vertical" initialValues={{ decision: 'approve', items: [''] }} onFinish={submit}>
           <Form.Item label={t('signOff.decision')} name="decision">
@@ -112,6 +111,21 @@ export function SignOffDialog({ target, onClose, onSigned }: { target: SignOffTa
           >
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>
+          {proxyFor && (
+            <>
+              <Form.Item
+                label={t('field.proxyReference')}
+                name="reference"
+                extra={t('signOff.proxyReferenceHelp')}
+                rules={[{ required: true, whitespace: true, message: t('signOff.proxyReferenceRequired') }]}
+              >
+                <Input maxLength={100} />
+              </Form.Item>
+              <Form.Item label={t('field.proxyReason')} name="reason" rules={[{ required: true, whitespace: true, message: t('signOff.proxyReasonRequired') }]}>
+                <Input.TextArea rows={2} maxLength={1000} />
+              </Form.Item>
+            </>
+          )}
         </Form>
       </Space>
     </Modal>

@@ -1,10 +1,13 @@
 // One stage in detail: its clock (used / limit working days, paused days, deadline, light), each party's
-// sign-off on the latest attempt, the corrections with their items, and the earlier attempts.
-import { Collapse, Descriptions, List, Space, Table, Tag, Typography } from 'antd';
+// sign-off on the latest attempt, the corrections with their items, and the earlier attempts. An entry an
+// admin recorded for a party (代录) says so, with the party's document and the reason; an admin sees 代录
+// beside each party still pending.
+import { Button, Collapse, Descriptions, List, Space, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Party, Schemas, StageView } from '../api/client';
 import { date, dateTime } from '../format';
+import { proxyNote } from '../sign-off';
 import { Light } from './Light';
 
 type Attempt = Schemas['Attempt'];
@@ -17,8 +20,29 @@ interface PartyRow {
   correction: Correction | undefined;
 }
 
-function PartyTable({ stage, attempt }: { stage: StageView; attempt: Attempt }) {
+/** Who recorded an entry; for 代录, marked so with the party's document and the reason beneath. */
+function RecordedBy({ by, proxy }: { by: { id: string; name?: string }; proxy?: Attempt['signOffs'][number]['proxy'] }) {
   const { t } = useTranslation();
+  if (!proxy) return <>{by.name ?? by.id}</>;
+  return (
+    <Space orientation="vertical" size={0}>
+      <span>
+        {by.name ?? by.id} <Tag color="purple">{t('project.proxy')}</Tag>
+      </span>
+      <Typography.Text type="secondary">{proxyNote(proxy, t)}</Typography.Text>
+    </Space>
+  );
+}
+
+/** The parties an admin may record for (代录), and what opens the dialog; only on the latest attempt. */
+export interface ProxyAction {
+  parties: Party[];
+  open: (party: Party) => void;
+}
+
+function PartyTable({ stage, attempt, proxy }: { stage: StageView; attempt: Attempt; proxy?: ProxyAction }) {
+  const { t } = useTranslation();
+  const recordable = proxy && proxy.parties.length > 0 ? proxy : undefined;
   const rows: PartyRow[] = stage.parties.map((party) => ({
     party,
     lead: party === stage.lead,
@@ -33,6 +57,7 @@ function PartyTable({ stage, attempt }: { stage: StageView; attempt: Attempt }) 
       dataSource={rows}
       columns={[
         {
+          className: 'nowrap',
           title: t('project.party'),
           key: 'party',
           render: (_, r) => (
@@ -57,13 +82,25 @@ function PartyTable({ stage, attempt }: { stage: StageView; attempt: Attempt }) 
         {
           title: t('project.by'),
           key: 'by',
-          render: (_, r) => {
-            const by = r.signOff?.by;
-            return by ? `${by.name ?? by.id}${r.signOff?.proxy ? ` (${t('project.proxy')} ${r.signOff.proxy.reference})` : ''}` : '';
-          },
+          render: (_, r) => (r.signOff ? <RecordedBy by={r.signOff.by} proxy={r.signOff.proxy} /> : ''),
         },
         { className: 'nowrap', title: t('project.at'), key: 'at', render: (_, r) => dateTime(r.signOff?.at) },
         { title: t('project.comment'), key: 'comment', render: (_, r) => r.signOff?.comment ?? '' },
+        ...(recordable
+          ? [
+              {
+                className: 'nowrap',
+                title: t('project.actions'),
+                key: 'actions',
+                render: (_: unknown, r: PartyRow) =>
+                  recordable.parties.includes(r.party) && (
+                    <Button size="small" aria-label={t('project.proxyActionLabel', { party: t(`party.${r.party}`) })} onClick={() => recordable.open(r.party)}>
+                      {t('project.proxyAction')}
+                    </Button>
+                  ),
+              },
+            ]
+          : []),
       ]}
     />
   );
@@ -86,7 +123,9 @@ function Corrections({ corrections }: { corrections: Correction[] }) {
               <span>
                 {c.requestedBy.name ?? c.requestedBy.id} · {dateTime(c.requestedAt)}
               </span>
+              {c.proxy && <Tag color="purple">{t('project.proxy')}</Tag>}
             </Space>
+            {c.proxy && <Typography.Text type="secondary">{proxyNote(c.proxy, t)}</Typography.Text>}
             <ol style={{ margin: 0 }}>
               {c.items.map((item, i) => (
                 <li key={i}>{item}</li>
@@ -106,7 +145,7 @@ function Corrections({ corrections }: { corrections: Correction[] }) {
   );
 }
 
-export function StageDetail({ stage, actions }: { stage: StageView; actions?: ReactNode }) {
+export function StageDetail({ stage, actions, proxy }: { stage: StageView; actions?: ReactNode; proxy?: ProxyAction }) {
   const { t } = useTranslation();
   const latest = stage.attempts[stage.attempts.length - 1];
   const earlier = stage.attempts.slice(0, -1).reverse();
@@ -139,7 +178,7 @@ export function StageDetail({ stage, actions }: { stage: StageView; actions?: Re
       ) : (
         <Typography.Text type="secondary">{t('project.noClock')}</Typography.Text>
       )}
-      {latest && <PartyTable stage={stage} attempt={latest} />}
+      {latest && <PartyTable stage={stage} attempt={latest} proxy={proxy} />}
       {latest && <Corrections corrections={latest.corrections} />}
       {earlier.length > 0 && (
         <Collapse

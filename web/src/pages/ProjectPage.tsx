@@ -5,7 +5,7 @@ import { Alert, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Ste
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { api, ApiError, unwrap, unwrapAction, type Project, type Stage } from '../api/client';
+import { api, ApiError, unwrap, unwrapAction, type Party, type Project, type Stage } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Light } from '../components/Light';
 import { ReportsPanel } from '../components/ReportsPanel';
@@ -18,6 +18,7 @@ import { useSession } from '../session';
 import { stepStatus } from '../stage-steps';
 import { exemptionText } from '../exemptions';
 import { trailActor, trailDetail } from '../trail';
+import { proxyParties } from '../sign-off';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -28,7 +29,8 @@ export function ProjectPage() {
   const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [selected, setSelected] = useState<Stage | null>(null);
-  const [signing, setSigning] = useState(false);
+  // Signing for one's own party, or (an admin) recording a party's decision for it (代录).
+  const [signing, setSigning] = useState<{ proxyFor?: Party } | null>(null);
   const [asking, setAsking] = useState<'supplement' | 'withdraw' | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -97,7 +99,7 @@ export function ProjectPage() {
         </Button>
       )}
       {me?.party && stage.pendingParties.includes(me.party) && (
-        <Button type="primary" onClick={() => setSigning(true)}>
+        <Button type="primary" onClick={() => setSigning({})}>
           {t('project.signOff')}
         </Button>
       )}
@@ -160,7 +162,9 @@ export function ProjectPage() {
             <ApiErrorAlert error={actionError} />
           </div>
         )}
-        {stage && <StageDetail stage={stage} actions={actions} />}
+        {stage && (
+          <StageDetail stage={stage} actions={actions} proxy={{ parties: proxyParties(me?.role, open, stage), open: (party) => setSigning({ proxyFor: party }) }} />
+        )}
       </Card>
 
       <Card ref={tabs}>
@@ -240,10 +244,14 @@ export function ProjectPage() {
 
       {signing && stage && (
         <SignOffDialog
-          target={{ id, name: info.name, stage: stage.stage }}
-          onClose={() => setSigning(false)}
+          target={{ id, name: info.name, stage: stage.stage, ...signing }}
+          onClose={() => {
+            setSigning(null);
+            // Closed after a refusal, the page may be out of date (someone else signed meanwhile): read it again.
+            void load();
+          }}
           onSigned={(after) => {
-            setSigning(false);
+            setSigning(null);
             setProject(after);
           }}
         />
