@@ -56,6 +56,23 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: code, message: err.expose ? String(err.message) : 'bad request' });
     return;
   }
+  if (databaseAway(err)) {
+    // Not the caller's fault and not a bug: the record's database is away. Said as such, with when to retry.
+    req.log?.error({ err }, 'the record database did not answer');
+    res.locals.auditDetail = 'database unavailable';
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ error: 'database-unavailable', message: 'the public record database is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)' });
+    return;
+  }
   req.log?.error({ err }, 'request failed');
   res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
 };
+
+/** Whether an error says the record's database could not be reached or went away mid-request (a socket
+ *  refused, reset or timed out; SQLSTATE 08 connection exceptions, 57P01–03 shutting down or starting,
+ *  53300 no connections left; node-postgres' own words for a pool timeout or a lost connection). */
+export function databaseAway(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code) || /^(08...|57P0[123]|53300)$/.test(code))) return true;
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+}

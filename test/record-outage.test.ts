@@ -16,6 +16,7 @@ import { registrationInput, type Actor } from '../domain/project';
 import { findStuck } from '../operations/stuck';
 import { createWorker } from '../worker/worker';
 import { submitApplication, workflowIdFor } from '../workflows/messages';
+import { startApp } from './support/app';
 import { eventually } from './support/eventually';
 import { bundle, devServerAddress, devServerClient, tempFile, testDb, testSeal, uniqueTaskQueue } from './support/temporal';
 
@@ -68,6 +69,7 @@ let connection: NativeConnection;
 let db: Db;
 let workerDb: Db;
 let proxy: Awaited<ReturnType<typeof tcpProxy>>;
+let proxiedUrl: string;
 let stopWorker: () => Promise<void>;
 const taskQueue = uniqueTaskQueue('record-outage');
 
@@ -76,7 +78,8 @@ beforeAll(async () => {
   proxy = await tcpProxy({ host: url.hostname, port: Number(url.port) });
   const proxied = new URL(url);
   proxied.port = String(proxy.port());
-  workerDb = connectDb(proxied.toString(), { max: 4 });
+  proxiedUrl = proxied.toString();
+  workerDb = connectDb(proxiedUrl, { max: 4 });
   db = testDb();
   [client, connection] = await Promise.all([devServerClient(), NativeConnection.connect({ address: devServerAddress() })]);
   const worker = await createWorker({
@@ -140,4 +143,30 @@ test('a record write retrying while the database is unreachable is listed, and c
   expect(caughtUp?.stages[0]?.attempts).toHaveLength(1);
   const cleared = await eventually(stuck, (l) => !l.entries.some((e) => e.projectId === id), 100);
   expect(cleared.entries.some((e) => e.projectId === id)).toBe(false);
+}, 90_000);
+
+test('a registration while the API cannot reach the database is answered 503 database-unavailable, and applies once when repeated', async () => {
+  const apiDb = connectDb(proxiedUrl, { max: 2 });
+  const app = await startApp('record-outage-api', { db: apiDb, taskQueue });
+  try {
+    const name = `漕泾镇 断库登记 ${randomUUID().slice(0, 8)}`;
+    const registration = { name, applicant: { name: '上海漕泾某某机械有限公司', uscc: '91310000MA1FL4B24G' }, category: 'general', locality: 'caojing', utilities: ['power'] };
+    const key = { 'idempotency-key': randomUUID() };
+    await proxy.cut();
+    const refused = await app.call('POST', '/api/projects', 'dev-window', registration, key);
+    expect([refused.status, refused.body.error]).toEqual([503, 'database-unavailable']);
+    expect(refused.body.message).toMatch(/not answering; repeat the request/);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    await proxy.restore();
+    // Sent again with the same key once the database is back: one project, registered once.
+    const registered = await eventually(() => app.call('POST', '/api/projects', 'dev-window', registration, key), (a) => a.status !== 503, 50);
+    expect(registered.status).toBe(201);
+    const again = await app.call('POST', '/api/projects', 'dev-window', registration, key);
+    expect(again.body.id).toBe(registered.body.id);
+    const listed = await app.call('GET', `/api/projects?name=${encodeURIComponent(name)}`, 'dev-window');
+    expect(listed.body.projects.map((p: { id: string }) => p.id)).toEqual([registered.body.id]);
+  } finally {
+    await app.stop();
+    await apiDb.destroy();
+  }
 }, 90_000);

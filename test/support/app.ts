@@ -10,9 +10,10 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { apiCaller } from './http';
 import { devServerClient, testDb, uniqueTaskQueue } from './temporal';
 
-export async function startApp(name: string, options: Partial<Omit<AppDeps, 'client' | 'db' | 'logger'>> = {}) {
+export async function startApp(name: string, options: Partial<Omit<AppDeps, 'client' | 'logger'>> = {}) {
   const client = await devServerClient();
-  const db = testDb();
+  // A database the test brings (say, through a proxy it cuts) is the test's to close.
+  const db = options.db ?? testDb();
   const taskQueue = options.taskQueue ?? uniqueTaskQueue(name);
   const app = createApp({
     client,
@@ -35,7 +36,7 @@ export async function startApp(name: string, options: Partial<Omit<AppDeps, 'cli
     async stop() {
       await server.close();
       await client.connection.close();
-      await db.destroy();
+      if (!options.db) await db.destroy();
     },
   };
 }
