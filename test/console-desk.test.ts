@@ -268,3 +268,46 @@ test('an agent reads its notices 30 at a time: 加载更多 reads the next ones,
   await page.close();
   expect(harness.errors()).toEqual([]);
 });
+
+test('a reviewer’s 待办 reads 50 at a time in its order: the page says whether more follow, and 下一页 / 上一页 reach them', async () => {
+  // One more than a page waiting for planning (WORKLIST_PAGE in web/src/pages/Worklist.tsx), found by a
+  // name of this run's own; registered and applied for a few at a time.
+  const prefix = `朱泾镇 待办分页 ${tag}`;
+  const names = Array.from({ length: 51 }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}号`);
+  for (let i = 0; i < names.length; i += 6) await Promise.all(names.slice(i, i + 6).map((name) => register(name)));
+  const ordered = await eventually(
+    () => call('GET', `/api/projects?pending=me&order=urgency&limit=100&name=${encodeURIComponent(prefix)}`, 'dev-planning'),
+    (r) => r.body.projects?.length === 51,
+    300,
+  );
+  const expected = (ordered.body.projects as { name: string }[]).map((p) => p.name);
+
+  const page = await newPage();
+  await signIn(page, '区规划资源局 审批员');
+  await page.getByRole('heading', { name: '待办' }).waitFor();
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(prefix);
+  await page.keyboard.press('Enter');
+  const status = page.getByRole('status').filter({ hasText: /项|页/ });
+  await status.filter({ hasText: '第 1 页：第 1–50 项 · 后面还有，请翻到下一页' }).waitFor();
+  const list = page.getByRole('table').first();
+  const listed = async () => (await list.getByRole('link', { name: new RegExp(prefix) }).allTextContents());
+  // The first 50 in the server's order, then the 51st alone on page 2.
+  expect(await listed()).toEqual(expected.slice(0, 50));
+  expect(await page.getByRole('button', { name: '上一页' }).isDisabled()).toBe(true);
+  await screenshot(page, 'desk-11-worklist-page-1');
+  await page.getByRole('button', { name: '下一页' }).click();
+  await status.filter({ hasText: '第 2 页：第 51–51 项 · 已是最后一页' }).waitFor();
+  expect(await listed()).toEqual(expected.slice(50));
+  expect(await page.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
+  await screenshot(page, 'desk-12-worklist-page-2');
+  await page.getByRole('button', { name: '上一页' }).click();
+  await status.filter({ hasText: '第 1 页' }).waitFor();
+  expect(await listed()).toEqual(expected.slice(0, 50));
+  // One that fits on a page says how many there are.
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(names[50] as string);
+  await page.keyboard.press('Enter');
+  await status.filter({ hasText: '共 1 项' }).waitFor();
+  expect(await page.getByRole('button', { name: '下一页' }).count()).toBe(0);
+  await page.close();
+  expect(harness.errors()).toEqual([]);
+});
