@@ -12,8 +12,9 @@ import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
 import { useCursorList } from '../use-cursor-list';
 
-/** Rows a page holds (a worklist of more pages says so under it). */
-export const WORKLIST_PAGE = 50;
+/** Rows a page holds: the 20 these pages showed at a time before they paged on the server, as the other
+ *  lists do (a worklist of more pages says so under it). */
+export const WORKLIST_PAGE = 20;
 
 export function Worklist() {
   const { t } = useTranslation();
