@@ -135,10 +135,14 @@ export function openApiDocument() {
       "Newest first, limited to what the caller may read; every filter applies before the page is cut, so pages hold exactly the matching projects. " +
       "light: the open stage's clock.light as of the request. pending: projects whose open stage attempt still waits for that party's sign-off " +
       "(also while paused for a correction); 'me' for a reviewer's or utility company's own (400 for other callers). push: projects with a utility push in that status. " +
-      "order=oldest: oldest registration first (the window's corrections queue: status=correction&order=oldest; each project's openCorrections lists what to collect).",
+      "order=oldest: oldest registration first (the window's corrections queue: status=correction&order=oldest; each project's openCorrections lists what to collect). " +
+      "order=urgency: a worklist's order (待办: pending=me&order=urgency; 我的项目: agent=me&order=urgency) — clock.light red, yellow, green, then no clock; " +
+      "within a light clock.acceptedOn earliest, then clock.usedDays most; ties by id. Its pages are cut by the last row's place in that order as of the request, " +
+      "so a page never repeats a row of the pages before it while nothing changes; a clock that turns red meanwhile moves up to where the pages already read. " +
+      "A cursor continues the order it came from (400 for one of another order).",
     security,
     request: { query: listQuery },
-    responses: { 200: json(projectPageSchema, 'Matching projects, newest first'), ...errors },
+    responses: { 200: json(projectPageSchema, 'Matching projects, in the order asked for (newest first by default)'), ...errors },
   });
   registry.registerPath({
     method: 'get',

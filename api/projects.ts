@@ -195,6 +195,10 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
       throw new HttpError(400, 'invalid-request', 'invalid query.pending', [{ path: 'query.pending', message: "'me' is for reviewers and utility companies; name the department or company" }]);
     }
     const pending = query.pending === 'me' ? req.actor?.party : query.pending;
+    // A cursor continues the order it was cut in: one from another order would start a page anywhere.
+    if (query.cursor && (query.cursor.by === 'urgency') !== (query.order === 'urgency')) {
+      throw new HttpError(400, 'invalid-request', 'invalid query.cursor', [{ path: 'query.cursor', message: "a cursor of another order: pass the same order as the page it came from" }]);
+    }
     const page = await listProjects(db, { ...query, agent, pending }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
     res.json(page);
   });

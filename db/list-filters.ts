@@ -10,6 +10,7 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar';
 import type { Party } from '../domain/codes';
+import type { UrgencyKey } from '../domain/schemas';
 import { listedClockBasis, pendingParties, stageRecord, type ProjectState, type UtilityPush } from '../domain/project';
 
 /** The columns of `projects` that the filters read. */
@@ -71,10 +72,32 @@ export function listedUsedDays(): RawBuilder<number | null> {
  * project whose list shows no clock. The calendar is bound once per query.
  */
 export function listedLight(calendar: WorkingCalendar, now: number): RawBuilder<'green' | 'yellow' | 'red' | null> {
-  return sql`(select case when u.used is null then null
-      when u.used > projects.clock_limit_days then 'red'
-      when u.used * 4 >= projects.clock_limit_days * 3 then 'yellow' -- from 75 % of the limit, in integers
-      else 'green' end
+  return sql`(select ${lightOf(sql`u.used`, ['red', 'yellow', 'green', null])}
+    from ${calendarRow(calendar, now)}
+    cross join lateral (select ${listedUsedDays()} as used) as u)`;
+}
+
+/** stageClock's light for `used` working days against the limit, as one of `values` (red, yellow, green,
+ *  no clock). */
+const lightOf = (used: RawBuilder<number | null>, values: (string | number | null)[]) => {
+  const [red, yellow, green, none] = values.map((v) => sql.lit(v));
+  return sql`case when ${used} is null then ${none}
+      when ${used} > projects.clock_limit_days then ${red}
+      when ${used} * 4 >= projects.clock_limit_days * 3 then ${yellow} -- from 75 % of the limit, in integers
+      else ${green} end`;
+};
+
+/**
+ * A worklist's urgency (order=urgency), at `now`, as an int[] that sorts ascending most urgent first
+ * (arrays compare element by element): the light's rank (red 0, yellow 1, green 2, no clock 3), the day
+ * the stage was accepted (days since 2000-01-01; none last), the working days used negated (most first).
+ * The same light as listedLight, so the order agrees with the clock each row shows; a key rather than an
+ * ORDER BY of three expressions so that a page's last key is the cursor the next page starts after.
+ */
+export function listedUrgency(calendar: WorkingCalendar, now: number): RawBuilder<UrgencyKey> {
+  return sql`(select array[${lightOf(sql`u.used`, [0, 1, 2, 3])},
+      coalesce(projects.clock_accepted_on, date '9999-12-31') - date '2000-01-01',
+      -coalesce(u.used, 0)]::int[]
     from ${calendarRow(calendar, now)}
     cross join lateral (select ${listedUsedDays()} as used) as u)`;
 }

@@ -5,12 +5,12 @@ import { sql, type Insertable, type InsertQueryBuilder, type InsertResult } from
 import type { StageClock, WorkingCalendar } from '../domain/calendar';
 import { attemptClock, clockOfAttempt, signOffWorkingDays, currentAttempt, listedStage, nextReportTime, openCorrections, overallStatus, stageRecord, type Correction, type ProgressReport, type ProjectState, type TrailEntry } from '../domain/project';
 import type { Cadence } from '../domain/policy';
-import { encodeCursor, type ListQuery } from '../domain/schemas';
+import { encodeCursor, type ListPosition, type ListQuery } from '../domain/schemas';
 import type { ReadScope } from '../domain/access';
 import { snapshotVersion } from '../domain/record';
 import type { Db } from './connect';
 import type { Database } from './schema';
-import { listFacts, listedLight, pendingFor, withPush } from './list-filters';
+import { listFacts, listedLight, listedUrgency, pendingFor, withPush } from './list-filters';
 import type { Party } from '../domain/codes';
 
 const upsert = <T extends string>(...columns: T[]) => Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
@@ -229,13 +229,14 @@ export interface ProjectPage {
   nextCursor?: string;
 }
 
-/** The business list, newest first, from the record, limited to what the caller may read. */
 /** What a list may be narrowed to besides the query's filters (operations batches): these ids, open projects only. */
 export interface ListNarrowing {
   ids?: string[];
   openOnly?: boolean;
 }
 
+/** The business list, from the record, limited to what the caller may read: newest first, oldest first,
+ *  or by urgency (q.order). */
 export async function listProjects(
   db: Db,
   q: ListQuery & { agent?: string; pending?: Party } & ListNarrowing,
@@ -243,21 +244,23 @@ export async function listProjects(
   calendar: WorkingCalendar,
   now: number,
 ): Promise<ProjectPage> {
-  // Newest first by default; oldest first for a queue worked from its front (补正待补).
+  // Newest first by default; oldest first for a queue worked from its front (补正待补); a worklist by
+  // urgency (待办, 我的项目), each page cut after the last key shown (listedUrgency).
+  const urgency = listedUrgency(calendar, now);
   const direction = q.order === 'oldest' ? 'asc' : 'desc';
-  let query = db
-    .selectFrom('projects')
-    .selectAll()
-    .orderBy('registered_at', direction)
-    .orderBy('id', direction)
-    .limit(q.limit + 1);
+  let query = db.selectFrom('projects').selectAll().select(urgency.as('urgency')).limit(q.limit + 1);
+  query = q.order === 'urgency' ? query.orderBy('urgency').orderBy('id') : query.orderBy('registered_at', direction).orderBy('id', direction);
   if ('agent' in scope) query = query.where('agent', '=', scope.agent);
   if (q.ids) query = query.where('id', 'in', q.ids);
   if (q.openOnly) query = query.where('status', '=', 'active');
   // A department or company reads the projects whose plan names it (any stage).
   if ('party' in scope) query = query.where(sql<boolean>`state -> 'stages' @> ${JSON.stringify([{ parties: [scope.party] }])}::jsonb`);
-  if (q.cursor) {
-    const { registeredAt, id } = q.cursor;
+  // A cursor of the other order is refused by the API (api/projects.ts); here it starts nothing.
+  const cursor = q.cursor;
+  if (cursor?.by === 'urgency') {
+    query = query.where(sql<boolean>`(${urgency}, projects.id) > (${`{${cursor.key.join(',')}}`}::int[], ${cursor.id}::uuid)`);
+  } else if (cursor) {
+    const { registeredAt, id } = cursor;
     const after = direction === 'asc' ? '>' : '<';
     query = query.where((eb) => eb.or([eb('registered_at', after, new Date(registeredAt)), eb.and([eb('registered_at', '=', new Date(registeredAt)), eb('id', after, id)])]));
   }
@@ -276,7 +279,9 @@ export async function listProjects(
   const found = await query.execute();
   const rows = found.slice(0, q.limit);
   const last = rows[rows.length - 1];
-  const nextCursor = found.length > q.limit && last ? encodeCursor({ registeredAt: new Date(last.registered_at).toISOString(), id: last.id }) : undefined;
+  const position = (row: NonNullable<typeof last>): ListPosition =>
+    q.order === 'urgency' ? { by: 'urgency', key: row.urgency, id: row.id } : { by: 'registration', registeredAt: new Date(row.registered_at).toISOString(), id: row.id };
+  const nextCursor = found.length > q.limit && last ? encodeCursor(position(last)) : undefined;
   const projects = rows.map((r) => {
     const state = r.state as unknown as ProjectState;
     const open = state.currentStage ? stageRecord(state, state.currentStage) : undefined;

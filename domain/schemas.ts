@@ -137,23 +137,32 @@ export const resetBody = repairBody
   })
   .strict();
 
-/** A list page ends at (registeredAt, id); the next page starts after it. Opaque to callers. */
-export interface ListPosition {
-  registeredAt: string;
-  id: string;
-}
-export const encodeCursor = (p: ListPosition): string => Buffer.from(JSON.stringify([p.registeredAt, p.id])).toString('base64url');
+/** A list page ends at a position; the next page starts after it. Opaque to callers. By registration:
+ *  (registeredAt, id). By urgency (order=urgency): the urgency key db/list-filters.ts computes, then id. */
+export type ListPosition = { by: 'registration'; registeredAt: string; id: string } | { by: 'urgency'; key: UrgencyKey; id: string };
+/** [light rank: red 0, yellow 1, green 2, no clock 3; days from 2000-01-01 to acceptance (none: 9999-12-31);
+ *  working days used, negated] — ascending is most urgent first. */
+export type UrgencyKey = [number, number, number];
+export const encodeCursor = (p: ListPosition): string =>
+  Buffer.from(JSON.stringify(p.by === 'registration' ? [p.registeredAt, p.id] : ['u', ...p.key, p.id])).toString('base64url');
+const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+const isInt = (n: unknown, min: number, max: number): n is number => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
 const listCursor = z
   .string()
   .max(200)
   .transform((value, ctx): ListPosition => {
     try {
-      const [registeredAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
-      // Only what this service gives out: a UUID, and an ISO instant within the years it counts.
-      const instant = typeof registeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(registeredAt) ? Date.parse(registeredAt) : NaN;
-      const year = new Date(instant).getUTCFullYear();
-      if (year >= 2000 && year <= 2100 && typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-        return { registeredAt: registeredAt as string, id };
+      const parts = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+      // Only what this service gives out: a UUID, and an ISO instant within the years it counts, or an
+      // urgency key within the ranges it can take.
+      if (parts.length === 5 && parts[0] === 'u') {
+        const [, rank, day, used, id] = parts;
+        if (isInt(rank, 0, 3) && isInt(day, 0, 3_000_000) && isInt(used, -100_000, 0) && isId(id)) return { by: 'urgency', key: [rank, day, used], id };
+      } else if (parts.length === 2) {
+        const [registeredAt, id] = parts;
+        const instant = typeof registeredAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(registeredAt) ? Date.parse(registeredAt) : NaN;
+        const year = new Date(instant).getUTCFullYear();
+        if (year >= 2000 && year <= 2100 && isId(id)) return { by: 'registration', registeredAt: registeredAt as string, id };
       }
     } catch {
       // falls through to the issue below
@@ -187,7 +196,13 @@ export const listQuery = z
       .optional()
       .describe('projects with a push to a utility company in this status'),
     name: text(200).optional().describe("projects whose name contains this text (case-insensitive): the console's search box"),
-    order: z.enum(['newest', 'oldest']).optional().describe("by registration: 'newest' first (the default) or 'oldest' first (a queue worked from its front, e.g. status=correction)"),
+    order: z
+      .enum(['newest', 'oldest', 'urgency'])
+      .optional()
+      .describe(
+        "by registration: 'newest' first (the default) or 'oldest' first (a queue worked from its front, e.g. status=correction); " +
+          "'urgency': a worklist's order — the open stage's light red, yellow, green, then no clock; within a light the stage accepted earliest, then the most working days used",
+      ),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
   })

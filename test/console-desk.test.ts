@@ -13,7 +13,7 @@ const { call, newPage, screenshot } = harness;
 const signIn = (page: Page, name: string) => signInAt(page, harness.base, name);
 const tag = Date.now().toString(36);
 
-async function register(name: string, extra: Record<string, unknown> = {}): Promise<string> {
+async function registerOnly(name: string, extra: Record<string, unknown> = {}): Promise<string> {
   const { status, body } = await call('POST', '/api/projects', 'dev-window', {
     name,
     applicant: { name: '上海朱泾某某置业有限公司', uscc: '91310000MA1FL4B24G' },
@@ -23,8 +23,14 @@ async function register(name: string, extra: Record<string, unknown> = {}): Prom
     ...extra,
   });
   expect(status).toBe(201);
-  expect((await call('POST', `/api/projects/${body.id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
   return body.id as string;
+}
+const apply = async (id: string) => expect((await call('POST', `/api/projects/${id}/stages/design/application`, 'dev-window', {})).status).toBe(200);
+/** Registered and applied for: the design stage waits for its parties. */
+async function register(name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const id = await registerOnly(name, extra);
+  await apply(id);
+  return id;
 }
 const askCorrection = async (id: string) =>
   expect((await call('POST', `/api/projects/${id}/stages/design/sign-offs`, 'dev-planning', { decision: 'correction', items: ['总平面图', '日照分析报告'] })).status).toBe(200);
@@ -265,6 +271,52 @@ test('an agent reads its notices 30 at a time: 加载更多 reads the next ones,
   await first.getByRole('button', { name: '标为已读' }).waitFor({ state: 'detached' });
   expect(await shown.count()).toBe(31);
   await screenshot(page, 'desk-10-inbox-more');
+  await page.close();
+  expect(harness.errors()).toEqual([]);
+});
+
+test('a reviewer’s 待办 reads 20 at a time in its order: the page says whether more follow, and 下一页 / 上一页 reach them', async () => {
+  // One more than a page waiting for planning (WORKLIST_PAGE in web/src/pages/Worklist.tsx), found by a
+  // name of this run's own; registered, then applied for, a few at a time (an application takes the
+  // longest: about 20 s for these on a busy machine).
+  const prefix = `朱泾镇 待办分页 ${tag}`;
+  const names = Array.from({ length: 21 }, (_, i) => `${prefix} ${String(i + 1).padStart(2, '0')}号`);
+  const ids: string[] = [];
+  for (let i = 0; i < names.length; i += 11) ids.push(...(await Promise.all(names.slice(i, i + 11).map((name) => registerOnly(name)))));
+  for (let i = 0; i < ids.length; i += 6) await Promise.all(ids.slice(i, i + 6).map((id) => apply(id)));
+  const ordered = await eventually(
+    () => call('GET', `/api/projects?pending=me&order=urgency&limit=100&name=${encodeURIComponent(prefix)}`, 'dev-planning'),
+    (r) => r.body.projects?.length === 21,
+    300,
+  );
+  const expected = (ordered.body.projects as { name: string }[]).map((p) => p.name);
+
+  const page = await newPage();
+  await signIn(page, '区规划资源局 审批员');
+  await page.getByRole('heading', { name: '待办' }).waitFor();
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(prefix);
+  await page.keyboard.press('Enter');
+  const status = page.getByRole('status').filter({ hasText: /项|页/ });
+  await status.filter({ hasText: '第 1 页：第 1–20 项 · 后面还有，请翻到下一页' }).waitFor();
+  const list = page.getByRole('table').first();
+  const listed = async () => (await list.getByRole('link', { name: new RegExp(prefix) }).allTextContents());
+  // The first 20 in the server's order, then the 21st alone on page 2.
+  expect(await listed()).toEqual(expected.slice(0, 20));
+  expect(await page.getByRole('button', { name: '上一页' }).isDisabled()).toBe(true);
+  await screenshot(page, 'desk-11-worklist-page-1');
+  await page.getByRole('button', { name: '下一页' }).click();
+  await status.filter({ hasText: '第 2 页：第 21–21 项 · 已是最后一页' }).waitFor();
+  expect(await listed()).toEqual(expected.slice(20));
+  expect(await page.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
+  await screenshot(page, 'desk-12-worklist-page-2');
+  await page.getByRole('button', { name: '上一页' }).click();
+  await status.filter({ hasText: '第 1 页' }).waitFor();
+  expect(await listed()).toEqual(expected.slice(0, 20));
+  // One that fits on a page says how many there are.
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(names[20] as string);
+  await page.keyboard.press('Enter');
+  await status.filter({ hasText: '共 1 项' }).waitFor();
+  expect(await page.getByRole('button', { name: '下一页' }).count()).toBe(0);
   await page.close();
   expect(harness.errors()).toEqual([]);
 });

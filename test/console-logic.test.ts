@@ -11,6 +11,7 @@ import { refusalText } from '../web/src/refusal';
 import { REFUSAL_CODES } from '../domain/refusals';
 import { reportLight } from '../web/src/report-light';
 import { byUrgency } from '../web/src/urgency';
+import { FIRST, Latest, next, previous, shown } from '../web/src/cursor-pages';
 import { usccProblem } from '../web/src/uscc';
 
 type TrailEntry = Schemas['TrailEntry'];
@@ -144,4 +145,37 @@ test("a progress report's light: its longest-pending sign-off against the limit 
   expect(reportLight(project, report('2026-11-16T01:00:00.000Z', [3], { pendingIn: undefined }))).toBeNull();
   const old = { stages: [{ stage: 'design', attempts: [attempt(1, '2026-11-02T01:00:00.000Z')] }] } as unknown as Project;
   expect(reportLight(old, report('2026-11-16T01:00:00.000Z', [3]))).toBeNull();
+});
+
+test('a paged list shows only the latest request’s answer, and walks its cursor stack', async () => {
+  // Two requests in flight, the earlier answering last: only the later one's answer counts.
+  const latest = new Latest();
+  const shownAnswers: string[] = [];
+  const request = (answer: string, ms: number) => {
+    const current = latest.begin();
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        if (current()) shownAnswers.push(answer);
+        resolve();
+      }, ms),
+    );
+  };
+  await Promise.all([request('search 甲', 60), request('search 甲乙', 10)]);
+  expect(shownAnswers).toEqual(['search 甲乙']);
+  // Then a third, alone: it counts.
+  await request('page 2', 1);
+  expect(shownAnswers).toEqual(['search 甲乙', 'page 2']);
+
+  // 下一页 from each page's nextCursor, 上一页 back, 第一页 from anywhere; the last page goes nowhere.
+  let cursors = FIRST;
+  expect(shown(cursors)).toBeUndefined();
+  cursors = next(cursors, 'c2');
+  cursors = next(cursors, 'c3');
+  expect([shown(cursors), cursors.length]).toEqual(['c3', 3]);
+  // A second click before page 3's answer has come: still page 3, not page 4.
+  expect(next(cursors, 'c3')).toBe(cursors);
+  expect(next(cursors, undefined)).toBe(cursors);
+  cursors = previous(cursors);
+  expect([shown(cursors), cursors.length]).toEqual(['c2', 2]);
+  expect(previous(previous(cursors))).toEqual(FIRST);
 });

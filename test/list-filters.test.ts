@@ -30,6 +30,7 @@ import { reviewer, window } from './support/fixtures';
 import { apiCaller } from './support/http';
 import { ownRecord, type OwnRecord } from './support/record-db';
 import { startService } from './support/service';
+import { byUrgency } from '../web/src/urgency';
 import { startUtilityCompanies } from './support/utility-companies';
 
 // ---- the light, at the db layer ----
@@ -163,6 +164,30 @@ describe('the light filter agrees with the clock the list shows, on every day', 
       cursor = page.nextCursor;
     } while (cursor);
     expect(paged.sort()).toEqual(whole);
+  });
+
+  test('order=urgency is the worklist order (red, yellow, green, no clock; accepted earliest; most days used) on every day, and its pages repeat and skip nothing', async () => {
+    const urgent = (now: number, extra: Partial<Omit<ListQuery, 'pending'>> = {}) => list(calendar, now, { order: 'urgency', ...extra });
+    const lights = new Set<string>();
+    for (let i = 0; i < 95; i += 3) {
+      const now = startOfShanghaiDay('2025-08-30') + i * 86_400_000 + 12 * 3_600_000;
+      const ordered = (await urgent(now)).projects;
+      // The console's own comparator (web/src/urgency.ts) finds each row no less urgent than the next.
+      const pairs = ordered.slice(1).map((p, k) => ({ day: i, first: names.get((ordered[k] as ProjectSummary).id), then: names.get(p.id), order: Math.sign(byUrgency(ordered[k] as never, p as never)) }));
+      expect(pairs.filter((pair) => pair.order > 0)).toEqual([]);
+      for (const p of ordered) lights.add(p.clock?.light ?? 'none');
+      // Two at a time, each page after the last one's key: the same rows in the same order.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await urgent(now, listQuery.pick({ limit: true, cursor: true }).parse({ limit: '2', ...(cursor && { cursor }) }));
+        paged.push(...page.projects.map((p) => p.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect({ day: i, paged: paged.map((id) => names.get(id)) }).toEqual({ day: i, paged: ordered.map((p) => names.get(p.id)) });
+    }
+    // The days seen put every light and no clock side by side.
+    expect(lights).toEqual(new Set(['red', 'yellow', 'green', 'none']));
   });
 
   test('the pending filter follows who has not decided, a correction pause included', async () => {
@@ -301,6 +326,53 @@ describe('over the API', () => {
     expect(ids(await call('GET', `/api/projects?locality=${locality}&light=green`, 'dev-leader'))).not.toContain(d);
   });
 
+  test('order=urgency: 待办 and 我的项目 a page at a time, each cursor continuing its own order', async () => {
+    const name = `张堰镇 急办 ${randomUUID().slice(0, 8)}`;
+    // Applied for (a clock each, green today) and not (no clock: last), all followed by agent-01.
+    const applied = [await register({ name, agent: 'agent-01' }), await register({ name, agent: 'agent-01' }), await register({ name, agent: 'agent-01' })];
+    for (const id of applied) await ok('POST', stagePath(id, 'design', 'application'), 'dev-window', {});
+    const waiting = [await register({ name, agent: 'agent-01' }), await register({ name, agent: 'agent-01' })];
+    const search = `name=${encodeURIComponent(name)}&order=urgency`;
+    // Same light, same day, no day used yet: by id.
+    const expected = [...applied.sort(), ...waiting.sort()];
+    const mine = await listed(`${search}&agent=me`, 'dev-agent', expected);
+    expect(mine.body.projects.map((p: ProjectSummary) => p.clock?.light ?? 'none')).toEqual(['green', 'green', 'green', 'none', 'none']);
+
+    async function paged(query: string, token: string, limit: number): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call('GET', `/api/projects?locality=${locality}&${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, token);
+        expect(page.status).toBe(200);
+        expect(page.body.projects.length).toBeLessThanOrEqual(limit);
+        seen.push(...ids(page));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return seen;
+    }
+    expect(await paged(`${search}&agent=me`, 'dev-agent', 2)).toEqual(expected);
+    // Planning's 待办: the applied ones only.
+    expect(ids(await listed(`${search}&pending=me`, 'dev-planning', applied))).toEqual(applied);
+    expect(await paged(`${search}&pending=me`, 'dev-planning', 1)).toEqual(applied);
+
+    // A cursor of one order is refused by the other, naming it.
+    const byUrgency = (await call('GET', `/api/projects?locality=${locality}&${search}&agent=me&limit=1`, 'dev-agent')).body.nextCursor as string;
+    const byRegistration = (await call('GET', `/api/projects?locality=${locality}&name=${encodeURIComponent(name)}&limit=1`, 'dev-leader')).body.nextCursor as string;
+    for (const [query, token] of [
+      [`name=${encodeURIComponent(name)}&cursor=${byUrgency}`, 'dev-leader'],
+      [`name=${encodeURIComponent(name)}&order=oldest&cursor=${byUrgency}`, 'dev-leader'],
+      [`${search}&agent=me&cursor=${byRegistration}`, 'dev-agent'],
+    ] as const) {
+      const res = await call('GET', `/api/projects?${query}`, token);
+      expect({ query, status: res.status, paths: res.body.issues?.map((i: { path: string }) => i.path) }).toEqual({ query, status: 400, paths: ['query.cursor'] });
+    }
+    // A forged urgency key is not a cursor this service gave out.
+    const forged = Buffer.from(JSON.stringify(['u', 7, 1, 0, applied[0]])).toString('base64url');
+    const res = await call('GET', `/api/projects?${search}&agent=me&cursor=${forged}`, 'dev-agent');
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['query.cursor']);
+  });
+
   test('bad filter values are 400s naming the field; pending=me is for a department or company', async () => {
     const issue = async (query: string, token = 'dev-leader') => {
       const res = await call('GET', `/api/projects?${query}`, token);
@@ -312,6 +384,7 @@ describe('over the API', () => {
     expect(await issue('pending=me', 'dev-agent')).toEqual(['query.pending']);
     expect(await issue('light=blue')).toEqual(['query.light']);
     expect(await issue('push=lost')).toEqual(['query.push']);
+    expect(await issue('order=reddest')).toEqual(['query.order']);
   });
 
   test('push: projects with a utility push failed, delivered or pending', async () => {

@@ -26,6 +26,12 @@ export const en: Messages = {
     none: 'None',
     next: 'Next page',
     first: 'First page',
+    previous: 'Previous page',
+    // A worklist read a page at a time (待办, 我的项目): how much there is, and whether more follows.
+    pagedAll: '{{count}} in all',
+    pagedRange: 'Page {{page}}: {{from}}–{{to}}',
+    pagedMore: 'more on the next page',
+    pagedLast: 'the last page',
     workingDays: '{{count}} working days',
     notFound: 'No such page',
     back: 'Back to the start',

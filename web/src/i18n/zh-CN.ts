@@ -24,6 +24,12 @@ export const zhCN = {
     none: '无',
     next: '下一页',
     first: '第一页',
+    previous: '上一页',
+    // A worklist read a page at a time (待办, 我的项目): how much there is, and whether more follows.
+    pagedAll: '共 {{count}} 项',
+    pagedRange: '第 {{page}} 页：第 {{from}}–{{to}} 项',
+    pagedMore: '后面还有，请翻到下一页',
+    pagedLast: '已是最后一页',
     workingDays: '{{count}} 个工作日',
     notFound: '页面不存在',
     back: '返回首页',

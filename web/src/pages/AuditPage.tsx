@@ -4,7 +4,7 @@
 // (GET /api/audit/verify) and shows whether it is intact.
 import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES } from '../../../domain/audit-actions';
@@ -12,6 +12,7 @@ import { api, unwrap } from '../api/client';
 import type { paths } from '../api/schema';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { dateTime } from '../format';
+import { useCursorList } from '../use-cursor-list';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type AuditPageAnswer = Json<paths['/api/audit']['get']['responses'][200]>;
@@ -23,29 +24,13 @@ const PAGE = 50;
 export function AuditPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<AuditPageAnswer | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [verification, setVerification] = useState<Verification | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(null);
   const [verifying, setVerifying] = useState(false);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/audit', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/audit', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const verify = async () => {
     setVerifying(true);
@@ -66,7 +51,7 @@ export function AuditPage() {
       for (const k of Object.keys(merged) as (keyof Filters)[]) if (merged[k] === undefined || merged[k] === '') delete merged[k];
       return merged;
     });
-    setCursors([undefined]);
+    first();
   };
 
   return (
@@ -182,10 +167,10 @@ export function AuditPage() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

@@ -2,7 +2,7 @@
 // collect (一次性告知), who asked and when, how long the stage has been paused (working days), and the
 // supplement recorded right here (the same call the project page makes; the time limit runs again).
 import { Alert, App as AntApp, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, unwrapAction, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -10,6 +10,7 @@ import { summaryColumns } from '../components/summaryColumns';
 import { TextDialog } from '../components/TextDialog';
 import { LOCALITIES, STAGES } from '../codes';
 import { date, dateTime } from '../format';
+import { useCursorList } from '../use-cursor-list';
 
 type Filters = { name?: string; stage?: (typeof STAGES)[number]; locality?: (typeof LOCALITIES)[number] };
 const PAGE = 20;
@@ -18,35 +19,17 @@ export function CorrectionsQueue() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const [filters, setFilters] = useState<Filters>({});
-  // The cursors of the pages seen so far: the last is the page shown.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ projects: ProjectSummary[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [recording, setRecording] = useState<ProjectSummary | null>(null);
   const [busy, setBusy] = useState(false);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const query = { ...filters, status: 'correction' as const, order: 'oldest' as const, limit: PAGE, ...(cursor && { cursor }) };
-      setPage(await unwrap(api.GET('/api/projects', { params: { query } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { ...filters, status: 'correction' as const, order: 'oldest' as const, limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, setPage, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setCursors([undefined]);
+    first();
   };
 
   /** Records the supplement; on success the project leaves the queue (the list follows the record). */
@@ -163,10 +146,10 @@ export function CorrectionsQueue() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

@@ -18,6 +18,7 @@ import { date } from '../format';
 import { byUrgency } from '../urgency';
 import { readStats, type StageFigures, type Stats } from './dashboard-stats';
 import { WaiverFigures } from '../components/WaiverFigures';
+import { useCursorList } from '../use-cursor-list';
 
 type Locality = (typeof LOCALITIES)[number];
 type Category = (typeof CATEGORIES)[number];
@@ -280,22 +281,14 @@ const ESCALATION_PAGE = 20;
 function Escalations({ filters, refreshed }: { filters: Filters; refreshed: number }) {
   const { t } = useTranslation();
   const { locality, category } = filters;
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ escalations: Escalation[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const cursor = cursors[cursors.length - 1];
-  useEffect(() => setCursors([undefined]), [locality, category]);
-
-  useEffect(() => {
-    let current = true;
-    setError(null);
-    unwrap(api.GET('/api/escalations', { params: { query: { limit: ESCALATION_PAGE, ...(locality && { locality }), ...(category && { category }), ...(cursor && { cursor }) } } }))
-      .then((answer) => current && setPage(answer))
-      .catch((err: unknown) => current && setError(err));
-    return () => {
-      current = false;
-    };
-  }, [locality, category, cursor, refreshed]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback(
+    (cursor: string | undefined) => unwrap(api.GET('/api/escalations', { params: { query: { limit: ESCALATION_PAGE, ...(locality && { locality }), ...(category && { category }), ...(cursor && { cursor }) } } })),
+    // refreshed: the dashboard's 刷新; a new fetchPage reads the page shown again.
+    [locality, category, refreshed],
+  );
+  const { page, error, pageNumber, first, next } = useCursorList(fetchPage);
+  useEffect(first, [locality, category, first]);
 
   return (
     <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('dashboard.escalations')}</Typography.Title>}>
@@ -327,10 +320,10 @@ function Escalations({ filters, refreshed }: { filters: Filters; refreshed: numb
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

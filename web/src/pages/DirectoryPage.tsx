@@ -11,6 +11,7 @@ import { LOCALITIES, PARTIES } from '../codes';
 import { POST_KINDS, TIERS, byPostOrder, postInfo, postLabel, type Locality, type Party, type Person, type PostKind, type Tier } from '../directory-view';
 import { dateTime } from '../format';
 import { useSession } from '../session';
+import { useCursorList } from '../use-cursor-list';
 
 interface PostRow {
   post: string;
@@ -162,21 +163,9 @@ function PostsTab({ admin }: { admin: boolean }) {
 
 function HistoryTab() {
   const { t } = useTranslation();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ versions: Version[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const cursor = cursors[cursors.length - 1];
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/directory/history', { params: { query: { limit: 20, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    }
-  }, [cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/directory/history', { params: { query: { limit: 20, ...(cursor && { cursor }) } } })), []);
+  const { page, error, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
   const names = (people: Person[] | undefined) => (people ? people.map((p) => `${p.name} <${p.email}>`).join(t('separator.items')) : '—');
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -198,10 +187,10 @@ function HistoryTab() {
         ]}
       />
       <Space>
-        <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+        <Button disabled={pageNumber === 1} onClick={first}>
           {t('common.first')}
         </Button>
-        <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+        <Button disabled={!page?.nextCursor} onClick={next}>
           {t('common.next')}
         </Button>
       </Space>

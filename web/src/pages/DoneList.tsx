@@ -1,13 +1,14 @@
 // 已办: what the signed-in reviewer's department or utility company decided — approvals, rejections and
 // correction requests with their items — newest first, a page at a time, each linked to its project.
 import { Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type PartySignOff } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { STAGES } from '../codes';
 import { dateTime } from '../format';
+import { useCursorList } from '../use-cursor-list';
 
 const DECISIONS = ['approve', 'reject', 'correction'] as const;
 const COLOURS = { approve: 'success', reject: 'error', correction: 'warning' } as const;
@@ -17,30 +18,14 @@ const PAGE = 20;
 export function DoneList() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ signOffs: PartySignOff[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/sign-offs', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/sign-offs', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setCursors([undefined]);
+    first();
   };
 
   return (
@@ -114,10 +99,10 @@ export function DoneList() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

@@ -11,6 +11,7 @@ import { ClockText, Light } from '../components/Light';
 import { LIGHTS, LOCALITIES, STAGES } from '../codes';
 import { dateTime } from '../format';
 import { useSession } from '../session';
+import { useCursorList } from '../use-cursor-list';
 
 type Escalations = Schemas['Escalations'];
 type Filters = { name?: string; stage?: (typeof STAGES)[number]; locality?: (typeof LOCALITIES)[number]; light?: (typeof LIGHTS)[number] };
@@ -150,31 +151,15 @@ export function GreenChannelPage() {
   const { message } = App.useApp();
   const { me } = useSession();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ projects: ProjectSummary[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [entering, setEntering] = useState(false);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/projects', { params: { query: { ...filters, major: 'true', limit: PAGE, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { ...filters, major: 'true', limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setCursors([undefined]);
+    first();
   };
   const select = <K extends Exclude<keyof Filters, 'name'>>(key: K, label: string, values: readonly NonNullable<Filters[K]>[], name: (v: NonNullable<Filters[K]>) => string) => (
     <Select allowClear showSearch={{ optionFilterProp: 'label' }} aria-label={label} placeholder={label} style={{ minWidth: 150 }} value={filters[key]} onChange={(v: Filters[K] | undefined) => filter(key, v)} options={values.map((v) => ({ value: v, label: name(v) }))} />
@@ -229,10 +214,10 @@ export function GreenChannelPage() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

@@ -1,7 +1,7 @@
 // The project list (the window's intake list; everyone's project list): newest first from the record,
 // filtered by stage, status, locality and light on the server, a page at a time.
 import { Button, Card, Input, Select, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
@@ -9,6 +9,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { ClockText, Light } from '../components/Light';
 import { LIGHTS, LIST_STATUSES, LOCALITIES, STAGES } from '../codes';
 import { dateTime } from '../format';
+import { useCursorList } from '../use-cursor-list';
 
 type Filters = {
   name?: string;
@@ -23,31 +24,14 @@ export function IntakeList() {
   const { t } = useTranslation();
   const intake = useLocation().pathname === '/intake';
   const [filters, setFilters] = useState<Filters>({});
-  // The cursors of the pages seen so far: the last is the page shown.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ projects: ProjectSummary[]; nextCursor?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/projects', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setCursors([undefined]);
+    first();
   };
   const select = <K extends keyof Filters>(key: K, label: string, values: readonly NonNullable<Filters[K]>[], name: (v: NonNullable<Filters[K]>) => string) => (
     <Select
@@ -107,10 +91,10 @@ export function IntakeList() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

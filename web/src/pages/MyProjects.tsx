@@ -1,36 +1,32 @@
-// 我的项目: the projects the signed-in agent (代办员) follows, reddest and oldest first, with each open
+// 我的项目: the projects the signed-in agent (代办员) follows, reddest and oldest first (the server's
+// order=urgency, so that the order holds across pages), a page at a time, with each open
 // stage's light and clock, the report cadence and when the next progress report is due, and a way to the
 // project's reports, cadence switch and hand-over; below, the red-light forecast of its projects.
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { CursorPager } from '../components/CursorPager';
 import { ForecastCard } from '../components/ForecastCard';
 import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
-import { byUrgency } from '../urgency';
+import { useCursorList } from '../use-cursor-list';
+import { WORKLIST_PAGE } from './Worklist';
 
 export function MyProjects() {
   const { t } = useTranslation();
-  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState<string | undefined>(undefined);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      // An agent follows tens of projects: the server's largest page holds them all, so the order covers all.
-      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { agent: 'me', limit: 500, ...(name && { name }) } } }))).projects);
-    } catch (err) {
-      setError(err);
-    }
-  }, [name]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const sorted = useMemo(() => (projects ? [...projects].sort(byUrgency) : []), [projects]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback(
+    (cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { agent: 'me', order: 'urgency', limit: WORKLIST_PAGE, ...(name && { name }), ...(cursor && { cursor }) } } })),
+    [name],
+  );
+  const list = useCursorList(fetchPage);
+  const { page, error, loading, reload: load, first } = list;
+  const projects = page?.projects ?? [];
   const [refreshed, setRefreshed] = useState(0);
 
   return (
@@ -47,14 +43,17 @@ export function MyProjects() {
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240, marginBottom: 16 }}
-          onSearch={(text) => setName(text.trim() || undefined)}
+          onSearch={(text) => {
+            setName(text.trim() || undefined);
+            first();
+          }}
         />
         {error !== null && <ApiErrorAlert error={error} />}
         <Table<ProjectSummary>
           rowKey="id"
-          loading={projects === null && error === null}
-          dataSource={sorted}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          loading={loading}
+          dataSource={projects}
+          pagination={false}
           locale={{ emptyText: t('mine.empty') }}
           columns={[
             ...summaryColumns(t),
@@ -69,6 +68,9 @@ export function MyProjects() {
             },
           ]}
         />
+        <div style={{ marginTop: 16 }}>
+          <CursorPager list={list} shown={projects.length} pageSize={WORKLIST_PAGE} />
+        </div>
       </Card>
       <ForecastCard refreshed={refreshed} />
     </Space>

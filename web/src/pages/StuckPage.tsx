@@ -4,7 +4,7 @@
 // reason, says how it went, and refreshes the list; a refused one shows the server's reason in the dialog
 // and leaves the list as it was.
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, unwrapAction } from '../api/client';
@@ -12,6 +12,7 @@ import type { paths } from '../api/schema';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { LOCALITIES, PARTIES } from '../codes';
 import { dateTime } from '../format';
+import { useCursorList } from '../use-cursor-list';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type StuckPageAnswer = Json<paths['/api/operations/stuck']['get']['responses'][200]>;
@@ -104,32 +105,16 @@ export function StuckPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<StuckPageAnswer | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [repairing, setRepairing] = useState<{ entry: StuckEntry; action: RepairAction } | null>(null);
   const [replay, setReplay] = useState<Replay | null>(null);
-  const cursor = cursors[cursors.length - 1];
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setPage(await unwrap(api.GET('/api/operations/stuck', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, cursor]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/operations/stuck', { params: { query: { ...filters, limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setCursors([undefined]);
+    first();
   };
   const partyName = (v: unknown) => (isParty(v) ? t(`party.${v}`) : String(v));
   const actorName = (actor: string) => {
@@ -235,10 +220,10 @@ export function StuckPage() {
           ]}
         />
         <Space>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>
+          <Button disabled={pageNumber === 1} onClick={first}>
             {t('common.first')}
           </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor])}>
+          <Button disabled={!page?.nextCursor} onClick={next}>
             {t('common.next')}
           </Button>
         </Space>

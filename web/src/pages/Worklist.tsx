@@ -1,35 +1,34 @@
 // 待办: the stages waiting for the signed-in reviewer's or utility company's sign-off, reddest and oldest
-// first, each with the sign-off dialog one click away.
+// first (the server's order=urgency, so that the order holds across pages), a page at a time, each with the
+// sign-off dialog one click away.
 import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { CursorPager } from '../components/CursorPager';
 import { SignOffDialog, type SignOffTarget } from '../components/SignOffDialog';
 import { summaryColumns, timeLimitColumn } from '../components/summaryColumns';
 import { date } from '../format';
-import { byUrgency } from '../urgency';
+import { useCursorList } from '../use-cursor-list';
+
+/** Rows a page holds: the 20 these pages showed at a time before they paged on the server, as the other
+ *  lists do (a worklist of more pages says so under it). */
+export const WORKLIST_PAGE = 20;
 
 export function Worklist() {
   const { t } = useTranslation();
-  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [signing, setSigning] = useState<SignOffTarget | null>(null);
   const [name, setName] = useState<string | undefined>(undefined);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      // A worklist is short; the server's largest page holds it whole, so the order below covers it all.
-      setProjects((await unwrap(api.GET('/api/projects', { params: { query: { pending: 'me', limit: 500, ...(name && { name }) } } }))).projects);
-    } catch (err) {
-      setError(err);
-    }
-  }, [name]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const sorted = useMemo(() => (projects ? [...projects].sort(byUrgency) : []), [projects]);
+  // Only the latest request's answer is shown (use-cursor-list.ts).
+  const fetchPage = useCallback(
+    (cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { pending: 'me', order: 'urgency', limit: WORKLIST_PAGE, ...(name && { name }), ...(cursor && { cursor }) } } })),
+    [name],
+  );
+  const list = useCursorList(fetchPage);
+  const { page, error, loading, reload: load, first } = list;
+  const projects = page?.projects ?? [];
 
   return (
     <Card
@@ -43,14 +42,17 @@ export function Worklist() {
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240 }}
-          onSearch={(text) => setName(text.trim() || undefined)}
+          onSearch={(text) => {
+            setName(text.trim() || undefined);
+            first();
+          }}
         />
         {error !== null && <ApiErrorAlert error={error} />}
         <Table<ProjectSummary>
           rowKey="id"
-          loading={projects === null && error === null}
-          dataSource={sorted}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          loading={loading}
+          dataSource={projects}
+          pagination={false}
           locale={{ emptyText: t('worklist.empty') }}
           columns={[
             ...summaryColumns(t),
@@ -67,6 +69,7 @@ export function Worklist() {
             },
           ]}
         />
+        <CursorPager list={list} shown={projects.length} pageSize={WORKLIST_PAGE} />
       </Space>
       {signing && (
         <SignOffDialog
