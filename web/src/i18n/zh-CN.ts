@@ -356,8 +356,8 @@ export const zhCN = {
     figuresHint: '{{from}} 至 {{to}} 登记项目获得的减免，按类别和属地',
     noFigures: '期间内没有减免',
     granted: '减免事项数',
-    assessedCount: '已核定',
-    rateMissing: '比例未设定',
+    assessedCount: '其中已核定',
+    rateMissing: '已核定但比例未设定',
     total: '合计',
   },
   dashboard: {
