@@ -4,7 +4,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   app: { title: 'One-window console', subtitle: 'Construction project approval' },
   language: { switchTo: '中文', label: 'Language' },
-  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out' },
+  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out', menu: 'Menu', skip: 'Skip to main content' },
   signIn: {
     title: 'Sign in',
     atProvider: "Sign in at the district's identity provider",
@@ -18,6 +18,7 @@ export const en: Messages = {
   },
   me: { signedInAs: 'Signed in as', role: 'Role', party: 'Party' },
   common: {
+    clear: 'Clear',
     loading: 'Loading…',
     refresh: 'Refresh',
     open: 'Open',

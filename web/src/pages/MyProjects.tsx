@@ -4,6 +4,7 @@
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -14,6 +15,7 @@ import { byUrgency } from '../urgency';
 
 export function MyProjects() {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState<string | undefined>(undefined);
@@ -43,7 +45,7 @@ export function MyProjects() {
             }}>{t('common.refresh')}</Button>}
       >
         <Input.Search
-          allowClear
+          allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240, marginBottom: 16 }}

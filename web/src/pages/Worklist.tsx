@@ -3,6 +3,7 @@
 import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SignOffDialog, type SignOffTarget } from '../components/SignOffDialog';
@@ -12,6 +13,7 @@ import { byUrgency } from '../urgency';
 
 export function Worklist() {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [signing, setSigning] = useState<SignOffTarget | null>(null);
@@ -39,7 +41,7 @@ export function Worklist() {
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('worklist.hint')} />
         <Input.Search
-          allowClear
+          allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240 }}
