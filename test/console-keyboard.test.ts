@@ -8,7 +8,7 @@
 // Locality jinshanwei, names unique to this run.
 import type { Page } from 'playwright-core';
 import { eventually } from './support/eventually';
-import { rowOnceListed, useConsole } from './support/console';
+import { ADMIN_MENU, signIn, useConsole } from './support/console';
 
 jest.setTimeout(240_000);
 
@@ -200,4 +200,57 @@ test('a reviewer signs in, moves through its menu, opens a project from 待办 a
   expect(signed.body.stages[0]?.attempts[0]?.signOffs).toEqual([expect.objectContaining({ party: 'planning', decision: 'approve', comment: '符合控制性详细规划（键盘签署）', by: expect.objectContaining({ name: '区规划资源局 审批员' }) })]);
   await page.close();
   expect(harness.errors()).toEqual([]);
+});
+
+/**
+ * What does not fit at the zoom: the page scrolling sideways; anything in the page whose content is cut
+ * (overflow hidden or clipped, or ellipsed, with more content than room) — tables excepted, whose
+ * container scrolls sideways on purpose (a table's rows and columns read only in two dimensions); a menu
+ * entry cut. Each as 'what: its text'. A string evaluated in the page.
+ */
+const OVERFLOW = `(() => {
+  const found = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) found.push('page scrolls sideways: ' + root.scrollWidth + ' > ' + root.clientWidth);
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.ant-table-content, .ant-table-body, svg, [role="img"], .visually-hidden, .skip-link, .ant-select-dropdown, .ant-picker-dropdown')) continue;
+    const cs = getComputedStyle(el);
+    // What is hidden, or a 1 px box read by screen readers only (the charts' descriptions), is not shown.
+    if (cs.display === 'none' || cs.visibility === 'hidden' || el.clientWidth <= 1) continue;
+    const cuts = ['hidden', 'clip'].includes(cs.overflowX) || cs.textOverflow === 'ellipsis';
+    if (cuts && el.scrollWidth > el.clientWidth + 1 && (el.innerText ?? '').trim()) found.push('cut (' + el.className + '): ' + el.innerText.trim().slice(0, 40) + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+  }
+  return found;
+})()`;
+
+test("text that scales: at 200 % zoom of a 1366 px window every main page shows all its text, nothing cut and nothing to scroll sideways; antd's text does not follow the browser's font-size setting, zoom is what scales it", async () => {
+  // Chromium's zoom at 200 % lays a 1366 × 900 window out as 683 × 450 CSS pixels of 2 device pixels
+  // each: the same layout as this context's. (A user's default font size — Settings › Appearance — changes
+  // only what is sized in rem or em; antd sizes its text in px, as checked below, so zoom is what scales
+  // the console's text for a person who needs it larger, as WCAG 1.4.4 allows.)
+  const context = await harness.browser.newContext({ viewport: { width: 683, height: 450 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await signIn(page, harness.base, '管理员 王磊');
+  expect(await page.getByRole('menuitem').allTextContents()).toEqual(ADMIN_MENU);
+  const problems: Record<string, string[]> = {};
+  for (const [i, entry] of ADMIN_MENU.entries()) {
+    await page.getByRole('menuitem', { name: entry }).click();
+    await page.getByRole('main').getByRole('heading').first().waitFor();
+    await page.waitForTimeout(500);
+    const found = (await page.evaluate(OVERFLOW)) as string[];
+    if (found.length > 0) problems[entry] = found;
+    await screenshot(page, `keyboard-zoom-${String(i + 1).padStart(2, '0')}`);
+  }
+  expect(problems).toEqual({});
+
+  // The browser's default font size doubled (what the setting does, through the DevTools protocol): the
+  // root's size follows, antd's text does not.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32 } });
+  const sizes = (await page.evaluate("[getComputedStyle(document.documentElement).fontSize, getComputedStyle(document.querySelector('.ant-menu-item')).fontSize]")) as string[];
+  expect(sizes).toEqual(['32px', '14px']);
+  await context.close();
+  expect(errors).toEqual([]);
 });

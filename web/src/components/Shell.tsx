@@ -8,12 +8,14 @@ import { menuOf } from '../menu';
 import { useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
+import { useScrollableTables } from './scrollable-tables';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
   const { me, checking, signOut } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
+  useScrollableTables(t('common.table'));
   if (checking) return <Spin fullscreen description={t('common.loading')} />;
   if (!me) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const menu = menuOf(me.role);

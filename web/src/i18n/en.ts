@@ -18,6 +18,7 @@ export const en: Messages = {
   },
   me: { signedInAs: 'Signed in as', role: 'Role', party: 'Party' },
   common: {
+    table: 'Table',
     clear: 'Clear',
     loading: 'Loading…',
     refresh: 'Refresh',

@@ -16,6 +16,7 @@ export const zhCN = {
   },
   me: { signedInAs: '当前用户', role: '角色', party: '单位' },
   common: {
+    table: '表格',
     clear: '清除',
     loading: '加载中…',
     refresh: '刷新',
