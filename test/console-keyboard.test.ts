@@ -132,7 +132,7 @@ test('a reviewer signs in, moves through its menu, opens a project from 待办 a
   await page.getByRole('heading', { name: '登录' }).waitFor();
   // Sign-in: Tab to the identity picker, type, Enter picks; Tab to 登录, Enter.
   const toPicker = await moveTo(page, 'Tab', /^身份$/, 'sign-in');
-  console.log(toPicker);
+  expect(toPicker).toEqual(['语言: English', '身份']);
   await page.keyboard.type('区规划资源局 审批员');
   await page.keyboard.press('Enter');
   await screenshot(page, 'keyboard-01-sign-in-picker');
@@ -172,22 +172,23 @@ test('a reviewer signs in, moves through its menu, opens a project from 待办 a
   }
   await row.waitFor();
   await screenshot(page, 'keyboard-05-worklist-search');
-  console.log(await moveTo(page, 'Tab', new RegExp(`^${name}$`), '待办'));
+  // Past the search box's clear button (named 清除) and its search button to the project's name, a link
+  // to its page. (The search button's name is antd's icon name, "search", in English: left as it is.)
+  expect(await moveTo(page, 'Tab', new RegExp(`^${name}$`), '待办')).toEqual(['清除', expect.any(String), name]);
   await screenshot(page, 'keyboard-06-worklist-link');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name }).waitFor();
-  console.log(await page.evaluate('document.activeElement.outerHTML.slice(0, 200)'));
-  // The project page: from its top, the skip link again, then on to 签署本单位意见.
-  console.log(await moveTo(page, 'Tab', /^签署本单位意见$/, 'project page', 40));
+  // The project page: on from where the link was, past the stages, to 签署本单位意见.
+  await moveTo(page, 'Tab', /^签署本单位意见$/, 'project page', 40);
   await screenshot(page, 'keyboard-07-project-sign-off');
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  console.log(await page.evaluate('document.activeElement.outerHTML.slice(0, 200)'));
-  console.log(await moveTo(page, 'Tab', /^意见说明$/, 'sign-off dialog'));
+  // The dialog has the focus (its close button); 同意 is already chosen, then the comment.
+  expect(await moveTo(page, 'Tab', /^意见说明$/, 'sign-off dialog')).toEqual(['同意', '意见说明']);
   await page.keyboard.type('符合控制性详细规划（键盘签署）');
   await screenshot(page, 'keyboard-08-dialog-comment');
-  console.log(await moveTo(page, 'Tab', /^提交$/, 'sign-off dialog'));
+  expect(await moveTo(page, 'Tab', /^提交$/, 'sign-off dialog')).toEqual(['取消', '提交']);
   await screenshot(page, 'keyboard-09-dialog-submit');
   await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'hidden' });
