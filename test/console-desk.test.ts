@@ -253,7 +253,7 @@ test('an agent reads its notices 30 at a time: 加载更多 reads the next ones,
   const page = await newPage();
   await signIn(page, '工业区代办员 周洁');
   await page.getByRole('menuitem', { name: '通知' }).click();
-  await page.getByRole('heading', { name: '通知' }).waitFor();
+  await page.getByRole('heading', { name: '通知', exact: true }).waitFor();
   // Other files' notices to agent-02 may be among them: ours are counted by their projects' names.
   const shown = page.getByRole('main').getByRole('link', { name: new RegExp(`通知分页项目 ${tag}`) });
   const more = page.getByRole('button', { name: '加载更多' });

@@ -226,6 +226,8 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
   }
   expect(waived.page).toEqual(waived.api);
   expect(waived.waived).toBeGreaterThanOrEqual(1000);
+  // Each column says what it holds: a count of waivers, a count of them assessed, two sums in yuan.
+  expect(await page.getByRole('table', { name: '费用减免统计' }).getByRole('columnheader').allTextContents()).toEqual(['类别', '属地', '减免事项数', '其中已核定', '核定金额', '减免金额', '已核定但比例未设定']);
   await page.getByRole('table', { name: '费用减免统计' }).scrollIntoViewIfNeeded();
   await screenshot(page, 'leader-02b-dashboard-waivers');
 
@@ -243,6 +245,16 @@ test("the leader's dashboard shows the statistics the API gives, the red and yel
   // (A string, evaluated in the page: the tests are compiled without the DOM's types.)
   const words = String(await page.evaluate("(() => { const main = document.querySelector('main').cloneNode(true); main.querySelectorAll('tbody').forEach((b) => b.remove()); return main.textContent; })()"));
   expect(words).toContain('Time limit (working days)');
+  // The waivers' columns in English: no two headed alike (the count assessed and the amount assessed were both "Assessed").
+  expect(await page.getByRole('table', { name: 'Fee waivers' }).getByRole('columnheader').allTextContents()).toEqual([
+    'Category',
+    'Locality',
+    'Waivers granted',
+    'Of which assessed',
+    'Assessed amount',
+    'Amount waived',
+    'Assessed, rate not set',
+  ]);
   expect(words.match(/[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g)).toBeNull();
   // In the seeded rows, only the project's name and the person told stay Chinese.
   const redEnglish = await page.getByRole('table', { name: 'Escalations' }).getByRole('row', { name: new RegExp(`超期项目 ${tag}.*Water`) }).textContent();

@@ -13,6 +13,7 @@ import { reportLight } from '../web/src/report-light';
 import { byUrgency } from '../web/src/urgency';
 import { FIRST, Latest, next, previous, shown } from '../web/src/cursor-pages';
 import { usccProblem } from '../web/src/uscc';
+import { figuresChartOption, limitMark, type MarkApi } from '../web/src/pages/dashboard-stats';
 
 type TrailEntry = Schemas['TrailEntry'];
 
@@ -178,4 +179,32 @@ test('a paged list shows only the latest request’s answer, and walks its curso
   cursors = previous(cursors);
   expect([shown(cursors), cursors.length]).toEqual(['c2', 2]);
   expect(previous(previous(cursors))).toEqual(FIRST);
+});
+
+test("the dashboard's chart draws each stage's time limit as its own short horizontal mark, none joined to the next", () => {
+  const text = { categories: ['设计方案', '施工许可', '竣工验收', '市政接入'], average: '平均', median: '中位', limit: '时限', workingDays: '工作日', axisText: '#000', colours: { average: '#1', median: '#2', limit: '#c41d1d' } };
+  const limits = [15, 20, 12, 5];
+  const option = figuresChartOption(text, { average: [11.5, null, 8, 3], median: [12, null, 8, 2], limit: limits }, { bottom: 44 });
+  // Bars for the figures; nothing drawn as a line from one category to another.
+  expect(option.series.map((s) => s.type)).toEqual(['bar', 'bar', 'custom']);
+  const limit = option.series[2] as unknown as { name: string; data: number[][]; renderItem: (params: unknown, api: MarkApi) => ReturnType<typeof limitMark> };
+  expect(limit.name).toBe('时限');
+  expect(limit.data).toEqual([[0, 15], [1, 20], [2, 12], [3, 5]]);
+  // Drawn on a plot whose categories are 100 px wide bands and whose days are 10 px each: every mark is
+  // flat at its own limit and stays inside its own category's band.
+  for (const [i, days] of limits.entries()) {
+    const api: MarkApi = { value: (d) => (d === 0 ? i : days), coord: ([x, y]) => [x * 100 + 50, 300 - y * 10], size: () => [100, 0] };
+    const mark = limit.renderItem(undefined, api);
+    expect(mark.type).toBe('line');
+    expect(mark.shape.y1).toBe(300 - days * 10);
+    expect(mark.shape.y2).toBe(mark.shape.y1);
+    expect(mark.shape.x1).toBeGreaterThanOrEqual(i * 100);
+    expect(mark.shape.x2).toBeLessThanOrEqual((i + 1) * 100);
+    expect(mark.shape.x2 - mark.shape.x1).toBeGreaterThan(30);
+    expect(mark.style.stroke).toBe('#c41d1d');
+  }
+  // By locality there is no median: one bar and the marks.
+  const byLocality = figuresChartOption({ ...text, median: undefined }, { average: [1, 2, 3, 4], limit: limits }, { bottom: 56, rotate: 30 });
+  expect(byLocality.series.map((s) => s.type)).toEqual(['bar', 'custom']);
+  expect(byLocality.xAxis.axisLabel).toMatchObject({ rotate: 30 });
 });

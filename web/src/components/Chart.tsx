@@ -1,15 +1,15 @@
-// An Apache ECharts chart, tree-shaken: only the bar and line charts and the components the dashboard
+// An Apache ECharts chart, tree-shaken: only the bar chart, the custom series (each stage's time limit as its own short mark) and the components the dashboard
 // uses are bundled (and only into the dashboard's lazily loaded chunk). Drawn as SVG, so its text is
 // text in the page's own font (the self-hosted Noto Sans SC, whose subsets the browser fetches for the
 // characters shown) rather than pixels drawn with whatever font a canvas finds. A chart is an image to
 // assistive technology: it carries a name and a description, and the same figures are in a table.
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useId, useRef } from 'react';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent, SVGRenderer]);
+echarts.use([BarChart, CustomChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent, SVGRenderer]);
 
 export const CHART_FONT = "'Noto Sans SC', -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 

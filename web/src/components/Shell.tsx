@@ -8,18 +8,32 @@ import { menuOf } from '../menu';
 import { useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
+import { useScrollableTables } from './scrollable-tables';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
   const { me, checking, signOut } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
+  useScrollableTables(t('common.table'));
   if (checking) return <Spin fullscreen description={t('common.loading')} />;
   if (!me) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const menu = menuOf(me.role);
   const selected = menu.find((m) => location.pathname === m.path || location.pathname.startsWith(`${m.path}/`))?.path;
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      {/* First on every page, shown when focused: past the header and the menu to the page itself.
+          Focused by script (a #main address would be a route to the router). */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('nav.skip')}
+      </a>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
         <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap', flex: 1 }}>
           {t('app.title')}
@@ -46,6 +60,7 @@ export function Shell() {
         <Layout.Sider width={i18n.language === 'en' ? 200 : 176} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
           <nav aria-label={t('app.title')}>
             <Menu
+              aria-label={t('nav.menu')}
               mode="inline"
               className="side-menu"
               selectedKeys={selected ? [selected] : []}
@@ -56,7 +71,7 @@ export function Shell() {
           </nav>
         </Layout.Sider>
         {/* antd renders the content as the page's <main>: one main landmark, not one inside another. */}
-        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+        <Layout.Content id="main" tabIndex={-1} style={{ padding: 24, minWidth: 0 }}>
           <PageErrorBoundary resetKey={location.pathname}>
             <Suspense fallback={<Spin description={t('common.loading')} />}>
               <Outlet />

@@ -4,7 +4,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   app: { title: 'One-window console', subtitle: 'Construction project approval' },
   language: { switchTo: '中文', label: 'Language' },
-  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out' },
+  nav: { intake: 'Intake', register: 'Register', worklist: 'To do', projects: 'Projects', mine: 'My projects', inbox: 'Notices', signOut: 'Sign out', menu: 'Menu', skip: 'Skip to main content' },
   signIn: {
     title: 'Sign in',
     atProvider: "Sign in at the district's identity provider",
@@ -18,6 +18,8 @@ export const en: Messages = {
   },
   me: { signedInAs: 'Signed in as', role: 'Role', party: 'Party' },
   common: {
+    table: 'Table',
+    clear: 'Clear',
     loading: 'Loading…',
     refresh: 'Refresh',
     open: 'Open',
@@ -364,8 +366,8 @@ export const en: Messages = {
     exempt: 'Exempt',
     reducedBy: 'Reduced by {{rate}}%',
     rateUnset: 'Rate not set',
-    assessed: 'Assessed',
-    waived: 'Waived',
+    assessed: 'Assessed amount',
+    waived: 'Amount waived',
     assessedBy: 'Assessed by · at',
     assess: 'Enter assessed amount',
     amount: 'Assessed amount (yuan, before the waiver)',
@@ -373,9 +375,9 @@ export const en: Messages = {
     figures: 'Fee waivers',
     figuresHint: 'Waivers of projects registered {{from}} to {{to}}, by category and locality',
     noFigures: 'No waivers in the period',
-    granted: 'Waivers',
-    assessedCount: 'Assessed',
-    rateMissing: 'Rate not set',
+    granted: 'Waivers granted',
+    assessedCount: 'Of which assessed',
+    rateMissing: 'Assessed, rate not set',
     total: 'Total',
   },
   dashboard: {

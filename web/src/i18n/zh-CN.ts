@@ -2,7 +2,7 @@
 export const zhCN = {
   app: { title: '一口受理工作台', subtitle: '社会投资工程建设项目审批' },
   language: { switchTo: 'English', label: '语言' },
-  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', mine: '我的项目', inbox: '通知', signOut: '退出' },
+  nav: { intake: '受理列表', register: '受理登记', worklist: '待办', projects: '项目', mine: '我的项目', inbox: '通知', signOut: '退出', menu: '功能菜单', skip: '跳到主要内容' },
   signIn: {
     title: '登录',
     atProvider: '统一身份认证登录',
@@ -16,6 +16,8 @@ export const zhCN = {
   },
   me: { signedInAs: '当前用户', role: '角色', party: '单位' },
   common: {
+    table: '表格',
+    clear: '清除',
     loading: '加载中…',
     refresh: '刷新',
     open: '打开',
@@ -372,8 +374,8 @@ export const zhCN = {
     figuresHint: '{{from}} 至 {{to}} 登记项目获得的减免，按类别和属地',
     noFigures: '期间内没有减免',
     granted: '减免事项数',
-    assessedCount: '已核定',
-    rateMissing: '比例未设定',
+    assessedCount: '其中已核定',
+    rateMissing: '已核定但比例未设定',
     total: '合计',
   },
   dashboard: {

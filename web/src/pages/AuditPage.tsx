@@ -6,6 +6,7 @@ import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Tag, Typo
 import type { Dayjs } from 'dayjs';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { Link } from 'react-router';
 import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES } from '../../../domain/audit-actions';
 import { api, unwrap } from '../api/client';
@@ -23,6 +24,7 @@ const PAGE = 50;
 
 export function AuditPage() {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const [filters, setFilters] = useState<Filters>({});
   const [verification, setVerification] = useState<Verification | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(null);
@@ -82,7 +84,7 @@ export function AuditPage() {
         )}
         {verifyError !== null && <ApiErrorAlert error={verifyError} />}
         <Space wrap>
-          <Input.Search allowClear aria-label={t('audit.actor')} placeholder={t('audit.actor')} style={{ width: 200 }} onSearch={(v) => filter({ actor: v.trim() || undefined })} />
+          <Input.Search allowClear={clearable} aria-label={t('audit.actor')} placeholder={t('audit.actor')} style={{ width: 200 }} onSearch={(v) => filter({ actor: v.trim() || undefined })} />
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
@@ -93,7 +95,7 @@ export function AuditPage() {
             onChange={(v: Filters['action']) => filter({ action: v })}
             options={AUDIT_ACTION_NAMES.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))}
           />
-          <Input.Search allowClear aria-label={t('audit.project')} placeholder={t('audit.project')} style={{ width: 320 }} onSearch={(v) => filter({ project: v.trim() || undefined })} />
+          <Input.Search allowClear={clearable} aria-label={t('audit.project')} placeholder={t('audit.project')} style={{ width: 320 }} onSearch={(v) => filter({ project: v.trim() || undefined })} />
           <Select
             allowClear
             aria-label={t('audit.outcome')}

@@ -16,7 +16,7 @@ import { ClockText } from '../components/Light';
 import { CATEGORIES, LOCALITIES, STAGES } from '../codes';
 import { date } from '../format';
 import { byUrgency } from '../urgency';
-import { readStats, type StageFigures, type Stats } from './dashboard-stats';
+import { figuresChartOption, readStats, type StageFigures, type Stats } from './dashboard-stats';
 import { WaiverFigures } from '../components/WaiverFigures';
 import { useCursorList } from '../use-cursor-list';
 
@@ -136,33 +136,31 @@ function StageStatistics({ filters, refreshed }: { filters: Filters; refreshed: 
     { title: t('dashboard.exceeded'), dataIndex: 'exceeded', render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n) },
   ];
 
+  const chartText = (categories: string[]) => ({
+    categories,
+    average: t('dashboard.average'),
+    median: t('dashboard.median'),
+    limit: t('dashboard.limitSeries'),
+    workingDays: t('dashboard.workingDays'),
+    axisText: AXIS_TEXT,
+    colours: COLOURS,
+  });
   const stageOption = useMemo(
-    () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, textStyle: { color: AXIS_TEXT } },
-      grid: { left: 48, right: 24, top: 48, bottom: 44 },
-      xAxis: { type: 'category', data: stageRows.map((r) => t(`stage.${r.stage}`)), axisLabel: { color: AXIS_TEXT, interval: 0, width: 90, overflow: 'break' } },
-      yAxis: { type: 'value', name: t('dashboard.workingDays'), nameTextStyle: { color: AXIS_TEXT }, axisLabel: { color: AXIS_TEXT } },
-      series: [
-        { name: t('dashboard.average'), type: 'bar', data: stageRows.map((r) => r.averageWorkingDays), itemStyle: { color: COLOURS.average } },
-        { name: t('dashboard.median'), type: 'bar', data: stageRows.map((r) => r.medianWorkingDays), itemStyle: { color: COLOURS.median } },
-        { name: t('dashboard.limitSeries'), type: 'line', data: stageRows.map((r) => limitOf(r, r.stage)), itemStyle: { color: COLOURS.limit }, lineStyle: { type: 'dashed' } },
-      ],
-    }),
+    () =>
+      figuresChartOption(
+        chartText(stageRows.map((r) => t(`stage.${r.stage}`))),
+        { average: stageRows.map((r) => r.averageWorkingDays), median: stageRows.map((r) => r.medianWorkingDays), limit: stageRows.map((r) => limitOf(r, r.stage)) },
+        { bottom: 44 },
+      ),
     [stageRows, t],
   );
   const localityOption = useMemo(
-    () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, textStyle: { color: AXIS_TEXT } },
-      grid: { left: 48, right: 24, top: 48, bottom: 56 },
-      xAxis: { type: 'category', data: localityRows.map((r) => t(`locality.${r.locality}`)), axisLabel: { color: AXIS_TEXT, interval: 0, rotate: 30 } },
-      yAxis: { type: 'value', name: t('dashboard.workingDays'), nameTextStyle: { color: AXIS_TEXT }, axisLabel: { color: AXIS_TEXT } },
-      series: [
-        { name: t('dashboard.average'), type: 'bar', data: localityRows.map((r) => r.averageWorkingDays), itemStyle: { color: COLOURS.average } },
-        { name: t('dashboard.limitSeries'), type: 'line', data: localityRows.map((r) => limitOf(r, stage)), itemStyle: { color: COLOURS.limit }, lineStyle: { type: 'dashed' } },
-      ],
-    }),
+    () =>
+      figuresChartOption(
+        { ...chartText(localityRows.map((r) => t(`locality.${r.locality}`))), median: undefined },
+        { average: localityRows.map((r) => r.averageWorkingDays), limit: localityRows.map((r) => limitOf(r, stage)) },
+        { bottom: 56, rotate: 30 },
+      ),
     [localityRows, stage, t],
   );
 

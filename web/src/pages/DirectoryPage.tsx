@@ -4,6 +4,7 @@
 import { Alert, App, Button, Card, Descriptions, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { ApiError, api, unwrap, type DevIdentity } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PostDialog } from '../components/PostDialog';
@@ -63,6 +64,7 @@ function PersonLine({ person }: { person: Person }) {
 
 function PostsTab({ admin }: { admin: boolean }) {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const { message } = App.useApp();
   const [directory, setDirectory] = useState<{ version: number; posts: Record<string, { version: number; people: Person[] }> } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -109,7 +111,7 @@ function PostsTab({ admin }: { admin: boolean }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap>
-        <Input.Search allowClear aria-label={t('directory.search')} placeholder={t('directory.search')} style={{ width: 260 }} onSearch={(text) => setFilters((f) => ({ ...f, text: text.trim() || undefined }))} />
+        <Input.Search allowClear={clearable} aria-label={t('directory.search')} placeholder={t('directory.search')} style={{ width: 260 }} onSearch={(text) => setFilters((f) => ({ ...f, text: text.trim() || undefined }))} />
         {select('kind', t('directory.filterKind'), POST_KINDS, (v) => t(`directory.kindOf.${v}`))}
         {select('party', t('directory.filterParty'), PARTIES, (v) => t(`party.${v}`))}
         {select('tier', t('directory.filterTier'), TIERS, (v) => t(`tier.${v}`))}

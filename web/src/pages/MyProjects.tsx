@@ -5,6 +5,7 @@
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -17,6 +18,7 @@ import { WORKLIST_PAGE } from './Worklist';
 
 export function MyProjects() {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const [name, setName] = useState<string | undefined>(undefined);
 
   // Only the latest request's answer is shown (use-cursor-list.ts).
@@ -39,7 +41,7 @@ export function MyProjects() {
             }}>{t('common.refresh')}</Button>}
       >
         <Input.Search
-          allowClear
+          allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240, marginBottom: 16 }}

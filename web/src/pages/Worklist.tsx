@@ -4,6 +4,7 @@
 import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClearable } from '../components/ClearIcon';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { CursorPager } from '../components/CursorPager';
@@ -18,6 +19,7 @@ export const WORKLIST_PAGE = 20;
 
 export function Worklist() {
   const { t } = useTranslation();
+  const clearable = useClearable();
   const [signing, setSigning] = useState<SignOffTarget | null>(null);
   const [name, setName] = useState<string | undefined>(undefined);
 
@@ -38,7 +40,7 @@ export function Worklist() {
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('worklist.hint')} />
         <Input.Search
-          allowClear
+          allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}
           style={{ width: 240 }}
