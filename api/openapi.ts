@@ -38,6 +38,7 @@ import { forecastQuery, forecastResponse } from './forecast';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema, reportsSchema, signOffPageSchema } from './responses';
 import { calendarYearSchema, escalationsSchema } from './responses';
 import { REFUSAL_CODES } from '../domain/refusals';
+import { AGENT_READERS, agentListSchema } from './agents';
 
 const errorBody = z
   .object({
@@ -97,6 +98,14 @@ export function openApiDocument() {
     summary: 'The signed-in principal: id, name, role, and the party it signs for (everyone signed in)',
     security,
     responses: { 200: json(meSchema, 'Who the token belongs to'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/agents',
+    summary: 'The agents (代办员) by id and name, for picking one and showing a project\'s agent by name',
+    description: `Allowed: ${AGENT_READERS.join(', ')}.`,
+    security,
+    responses: { 200: json(agentListSchema, 'The agents the principals file names, by id'), ...errors },
   });
   registry.registerPath({
     method: 'get',
