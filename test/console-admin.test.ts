@@ -3,7 +3,9 @@
 // shows them, a repair the workflow refuses shows its reason and changes nothing, the admin retries the
 // other push once its company is back and the case is gone; the audit log (审计日志) shows the retry with
 // the admin's name, and its hash chain verifies. Needs the console built (npm test builds it first).
+import { temporal } from '@temporalio/proto';
 import { DEFAULT_POLICY } from '../domain/policy';
+import { workflowIdFor } from '../workflows/messages';
 import type { ProjectView } from '../domain/project';
 import { ADMIN_MENU, signIn, useConsole } from './support/console';
 import { eventually } from './support/eventually';
@@ -167,9 +169,12 @@ test("a reset in Chinese: the audit log words what it carried, the project's tra
   const id = registered.body.id as string;
   const reset = `/api/operations/projects/${id}/reset`;
   // Nothing is failing: a reset by default is refused (recorded); one to the first completed workflow task
-  // (event 4: started, task scheduled, started, completed) is done, and noted in the project's trail.
+  // is done, and noted in the project's trail.
   expect((await call('POST', reset, 'dev-admin', { reason: '演练：默认重置' })).body.refusal).toEqual({ code: 'reset-not-failing' });
-  expect((await call('POST', reset, 'dev-admin', { reason: '演练：重置到受理后', to: 4 })).status).toBe(200);
+  const completed = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+  const history = await eventually(() => harness.service.client.workflow.getHandle(workflowIdFor(id)).fetchHistory(), (h) => (h.events ?? []).some((e) => e.eventType === completed), 100);
+  const to = Number(history.events?.find((e) => e.eventType === completed)?.eventId);
+  expect((await call('POST', reset, 'dev-admin', { reason: '演练：重置到受理后', to })).status).toBe(200);
   await eventually(() => project(id), (p) => p.trail.some((e) => e.action === 'operation'), 300);
 
   const page = await newPage();
@@ -181,7 +186,7 @@ test("a reset in Chinese: the audit log words what it carried, the project's tra
   const resets = page.getByRole('row').filter({ hasText: '重置流程' });
   const done = resets.filter({ hasText: '已受理' });
   await done.waitFor();
-  expect(await done.getByRole('cell').last().textContent()).toBe('重置流程到第 4 号事件；理由：演练：重置到受理后');
+  expect(await done.getByRole('cell').last().textContent()).toBe(`重置流程到第 ${to} 号事件；理由：演练：重置到受理后`);
   const refused = resets.filter({ hasText: '被拒绝' });
   expect(await refused.textContent()).toMatch(/被拒绝 · 409.*服务器记录：the project's workflow tasks are not failing/);
   await screenshot(page, 'admin-05-audit-reset');
@@ -189,7 +194,7 @@ test("a reset in Chinese: the audit log words what it carried, the project's tra
   // The project's trail: the reset as a person reads it, the time in Shanghai, the reason as typed.
   await page.goto(`${harness.base}/projects/${id}`);
   await page.getByRole('heading', { name }).waitFor();
-  const entry = page.getByText(/^重置到第 4 号事件（流程任务完成，\d{4}-\d{2}-\d{2} \d{2}:\d{2}），其后收到的 0 个信号、0 个更新已重新应用；理由：演练：重置到受理后$/);
+  const entry = page.getByText(new RegExp(`^重置到第 ${to} 号事件（流程任务完成，\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}），其后收到的 0 个信号、0 个更新已重新应用；理由：演练：重置到受理后$`));
   await entry.waitFor();
   expect(await page.getByText(/received after it|WORKFLOW_TASK_COMPLETED/).count()).toBe(0);
   await entry.scrollIntoViewIfNeeded();
@@ -197,7 +202,7 @@ test("a reset in Chinese: the audit log words what it carried, the project's tra
 
   // In English, the same facts in English; only what people wrote stays in Chinese.
   await page.getByRole('button', { name: /English/ }).click();
-  await page.getByText(/^Reset to event 4 \(workflow task completed, .*\); 0 signal\(s\) and 0 update\(s\) received after it applied again; reason: 演练：重置到受理后$/).waitFor();
+  await page.getByText(new RegExp(`^Reset to event ${to} \\(workflow task completed, .*\\); 0 signal\\(s\\) and 0 update\\(s\\) received after it applied again; reason: 演练：重置到受理后$`)).waitFor();
   await page.getByRole('button', { name: /中文/ }).click();
   await page.close();
 });
