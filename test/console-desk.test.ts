@@ -208,7 +208,7 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   // The agent is picked by name from the agents the service lists (typed in part, as a person would).
   await dialog.getByLabel('接手的代办员（账号）').fill('');
   await dialog.getByLabel('接手的代办员（账号）').pressSequentially('周洁');
-  await page.getByRole('option', { name: /工业区代办员 周洁\s*agent-02/ }).click();
+  await page.getByText(/^工业区代办员 周洁\s*agent-02$/).first().click();
   expect(await dialog.getByLabel('接手的代办员（账号）').inputValue()).toBe('agent-02');
   await dialog.getByText('工业区代办员 周洁', { exact: true }).waitFor();
   await screenshot(page, 'desk-07-hand-over');
