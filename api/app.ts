@@ -40,6 +40,7 @@ import { corsFor, securityHeaders } from './security';
 import { consoleRouter } from './console';
 import { devSignInRouter, type DevIdentity } from './dev-sign-in';
 import { meRouter } from './me';
+import { agentsRouter } from './agents';
 import { traceLogProps, traceRequests } from './tracing';
 import { signOffsRouter } from './sign-offs';
 
@@ -163,6 +164,7 @@ export function createApp(deps: AppDeps): express.Express {
   const identify = authenticate(principals, oidc);
   app.use('/api', identify, perPrincipalLimit(limits));
   app.use('/api/me', meRouter());
+  app.use('/api/agents', agentsRouter({ principals }));
   app.post('/api/projects', registrationQuota(limits));
   app.use('/api/projects', projectsRouter({ client, taskQueue, principals, policy, db, waiverCatalogue, ...(acceptTimeoutMs !== undefined && { acceptTimeoutMs }) }));
   const propagation = calendarPropagation(client);

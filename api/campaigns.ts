@@ -126,7 +126,8 @@ export function campaignsRouter({ client, db, acceptTimeoutMs }: CampaignsDeps):
     });
     if (issues.length === 0) return;
     const unknown = issues.some((i) => i.message.startsWith('no project'));
-    throw new HttpError(unknown ? 400 : 409, unknown ? 'invalid-request' : 'refused', `cannot add ${issues.map((i) => i.path).join(', ')}`, issues);
+    if (unknown) throw new HttpError(400, 'invalid-request', `cannot add ${issues.map((i) => i.path).join(', ')}`, issues);
+    throw new HttpError(409, 'refused', `cannot add ${issues.map((i) => i.path).join(', ')}`, issues, { code: 'campaign-project-unavailable' });
   }
 
   router.get('/', async (req, res) => {
@@ -170,7 +171,10 @@ export function campaignsRouter({ client, db, acceptTimeoutMs }: CampaignsDeps):
     const patch = parse(campaignPatch, req.body, 'body');
     const current = await one(id);
     if (current.startDate <= today()) {
-      throw new HttpError(409, 'refused', `campaign ${current.name} started on ${current.startDate}; a started campaign is not changed`);
+      throw new HttpError(409, 'refused', `campaign ${current.name} started on ${current.startDate}; a started campaign is not changed`, undefined, {
+        code: 'campaign-started',
+        params: { campaign: current.name, startDate: current.startDate },
+      });
     }
     notPast(patch.startDate);
     const inIt = new Set(current.members.filter((m) => !m.removedAt).map((m) => m.id));

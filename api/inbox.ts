@@ -53,7 +53,10 @@ export function inboxRouter({ db, client, acceptTimeoutMs, publicUrl }: InboxDep
       const notice = await inboxNotice(db, actor, id);
       if (!notice) throw new HttpError(404, 'not-found', `no notice ${id} in your inbox`);
       if (acknowledge && !(ACKNOWLEDGEABLE as readonly string[]).includes(notice.kind as NoticeKind)) {
-        throw new HttpError(409, 'refused', `a ${notice.kind} notice is read, not taken charge of (acknowledge: ${ACKNOWLEDGEABLE.join(', ')})`);
+        throw new HttpError(409, 'refused', `a ${notice.kind} notice is read, not taken charge of (acknowledge: ${ACKNOWLEDGEABLE.join(', ')})`, undefined, {
+          code: 'notice-not-acknowledgeable',
+          params: { kind: notice.kind },
+        });
       }
       res.locals.auditDetail = `${acknowledge ? 'acknowledged' : 'read'} notice ${id} (${notice.kind}${notice.project_id ? `, project ${notice.project_id}` : ''})`;
       // Taking charge is recorded on the project first (once per person and notice: the Update's id says

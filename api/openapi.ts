@@ -38,16 +38,17 @@ import { forecastQuery, forecastResponse } from './forecast';
 import { devIdentitySchema, meSchema, projectPageSchema, projectSchema, registeredSchema, reportsSchema, signOffPageSchema } from './responses';
 import { calendarYearSchema, escalationsSchema } from './responses';
 import { REFUSAL_CODES } from '../domain/refusals';
+import { AGENT_READERS, agentListSchema } from './agents';
 
 const errorBody = z
   .object({
     error: z.string().describe('invalid-request · malformed-json · unauthenticated · forbidden · not-found · refused · rate-limited · busy · internal'),
     message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: each failing field'),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('each failing field: a 400, or a 409 that names fields (a campaign\'s projects)'),
     refusal: z
       .object({ code: z.enum(REFUSAL_CODES), params: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional().describe('the facts it names: stage, party and status codes, numbers') })
       .optional()
-      .describe("a refusal by the project's workflow (403, 409): a stable code to word in the reader's language; `message` is the English reason"),
+      .describe("a refusal (403, 409) by the project's workflow or by the API itself (a reset, a batch, a campaign, a notice): a stable code to word in the reader's language; `message` is the English reason"),
   })
   .openapi('Error');
 
@@ -97,6 +98,14 @@ export function openApiDocument() {
     summary: 'The signed-in principal: id, name, role, and the party it signs for (everyone signed in)',
     security,
     responses: { 200: json(meSchema, 'Who the token belongs to'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/agents',
+    summary: 'The agents (代办员) by id and name, for picking one and showing a project\'s agent by name',
+    description: `Allowed: ${AGENT_READERS.join(', ')}.`,
+    security,
+    responses: { 200: json(agentListSchema, 'The agents the principals file names, by id'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -29,7 +29,7 @@ export function operationsRepairsRouter({ client, db, taskQueue }: { client: Cli
     } catch (err) {
       if (!(err instanceof BatchRefused)) throw err;
       if (err.field) throw new HttpError(400, 'invalid-request', `invalid ${err.field}`, [{ path: err.field, message: err.message }]);
-      throw new HttpError(err.status, 'refused', err.message);
+      throw new HttpError(err.status, 'refused', err.message, undefined, err.refusal);
     }
   });
 
@@ -55,7 +55,7 @@ export function operationsRepairsRouter({ client, db, taskQueue }: { client: Cli
     } catch (err) {
       if (!(err instanceof ResetRefused)) throw err;
       if (err.field) throw new HttpError(400, 'invalid-request', `invalid ${err.field}`, [{ path: err.field, message: err.message }]);
-      throw new HttpError(err.status, err.status === 404 ? 'not-found' : 'refused', err.message);
+      throw new HttpError(err.status, err.status === 404 ? 'not-found' : 'refused', err.message, undefined, err.refusal);
     }
   });
 

@@ -55,12 +55,15 @@ export function operationsRouter({ client, db, stuck }: OperationsDeps): Router 
       result = await reconcileProject({ db, client, calendar: await cachedCalendar(db), now: Date.now() }, id, { by: by.id, reason });
     } catch (err) {
       // The completed workflow's trail rewrites what the record holds: the record keeps it; a person decides.
-      if (err instanceof TrailConflict) throw new HttpError(409, 'refused', err.message);
+      if (err instanceof TrailConflict) throw new HttpError(409, 'refused', err.message, undefined, { code: 'trail-conflict' });
       throw err;
     }
     if (result.outcome === 'not-recorded') throw new HttpError(404, 'not-found', `the record has no project ${id}`);
     if (result.outcome === 'in-sync') {
-      throw new HttpError(409, 'refused', `nothing to reconcile: the record says ${result.recorded} and Temporal says ${result.temporal}`);
+      throw new HttpError(409, 'refused', `nothing to reconcile: the record says ${result.recorded} and Temporal says ${result.temporal}`, undefined, {
+        code: 'nothing-to-reconcile',
+        params: { recorded: result.recorded, temporal: result.temporal },
+      });
     }
     res.locals.auditDetail = `reconcile: ${result.outcome} (Temporal: ${result.temporal}); reason: ${reason}`;
     res.json(result);

@@ -37,6 +37,8 @@ export interface Principals {
   check(token: string): TokenCheck;
   /** A principal by id (e.g. to check that an agent named in a request exists). */
   find(id: string): Actor | undefined;
+  /** Every principal the file names, in its order (e.g. the agents a console offers to pick from). */
+  all(): Actor[];
 }
 
 export const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -125,5 +127,6 @@ export function loadPrincipals(config: Pick<Config, 'NODE_ENV' | 'PRINCIPALS_FIL
       return result && 'actor' in result ? result.actor : undefined;
     },
     find: (id) => byId.get(id),
+    all: () => [...byId.values()],
   };
 }

@@ -33,6 +33,18 @@ export const REFUSAL_CODES = [
   'already-green-channel',
   'size-limit',
   'in-another-campaign',
+  // The API's own refusals (409), outside the workflow: worded by the console from the same code and facts.
+  'project-terminated',
+  'workflow-out-of-sync',
+  'nothing-to-reconcile',
+  'trail-conflict',
+  'notice-not-acknowledgeable',
+  'campaign-started',
+  'campaign-project-unavailable',
+  'batch-picks-none',
+  'batch-too-large',
+  'reset-not-failing',
+  'reset-no-earlier-point',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

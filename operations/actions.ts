@@ -111,17 +111,22 @@ export async function explainMissing({ client, db }: Pick<ActionDeps, 'client' |
   if (!isNotFound(err)) throw err;
   // Temporal may have deleted a closed project's history; the record keeps it.
   const recorded = await readProjectRecord(db, id);
-  if (recorded?.termination) throw new ActionRefused(409, terminationMessage(id, recorded.termination));
+  if (recorded?.termination) throw new ActionRefused(409, terminationMessage(id, recorded.termination), { code: 'project-terminated' });
   const description = await describeProject(client, id);
   if (recorded?.status === 'active' && description?.status.name !== 'RUNNING') {
     // The record and Temporal disagree until an admin reconciles them; say so rather than "active".
     throw new ActionRefused(
       409,
       `project ${id}'s workflow is ${description?.status.name.toLowerCase() ?? 'gone'} in Temporal while the record says active; no further action is possible until an admin reconciles it (POST /api/operations/projects/${id}/reconcile)`,
+      { code: 'workflow-out-of-sync' },
     );
   }
-  if (recorded) throw new ActionRefused(409, `project ${id} is ${recorded.status}; no further action is possible`);
+  if (recorded) throw new ActionRefused(409, `project ${id} is ${recorded.status}; no further action is possible`, closed(recorded.status));
   // A registration that never carried the API's seal failed at once: there is no such project.
   if (!description || description.status.name === 'FAILED') throw new ActionRefused(404, `no project ${id}`);
-  throw new ActionRefused(409, `project ${id} is ${description.typedSearchAttributes.get(ProjectStatus) ?? 'closed'}; no further action is possible`);
+  const status = description.typedSearchAttributes.get(ProjectStatus);
+  throw new ActionRefused(409, `project ${id} is ${status ?? 'closed'}; no further action is possible`, closed(status));
 }
+
+/** A closed project's refusal, with its status when it is one the console names. */
+const closed = (status: string | undefined): RefusalDetail => ({ code: 'project-closed', ...(status && ['completed', 'withdrawn', 'terminated'].includes(status) && { params: { status } }) });

@@ -13,6 +13,7 @@ import { batchProgressQuery, operationsBatch } from '../workflows/batch';
 import { calendarChanged, workflowIdFor } from '../workflows/messages';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
+import type { RefusalDetail } from '../domain/refusals';
 
 export class BatchRefused extends Error {
   constructor(
@@ -20,6 +21,8 @@ export class BatchRefused extends Error {
     message: string,
     /** The request field at fault, for a 400. */
     readonly field?: string,
+    /** A 409's code and facts, for words in the caller's language (domain/refusals.ts). */
+    readonly refusal?: RefusalDetail,
   ) {
     super(message);
   }
@@ -70,8 +73,10 @@ export async function startBatch(
   const limit = BATCH_MAX[ask.action as BatchAction];
   if (ask.max > limit) throw new BatchRefused(400, `a ${ask.action} batch may touch at most ${limit} projects (max ${ask.max} asked)`, 'body.max');
   const projectIds = await pick(db, ask.filter, ask.action, ask.max, calendar, now);
-  if (projectIds.length === 0) throw new BatchRefused(409, `the filter picks no ${ask.action === 'reset' ? '' : 'open '}project`);
-  if (projectIds.length > ask.max) throw new BatchRefused(409, `the filter picks more than the batch's maximum of ${ask.max} projects: narrow it, or name a larger max`);
+  if (projectIds.length === 0) throw new BatchRefused(409, `the filter picks no ${ask.action === 'reset' ? '' : 'open '}project`, undefined, { code: 'batch-picks-none' });
+  if (projectIds.length > ask.max) {
+    throw new BatchRefused(409, `the filter picks more than the batch's maximum of ${ask.max} projects: narrow it, or name a larger max`, undefined, { code: 'batch-too-large', params: { max: ask.max } });
+  }
   const request: BatchRequest = { action: ask.action, reason: ask.reason, by: ask.by, ...(ask.year !== undefined && { year: ask.year }) };
   if (ask.action === 'calendar') {
     const id = `${SIGNAL_PREFIX}${batchKey}`;

@@ -9,6 +9,7 @@ import Long from 'long';
 import type { Actor, OperationNoteInput } from '../domain/project';
 import { heldCommand, noteOperation, workflowIdFor } from '../workflows/messages';
 import { describeProject } from './temporal';
+import type { RefusalDetail } from '../domain/refusals';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
@@ -19,6 +20,8 @@ export class ResetRefused extends Error {
     readonly status: 400 | 404 | 409,
     message: string,
     readonly field?: string,
+    /** A 409's code and facts, for words in the caller's language (domain/refusals.ts). */
+    readonly refusal?: RefusalDetail,
   ) {
     super(message);
   }
@@ -63,10 +66,10 @@ export function resetPoint(events: HistoryEvent[], to?: number): HistoryEvent {
     FAILED_TASK.has(e.eventType ?? 0) && e.workflowTaskFailedEventAttributes?.cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW;
   const firstFailure = events.findIndex((e, i) => i > lastCompleted && isFailure(e));
   if (firstFailure < 0) {
-    throw new ResetRefused(409, "the project's workflow tasks are not failing: nothing to reset to by default (name a completed workflow task's event id in `to`)");
+    throw new ResetRefused(409, "the project's workflow tasks are not failing: nothing to reset to by default (name a completed workflow task's event id in `to`)", undefined, { code: 'reset-not-failing' });
   }
   const point = events.slice(0, firstFailure).reverse().find(completed);
-  if (!point) throw new ResetRefused(409, 'the project failed before its first workflow task completed: there is no earlier point to reset to');
+  if (!point) throw new ResetRefused(409, 'the project failed before its first workflow task completed: there is no earlier point to reset to', undefined, { code: 'reset-no-earlier-point' });
   return point;
 }
 

@@ -65,6 +65,7 @@ const MATRIX: Record<string, Row> = {
   // The console's built files (and index.html for its pages): public, as any web page is; it holds no data.
   'USE /assets': { allowed: 'public', request: () => ({ path: '/assets/missing.js' }) },
   'GET /api/me': { allowed: SIGNED_IN, request: () => ({ path: '/api/me' }) },
+  'GET /api/agents': { allowed: SIGNED_IN.filter((k) => !k.startsWith('utility')), request: () => ({ path: '/api/agents' }) },
   // Development only (never mounted in production or with another principals file): the sign-in's identities.
   'GET /dev/principals': { allowed: 'public', request: () => ({ path: '/dev/principals' }) },
   'USE /api/docs': { allowed: 'public', request: () => ({ path: '/api/docs/' }) },

@@ -106,6 +106,7 @@ test('declare, read, add and remove while it runs: each project switches to week
   // Another campaign may not take a project still preparing for this one.
   const clash = await call('POST', '/api/campaigns', 'dev-admin', { name: `重复 ${tag}`, startDate: later, projects: [{ id: b, source: 'key-industrial-plan' }] });
   expect(clash.status).toBe(409);
+  expect(clash.body.refusal).toEqual({ code: 'campaign-project-unavailable' });
   expect(clash.body.issues).toEqual([{ path: 'body.projects.0.id', message: expect.stringContaining('already in campaign') }]);
 
   // The audit log has who did what.

@@ -3,7 +3,9 @@
 // shows them, a repair the workflow refuses shows its reason and changes nothing, the admin retries the
 // other push once its company is back and the case is gone; the audit log (审计日志) shows the retry with
 // the admin's name, and its hash chain verifies. Needs the console built (npm test builds it first).
+import { temporal } from '@temporalio/proto';
 import { DEFAULT_POLICY } from '../domain/policy';
+import { workflowIdFor } from '../workflows/messages';
 import type { ProjectView } from '../domain/project';
 import { ADMIN_MENU, signIn, useConsole } from './support/console';
 import { eventually } from './support/eventually';
@@ -125,10 +127,13 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   const retries = page.getByRole('row').filter({ hasText: '重试推送' });
   const accepted = retries.filter({ hasText: '燃气公司确认接口已恢复' });
   await accepted.waitFor();
-  expect(await accepted.textContent()).toMatch(/管理员 王磊.*管理员 · admin-01.*重试推送.*\/pushes\/gas\/retry.*已受理 · 200.*retry push to gas: 燃气公司确认接口已恢复/);
+  // The detail in Chinese, worded from what the retry carried: the company by its name, the reason as typed.
+  expect(await accepted.textContent()).toMatch(/管理员 王磊.*管理员 · admin-01.*重试推送.*\/pushes\/gas\/retry.*已受理 · 200.*重新推送到燃气公司；理由：燃气公司确认接口已恢复/);
+  expect(await accepted.textContent()).not.toContain('retry push to');
   expect(await accepted.getByRole('link').textContent()).toBe(name);
   // A refused command is recorded with the workflow's reason for refusing it.
-  expect(await retries.filter({ hasText: '被拒绝' }).textContent()).toMatch(/管理员 王磊.*\/pushes\/water-supply\/retry.*被拒绝 · 409.*the push to water-supply is delivered; only a failed push is sent again/);
+  // A refused command keeps the workflow's reason as the server recorded it, as a smaller secondary line.
+  expect(await retries.filter({ hasText: '被拒绝' }).textContent()).toMatch(/管理员 王磊.*\/pushes\/water-supply\/retry.*被拒绝 · 409.*服务器记录：the push to water-supply is delivered; only a failed push is sent again/);
   expect(await retries.count()).toBe(3);
   await page.getByRole('button', { name: '校验哈希链' }).click();
   await page.getByText(/审计日志完整：已校验 \d+ 条，最后一条序号 \d+/).waitFor();
@@ -149,4 +154,55 @@ test('the admin retries a failed push from the stuck list; a refused repair show
   await screenshot(page, 'admin-04-stuck-english');
   // Nothing went wrong in the browser but the refusal it was shown.
   expect(harness.errors().filter((e) => !/status of 409/.test(e))).toEqual([]);
+});
+
+test("a reset in Chinese: the audit log words what it carried, the project's trail words the reset from its facts", async () => {
+  const name = `朱泾镇 重置演练厂房 ${Date.now().toString(36)}`;
+  const registered = await call('POST', '/api/projects', 'dev-window', {
+    name,
+    applicant: { name: '上海朱泾某某制造有限公司', uscc: '91310000MA1FL4B24G' },
+    category: 'general',
+    locality: 'zhujing',
+    utilities: ['gas'],
+  });
+  expect(registered.status).toBe(201);
+  const id = registered.body.id as string;
+  const reset = `/api/operations/projects/${id}/reset`;
+  // Nothing is failing: a reset by default is refused (recorded); one to the first completed workflow task
+  // is done, and noted in the project's trail.
+  expect((await call('POST', reset, 'dev-admin', { reason: '演练：默认重置' })).body.refusal).toEqual({ code: 'reset-not-failing' });
+  const completed = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+  const history = await eventually(() => harness.service.client.workflow.getHandle(workflowIdFor(id)).fetchHistory(), (h) => (h.events ?? []).some((e) => e.eventType === completed), 100);
+  const to = Number(history.events?.find((e) => e.eventType === completed)?.eventId);
+  expect((await call('POST', reset, 'dev-admin', { reason: '演练：重置到受理后', to })).status).toBe(200);
+  await eventually(() => project(id), (p) => p.trail.some((e) => e.action === 'operation'), 300);
+
+  const page = await newPage();
+  await signIn(page, harness.base, '管理员 王磊');
+  await page.getByRole('menuitem', { name: '审计日志' }).click();
+  await page.getByRole('heading', { name: '审计日志' }).waitFor();
+  await page.getByRole('searchbox', { name: '项目编号' }).fill(id);
+  await page.keyboard.press('Enter');
+  const resets = page.getByRole('row').filter({ hasText: '重置流程' });
+  const done = resets.filter({ hasText: '已受理' });
+  await done.waitFor();
+  expect(await done.getByRole('cell').last().textContent()).toBe(`重置流程到第 ${to} 号事件；理由：演练：重置到受理后`);
+  const refused = resets.filter({ hasText: '被拒绝' });
+  expect(await refused.textContent()).toMatch(/被拒绝 · 409.*服务器记录：the project's workflow tasks are not failing/);
+  await screenshot(page, 'admin-05-audit-reset');
+
+  // The project's trail: the reset as a person reads it, the time in Shanghai, the reason as typed.
+  await page.goto(`${harness.base}/projects/${id}`);
+  await page.getByRole('heading', { name }).waitFor();
+  const entry = page.getByText(new RegExp(`^重置到第 ${to} 号事件（流程任务完成，\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}），其后收到的 0 个信号、0 个更新已重新应用；理由：演练：重置到受理后$`));
+  await entry.waitFor();
+  expect(await page.getByText(/received after it|WORKFLOW_TASK_COMPLETED/).count()).toBe(0);
+  await entry.scrollIntoViewIfNeeded();
+  await screenshot(page, 'admin-06-trail-reset');
+
+  // In English, the same facts in English; only what people wrote stays in Chinese.
+  await page.getByRole('button', { name: /English/ }).click();
+  await page.getByText(new RegExp(`^Reset to event ${to} \\(workflow task completed, .*\\); 0 signal\\(s\\) and 0 update\\(s\\) received after it applied again; reason: 演练：重置到受理后$`)).waitFor();
+  await page.getByRole('button', { name: /中文/ }).click();
+  await page.close();
 });

@@ -295,7 +295,8 @@ test('without development identities the sign-in asks for a token, and a wrong o
     await page.getByRole('button', { name: '登录' }).click();
     const refusal = page.getByRole('alert');
     await refusal.getByText('未登录或令牌无效').waitFor();
-    expect(await refusal.textContent()).toContain('原因：unknown token');
+    // The server's reason only as the smaller secondary line: the headline says it in the reader's language.
+    expect(await refusal.textContent()).toContain('服务器说明：unknown token');
     await screenshot(page, '10-sign-in-token-refused');
     await token.fill('dev-leader');
     await page.getByRole('button', { name: '登录' }).click();

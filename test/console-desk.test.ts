@@ -211,12 +211,17 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   await dialog.getByLabel('接手的代办员（账号）').fill('agent-99');
   await dialog.getByRole('button', { name: '确认移交' }).click();
   await dialog.getByText(/body\.agent: no agent with id agent-99/).waitFor();
-  await dialog.getByLabel('接手的代办员（账号）').fill('agent-02');
+  // The agent is picked by name from the agents the service lists (typed in part, as a person would).
+  await dialog.getByLabel('接手的代办员（账号）').fill('');
+  await dialog.getByLabel('接手的代办员（账号）').pressSequentially('周洁');
+  await page.getByText(/^工业区代办员 周洁\s*agent-02$/).first().click();
+  expect(await dialog.getByLabel('接手的代办员（账号）').inputValue()).toBe('agent-02');
+  await dialog.getByText('工业区代办员 周洁', { exact: true }).waitFor();
   await screenshot(page, 'desk-07-hand-over');
   await dialog.getByRole('button', { name: '确认移交' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await page.getByText('已移交给 agent-02').waitFor();
-  await page.getByText(/\d{2}:\d{2} 代办员改为 agent-02（代办员 李娜）/).waitFor();
+  await page.getByText('已移交给 工业区代办员 周洁').waitFor();
+  await page.getByText(/\d{2}:\d{2} 代办员改为 工业区代办员 周洁（代办员 李娜）/).waitFor();
   expect(await page.getByRole('button', { name: '移交代办员' }).count()).toBe(0);
   expect((await call('GET', `/api/projects/${id}`, 'dev-leader')).body.agent).toBe('agent-02');
   await screenshot(page, 'desk-08-handed-over');

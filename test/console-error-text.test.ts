@@ -86,8 +86,9 @@ describe('an API error as a person reads it', () => {
     expect(errorTitle(known, zh)).toBe('审批流程拒绝了此操作');
     expect(errorLines(known, zh).main).toMatch(/^原因：设计方案阶段/);
     expect(errorLines(known, zh).server).toBeUndefined();
+    // A code newer than this console: the headline says it was refused; the server's words, secondary.
     const unknown = new ApiError(409, 'refused', 'a reason from a newer API', [], { code: 'from-the-future' } as never);
-    expect(errorLines(unknown, zh)).toEqual({ main: '原因：a reason from a newer API' });
+    expect(errorLines(unknown, zh)).toEqual({ main: undefined, server: '服务器说明：a reason from a newer API' });
   });
 
   test('other failures: the headline by status (any 5xx is a server error), the network, and errors that are not ApiErrors', () => {
@@ -97,11 +98,61 @@ describe('an API error as a person reads it', () => {
     expect(errorTitle(new ApiError(0, 'network', 'fetch failed'), zh)).toBe('无法连接服务器');
     expect(errorTitle(new ApiError(202, 'held', 'held'), english)).toMatch(/held/);
     expect(errorTitle(new Error('boom'), zh)).toBe('操作未成功');
+    // Any other 4xx: the headline in the reader's language, the server's sentence only as the secondary line.
+    expect(errorLines(new ApiError(403, 'forbidden', 'role window may not read the audit log'), zh)).toEqual({ server: '服务器说明：role window may not read the audit log' });
+    expect(errorLines(new ApiError(404, 'not-found', 'no project p'), english)).toEqual({ server: 'The server said: no project p' });
     expect(errorLines(new Error('boom'), zh)).toEqual({ main: '原因：boom' });
     expect(errorLines('text', english)).toEqual({ main: 'Reason: text' });
-    // A refused request that names fields (a campaign's projects already elsewhere) keeps them with its reason.
-    const refused = new ApiError(409, 'refused', 'cannot add body.add.0.id', [{ path: 'body.add.0.id', message: 'project p is already in campaign c' }]);
-    expect(errorLines(refused, zh)).toEqual({ main: '原因：cannot add body.add.0.id (body.add.0.id: project p is already in campaign c)' });
+  });
+});
+
+describe("a 409's code as the main line, in both languages; the server's sentence secondary where it says more", () => {
+  const refused = (message: string, code: string, params?: Record<string, string | number>, issues: [string, string][] = []) =>
+    new ApiError(409, 'refused', message, issues.map(([path, message]) => ({ path, message })), { code, ...(params && { params }) } as never);
+
+  test("the workflow's refusals (paused for correction, stage not open, already signed) by their facts", () => {
+    const paused = refused('design stage is paused for a correction asked by planning; record the supplement first', 'paused-for-correction', { stage: 'design', parties: ['planning'] } as never);
+    expect(errorLines(paused, zh)).toEqual({ main: '原因：设计方案阶段因补正暂停（区规划资源局提出），须先登记补正材料' });
+    const wrongStage = refused('permit stage is not open', 'wrong-stage', { stage: 'permit', current: 'design', status: 'not-open' });
+    expect(errorLines(wrongStage, zh).main).toBe('原因：项目当前在设计方案阶段，不是施工许可阶段（施工许可：未开始）');
+    expect(errorLines(wrongStage, english).main).not.toMatch(/permit stage is not open/);
+    const signed = refused('planning already signed', 'already-signed', { party: 'planning', stage: 'design', attempt: 1, decision: 'approve' });
+    expect(errorLines(signed, zh).main).toBe('原因：区规划资源局已签署设计方案阶段第 1 次申报（同意）');
+  });
+
+  // Every 409 the API answers outside the workflow (grep HttpError(409 / Refused(409 in api/ and operations/).
+  const cases: [ApiError, string, string][] = [
+    [refused("project p was terminated in Temporal at t by admin-01 (stuck); no further action is possible", 'project-terminated'), '原因：项目的流程已在 Temporal 中终止，不能再办理', "Reason: The project's workflow was ended in Temporal; no further action is possible"],
+    [refused('project p is completed; no further action is possible', 'project-closed', { status: 'completed' }), '原因：项目已办结，不能再办理', 'Reason: The project is closed (Completed); nothing more can be done'],
+    [refused('project p is closed; no further action is possible', 'project-closed'), '原因：项目已结束，不能再办理', 'Reason: The project is closed; no further action is possible'],
+    [refused("project p's workflow is terminated in Temporal while the record says active", 'workflow-out-of-sync'), '原因：项目的流程与记录不一致，须先由管理员对齐记录', "Reason: The project's workflow and its record disagree; an admin must reconcile them first"],
+    [refused('nothing to reconcile: the record says active and Temporal says RUNNING', 'nothing-to-reconcile', { recorded: 'active', temporal: 'RUNNING' }), '原因：无需对齐：记录为 active，Temporal 为 RUNNING', 'Reason: Nothing to reconcile: the record says active and Temporal says RUNNING'],
+    [refused('a report notice is read, not taken charge of', 'notice-not-acknowledgeable', { kind: 'report' }), '原因：进度报告通知只需标为已读，不用确认接手', 'Reason: A Progress report notice is marked read, not taken charge of'],
+    [refused('campaign 冬季 started on 2026-12-28; a started campaign is not changed', 'campaign-started', { campaign: '冬季', startDate: '2026-12-28' }), '原因：集中开工「冬季」已于 2026-12-28 开工，不能再调整', 'Reason: Campaign 冬季 started on 2026-12-28; a started campaign is not changed'],
+    [refused('the filter picks no open project', 'batch-picks-none'), '原因：筛选条件没有选中任何项目', 'Reason: The filter picks no project'],
+    [refused("the filter picks more than the batch's maximum of 5 projects", 'batch-too-large', { max: 5 }), '原因：筛选条件选中的项目超过本批上限 5 个：请缩小范围或调高上限', "Reason: The filter picks more than the batch's maximum of 5 projects: narrow it or raise the maximum"],
+    [refused("the project's workflow tasks are not failing", 'reset-not-failing'), '原因：该项目的流程任务没有失败，没有默认的重置点：请指定一个已完成的流程任务事件号', "Reason: The project's workflow tasks are not failing, so there is no default point to reset to: name a completed workflow task's event"],
+    [refused('the project failed before its first workflow task completed', 'reset-no-earlier-point'), '原因：该项目在第一个流程任务完成前就已失败，没有更早的重置点', 'Reason: The project failed before its first workflow task completed: there is no earlier point to reset to'],
+    [refused("the workflow's trail has entries the record lacks", 'trail-conflict'), '原因：已结束流程的轨迹与记录不一致，记录保持不变，须人工判断', "Reason: The ended workflow's trail disagrees with the record; the record is kept and a person decides"],
+  ];
+  test.each(cases)('%s', (err, chinese, englishText) => {
+    expect(errorTitle(err, zh)).toBe('审批流程拒绝了此操作');
+    expect(errorLines(err, zh).main).toBe(chinese);
+    expect(errorLines(err, english).main).toBe(englishText);
+  });
+
+  test("the server's sentence is the secondary line only where it says more than the code", () => {
+    expect(errorLines(cases[0]![0], zh).server).toBe('服务器说明：project p was terminated in Temporal at t by admin-01 (stuck); no further action is possible');
+    expect(errorLines(cases[4]![0], zh).server).toBeUndefined();
+  });
+
+  test('a refusal naming fields (projects a campaign cannot take): the code, then the fields by label; each field’s reason secondary', () => {
+    const err = refused('cannot add body.add.0.id', 'campaign-project-unavailable', undefined, [['body.add.0.id', 'project p is already in campaign c']]);
+    expect(errorLines(err, zh)).toEqual({
+      main: '原因：有项目不能纳入：已办结、已撤回，或已在另一个筹备中的集中开工；请检查：第 1 个项目',
+      server: '服务器说明：body.add.0.id: project p is already in campaign c',
+    });
+    expect(errorLines(err, english).main).toBe('Reason: Some projects cannot be added: closed, or already in another campaign being prepared; Please check: Project 1');
   });
 });
 

@@ -121,7 +121,7 @@ test("the workflow's refusals by code, in the reader's language, with the facts 
   for (const language of ['zh-CN', 'en']) {
     await i18n.changeLanguage(language);
     for (const code of REFUSAL_CODES) {
-      const params = { stage: 'design', current: 'permit', status: 'completed', party: 'planning', company: 'gas', parties: ['planning'], required: ['planning'], decision: 'approve', cadence: 'weekly', action: 'report-cadence', agent: 'agent-01', attempt: 1, limit: 12, sent: 3, kb: 256, since: '2026-11-02T00:00:00Z', campaign: '春季集中开工', startDate: '2027-03-18' };
+      const params = { stage: 'design', current: 'permit', status: 'completed', party: 'planning', company: 'gas', parties: ['planning'], required: ['planning'], decision: 'approve', cadence: 'weekly', action: 'report-cadence', agent: 'agent-01', attempt: 1, limit: 12, sent: 3, kb: 256, since: '2026-11-02T00:00:00Z', campaign: '春季集中开工', startDate: '2027-03-18', kind: 'report', recorded: 'active', temporal: 'RUNNING', max: 10 };
       const text = refusalText({ code, params }, i18n.t);
       expect({ code, language, text: text && /\{\{|\}\}/.test(text) ? 'unfilled' : typeof text }).toEqual({ code, language, text: 'string' });
     }

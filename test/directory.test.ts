@@ -150,3 +150,19 @@ test("a change reaches a running project's next reminder with no restart; it is 
   expect(directory.posts['party:planning/liaison'].people).toEqual(seeded('party:planning/liaison'));
   expect(await remind('第三次催办', 4)).toEqual(expect.arrayContaining(['区规划资源局 联络员 <planning.liaison@jinshan.example>', '漕泾镇 属地项目联络员 <caojing.liaison@jinshan.example>']));
 }, 90_000);
+
+test('GET /api/agents: every agent of the principals file by id and name, for the console to pick from; others are not listed', async () => {
+  const answer = await call('GET', '/api/agents', 'dev-window');
+  expect(answer.status).toBe(200);
+  expect(answer.body.agents).toEqual(
+    expect.arrayContaining([
+      { id: 'agent-01', name: '代办员 李娜' },
+      { id: 'agent-02', name: '工业区代办员 周洁' },
+    ]),
+  );
+  const ids = answer.body.agents.map((a: { id: string }) => a.id);
+  expect(ids).not.toContain('window-01');
+  expect(ids).toEqual([...ids].sort());
+  // A utility company's machine caller has no use for it.
+  expect((await call('GET', '/api/agents', 'dev-gas')).status).toBe(403);
+});

@@ -54,7 +54,11 @@ test('a department reads its notices, marks them read and takes charge of a corr
   // Reading is per person: water's copy of its own notice is still unread.
   expect((await mine('dev-water', id, '&unread=true')).body.notices).toHaveLength(1);
   // An ordinary notice is read, not taken charge of.
-  expect((await call('POST', `/api/inbox/${notice.id}/acknowledge`, 'dev-planning', {})).status).toBe(409);
+  // The refusal names its code and the notice's kind, for the console to say it in the reader's language.
+  expect((await call('POST', `/api/inbox/${notice.id}/acknowledge`, 'dev-planning', {})).body).toMatchObject({
+    error: 'refused',
+    refusal: { code: 'notice-not-acknowledgeable', params: { kind: notice.kind } },
+  });
 
   // Planning asks for a correction: the window takes charge of it.
   const corrected = await call<ProjectView>('POST', `/api/projects/${id}/stages/design/sign-offs`, 'dev-planning', { decision: 'correction', items: ['总平面图'] });

@@ -42,6 +42,7 @@ test('a batch reminds the pending parties of the projects it picks, within its m
   const tooMany = await ask({ max: 1, filter: { ids: [a, b, c], status: 'under-review' } });
   expect(tooMany.status).toBe(409);
   expect(tooMany.body.message).toMatch(/more than the batch's maximum of 1/);
+  expect(tooMany.body.refusal).toEqual({ code: 'batch-too-large', params: { max: 1 } });
   expect((await call('POST', batches, 'dev-admin', { action: 'withdraw', reason: 'x', max: 500, filter: { ids: [a] } })).body.issues).toEqual([
     { path: 'body.max', message: expect.stringMatching(/at most 100/) },
   ]);

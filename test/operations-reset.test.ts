@@ -106,7 +106,7 @@ test('a bad build stops a project; a sign-off sent meanwhile is held; the right 
     expect(again.body.stages[0].attempts[0].signOffs).toHaveLength(1);
     expect(again.body.trail.filter((t: { action: string }) => t.action === 'sign-off')).toHaveLength(1);
     // Nothing is failing any more: a second reset by default is refused, and the next sign-off is taken at once.
-    expect((await call('POST', reset, 'dev-admin', { reason: '再次重置' })).status).toBe(409);
+    expect((await call('POST', reset, 'dev-admin', { reason: '再次重置' })).body).toMatchObject({ error: 'refused', refusal: { code: 'reset-not-failing' } });
     expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-construction', { party: 'construction', decision: 'approve' })).status).toBe(200);
     const audited = await service.db.selectFrom('audit_log').select(['principal_id', 'outcome', 'detail']).where('path', '=', reset).orderBy('seq').execute();
     expect(audited.map((a) => [a.principal_id, a.outcome])).toEqual([

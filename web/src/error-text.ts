@@ -82,17 +82,27 @@ export function errorTitle(err: unknown, t: TFunction): string {
   return t(key, { defaultValue: t(err.status >= 500 ? 'error.500' : 'error.title') });
 }
 
+/** Refusals whose English sentence says more than the console's words: a termination's time and reason,
+ *  what exactly disagrees, each field's reason. */
+const SAYS_MORE = new Set(['project-terminated', 'workflow-out-of-sync', 'trail-conflict', 'campaign-project-unavailable']);
+
 /** What the person reads under the headline: the main line in their language (none when the console has
- *  nothing to say in it), and, for an invalid request, the server's words as a secondary line. */
+ *  nothing to say in it), and the server's words as a secondary line where they add to it. Any answer of
+ *  4xx is worded from its code and fields, never from the server's English: a refusal by its code (the
+ *  workflow's, or the API's own 409s), an invalid request by its fields. */
 export function errorLines(err: unknown, t: TFunction): { main?: string; server?: string } {
-  // A workflow's refusal in the reader's words when the console knows its code; the server's otherwise.
-  const refusal = err instanceof ApiError ? refusalText(err.refusal, t) : undefined;
-  if (refusal) return { main: t('error.reason', { message: refusal }) };
-  if (err instanceof ApiError && err.status === 400) {
+  if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
     const fields = invalidFields(err, t);
-    return { main: fields.length > 0 ? t('error.check', { fields: fields.join(t('separator.list')) }) : undefined, server: t('error.serverSaid', { message: serverDetail(err) }) };
+    const check = fields.length > 0 ? t('error.check', { fields: fields.join(t('separator.list')) }) : undefined;
+    const server = t('error.serverSaid', { message: serverDetail(err) });
+    // A refusal in the reader's words when the console knows its code; the fields it names after it.
+    const refusal = refusalText(err.refusal, t);
+    if (refusal) {
+      const main = [t('error.reason', { message: refusal }), check].filter(Boolean).join(t('separator.items'));
+      return SAYS_MORE.has(err.refusal?.code ?? '') || err.issues.length > 0 ? { main, server } : { main };
+    }
+    return { main: check, server };
   }
   const message = err instanceof Error ? err.message : String(err);
-  const fields = err instanceof ApiError && err.issues.length > 0 ? ` (${serverDetail(err)})` : '';
-  return { main: t('error.reason', { message: message + fields }) };
+  return { main: t('error.reason', { message }) };
 }

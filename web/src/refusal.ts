@@ -25,6 +25,8 @@ function named(code: Refusal['code'], key: string, value: string | number | stri
       return t(`cadence.${value}`);
     case 'action':
       return t(`action.${value}`);
+    case 'kind':
+      return t(`inbox.kind.${value}`);
     default:
       return value;
   }
@@ -35,7 +37,8 @@ export function refusalText(refusal: Refusal | undefined, t: TFunction): string 
   if (!refusal) return undefined;
   const params = refusal.params ?? {};
   // Two refusals read differently without the fact that would complete them.
-  const plain = (refusal.code === 'paused-for-correction' && !params.parties) || (refusal.code === 'not-the-agent' && !params.agent);
+  const plain =
+    (refusal.code === 'paused-for-correction' && !params.parties) || (refusal.code === 'not-the-agent' && !params.agent) || (refusal.code === 'project-closed' && !params.status);
   const text = t(`refusal.${refusal.code}${plain ? '-plain' : ''}`, {
     ...Object.fromEntries(Object.entries(params).map(([key, value]) => [key, named(refusal.code, key, value, t)])),
     defaultValue: '',

@@ -4,6 +4,7 @@
 // is shown as recorded.
 import type { TFunction } from 'i18next';
 import type { Schemas } from './api/types';
+import { dateTime } from './format';
 
 type TrailEntry = Schemas['TrailEntry'];
 const DECISION = /^(approve|reject|correction)$/;
@@ -67,6 +68,14 @@ export function trailDetail(entry: TrailEntry, t: TFunction): string | undefined
       if ((m = new RegExp(`^campaign (.+): start date ${DAY}$`, 's').exec(detail))) return t('trail.campaignMoved', { name: m[1], startDate: m[2] });
       if ((m = new RegExp(`^campaign (.+) started ${DAY}: reports biweekly$`, 's').exec(detail))) return t('trail.campaignStarted', { name: m[1], startDate: m[2] });
       if ((m = /^left campaign (.+)$/s.exec(detail))) return t('trail.campaignLeft', { name: m[1] });
+      break;
+    case 'operation':
+      // operations/reset.ts through domain/project.ts applyOperationNote: "reset: to event #<id> (<TYPE>[ at
+      // <ISO time>]); kept <n> signal(s) and <n> update(s) received after it (<reason>)".
+      if ((m = /^reset: to event #(\d+) \(([A-Z_]+)(?: at (\S+))?\); kept (\d+) signal\(s\) and (\d+) update\(s\) received after it \((.*)\)$/s.exec(detail))) {
+        const type = t(`trail.eventType.${m[2]}`, { defaultValue: m[2] });
+        return t('trail.reset', { event: m[1], point: m[3] ? t('trail.eventAt', { type, at: dateTime(m[3]) }) : type, signals: Number(m[4]), updates: Number(m[5]), reason: m[6] });
+      }
       break;
   }
   return detail;

@@ -2,7 +2,7 @@
 // next report due — the report cadence and its switch, and the hand-over to another agent. The switch and
 // the hand-over are for the project's own agent and admins (the API decides; a refusal shows its reason
 // and changes nothing), each confirmed before it is sent.
-import { Alert, Button, Descriptions, Form, Input, Modal, Popconfirm, Space, Spin, Timeline, Typography } from 'antd';
+import { Alert, Button, Descriptions, Form, Modal, Popconfirm, Space, Spin, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, unwrapAction, type Project, type Reports } from '../api/client';
@@ -10,6 +10,7 @@ import { dateTime } from '../format';
 import { reportLight } from '../report-light';
 import { useSession } from '../session';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { AgentInput, AgentName, useAgentName } from './Agents';
 import { LightTag } from './Light';
 import { trailActor, trailDetail } from '../trail';
 
@@ -17,6 +18,7 @@ const who = (actor: { id: string; name?: string }) => actor.name ?? actor.id;
 
 export function ReportsPanel({ project, onChanged }: { project: Project; onChanged: (after: Project) => void }) {
   const { t } = useTranslation();
+  const agentName = useAgentName();
   const { me } = useSession();
   const id = project.project.id;
   const [reports, setReports] = useState<Reports | null>(null);
@@ -70,7 +72,7 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Descriptions size="small" column={{ xs: 1, md: 3 }}>
         {/* The project's own answer is the freshest (an action answers with it); the reports list follows. */}
-        <Descriptions.Item label={t('desk.agent.agent')}>{project.agent ?? t('common.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('desk.agent.agent')}>{project.agent ? <AgentName id={project.agent} /> : t('common.none')}</Descriptions.Item>
         <Descriptions.Item label={t('desk.agent.cadence')}>{t(`cadence.${project.cadence}`)}</Descriptions.Item>
         <Descriptions.Item label={t('desk.agent.nextReport')}>{dateTime(project.nextReportAt)}</Descriptions.Item>
         {project.campaign && (
@@ -121,7 +123,7 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
                   e.action === 'campaign'
                     ? `${dateTime(e.at)} · ${t('action.campaign')}: ${trailDetail(e, t) ?? ''} (${trailActor(e.by, t)})`
                     : e.action === 'agent-assignment'
-                    ? t('desk.agent.agentChanged', { at: dateTime(e.at), agent: e.detail, by: who(e.by) })
+                    ? t('desk.agent.agentChanged', { at: dateTime(e.at), agent: agentName(e.detail ?? ''), by: who(e.by) })
                     : t('desk.agent.cadenceChanged', { at: dateTime(e.at), cadence: t(`cadence.${e.detail}`), by: who(e.by) }),
               })),
             ...reports.reports.map((r) => {
@@ -179,13 +181,13 @@ export function ReportsPanel({ project, onChanged }: { project: Project; onChang
             layout="vertical"
             onFinish={async ({ agent }) => {
               const to = agent.trim();
-              const ok = await act(() => unwrapAction(api.PUT('/api/projects/{id}/agent', { params: { path: { id } }, body: { agent: to } })), () => t('desk.agent.handedOver', { agent: to }));
+              const ok = await act(() => unwrapAction(api.PUT('/api/projects/{id}/agent', { params: { path: { id } }, body: { agent: to } })), () => t('desk.agent.handedOver', { agent: agentName(to) }));
               if (ok) setHandingOver(false);
             }}
           >
             <Alert type="warning" showIcon title={t('desk.agent.handOverHint')} style={{ marginBottom: 16 }} />
             <Form.Item label={t('desk.agent.handOverTo')} name="agent" rules={[{ required: true, whitespace: true, message: t('desk.agent.agentRequired') }]}>
-              <Input placeholder="agent-02" maxLength={100} />
+              <AgentInput placeholder={t('desk.agent.handOverSearch')} />
             </Form.Item>
           </Form>
           {actionError !== null && <ApiErrorAlert error={actionError} />}

@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES } from '../../../domain/audit-actions';
 import { api, unwrap } from '../api/client';
 import type { paths } from '../api/schema';
+import { auditDetail } from '../audit-detail';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { dateTime } from '../format';
 import { useCursorList } from '../use-cursor-list';
@@ -165,7 +166,24 @@ export function AuditPage() {
               dataIndex: 'outcome',
               render: (o: string, e) => <Tag color={o === 'accepted' ? 'success' : o === 'error' ? 'error' : 'warning'}>{`${t(`audit.outcomes.${o}`, { defaultValue: o })} · ${e.status}`}</Tag>,
             },
-            { title: t('audit.detail'), dataIndex: 'detail', render: (v: string | null) => v ?? '' },
+            {
+              title: t('audit.detail'),
+              key: 'detail',
+              // In the reader's words; the server's own words, smaller, only where the console cannot say it all.
+              render: (_, e) => {
+                const { main, server } = auditDetail(e, t);
+                return (
+                  <Space orientation="vertical" size={0}>
+                    {main && <span>{main}</span>}
+                    {server && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {server}
+                      </Typography.Text>
+                    )}
+                  </Space>
+                );
+              },
+            },
           ]}
         />
         <Space>

@@ -8,6 +8,7 @@ import { useClearable } from '../components/ClearIcon';
 import { Link } from 'react-router';
 import { api, unwrap, unwrapAction, type ProjectSummary, type Schemas } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { AgentInput, AgentName } from '../components/Agents';
 import { ClockText, Light } from '../components/Light';
 import { LIGHTS, LOCALITIES, STAGES } from '../codes';
 import { dateTime } from '../format';
@@ -139,7 +140,7 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
           />
         </Form.Item>
         <Form.Item label={t('greenChannel.agent')} name="agent" rules={[{ required: true, whitespace: true, message: t('greenChannel.agentRequired') }]}>
-          <Input placeholder="agent-01" maxLength={100} />
+          <AgentInput placeholder={t('register.agentSearch')} />
         </Form.Item>
       </Form>
       {error !== null && <ApiErrorAlert error={error} />}
@@ -212,7 +213,7 @@ export function GreenChannelPage() {
                 </Space>
               ),
             },
-            { title: t('greenChannel.agentColumn'), dataIndex: 'agent', render: (v: string | null) => v ?? '—' },
+            { title: t('greenChannel.agentColumn'), dataIndex: 'agent', render: (v: string | null) => (v ? <AgentName id={v} /> : '—') },
           ]}
         />
         <Space>

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap, unwrapAction, type Party, type Project, type Stage } from '../api/client';
+import { AgentName } from '../components/Agents';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Light } from '../components/Light';
 import { ReportsPanel } from '../components/ReportsPanel';
@@ -134,7 +135,7 @@ export function ProjectPage() {
             <Descriptions.Item label={t('list.locality')}>{t(`locality.${info.locality}`)}</Descriptions.Item>
             <Descriptions.Item label={t('project.registeredBy')}>{info.registeredBy.name ?? info.registeredBy.id}</Descriptions.Item>
             <Descriptions.Item label={t('project.registeredAt')}>{dateTime(info.registeredAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('project.agent')}>{project.agent ?? t('common.none')}</Descriptions.Item>
+            <Descriptions.Item label={t('project.agent')}>{project.agent ? <AgentName id={project.agent} /> : t('common.none')}</Descriptions.Item>
             <Descriptions.Item label={t('project.nextReport')}>{dateTime(project.nextReportAt)}</Descriptions.Item>
             {info.exemptions.length > 0 && <Descriptions.Item label={t('project.exemptions')}>{info.exemptions.map((e) => exemptionText(e, t)).join(t('separator.items'))}</Descriptions.Item>}
           </Descriptions>

@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { planFor } from '../../../domain/process';
 import { api, unwrap, type Registration } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { AgentInput } from '../components/Agents';
 import { CATEGORIES, LOCALITIES, STAGES, UTILITIES } from '../codes';
 import { usccProblem } from '../uscc';
 
@@ -157,7 +158,7 @@ export function RegisterPage() {
               <Switch />
             </Form.Item>
             <Form.Item label={t('register.agent')} name="agent" dependencies={['major']} rules={[({ getFieldValue }) => ({ required: getFieldValue('major') === true, whitespace: true, message: t('register.agentRequired') })]}>
-              <Input placeholder="agent-01" maxLength={100} />
+              <AgentInput placeholder={t('register.agentSearch')} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy}>
               {t('register.submit')}
