@@ -165,12 +165,16 @@ test('a reviewer signs in, moves through its menu, opens a project from 待办 a
   // 待办: Tab on to the search box, type the name, Enter (again, until the record has the project).
   await moveTo(page, 'Tab', /^按项目名称搜索$/, '待办');
   await page.keyboard.type(name);
+  // Searched when the list says it holds this one project alone: the unsearched 待办 (other files' projects
+  // too) may show it as well, before the search's answer has come.
   const row = page.getByRole('row', { name: new RegExp(name) });
-  for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
+  const searched = async () => (await row.isVisible()) && (await page.getByText('共 1 项').isVisible());
+  for (let i = 0; i < 60 && !(await searched()); i++) {
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
   }
   await row.waitFor();
+  await page.getByText('共 1 项').waitFor();
   await screenshot(page, 'keyboard-05-worklist-search');
   // Past the search box's clear button (named 清除) and its search button to the project's name, a link
   // to its page. (The search button's name is antd's icon name, "search", in English: left as it is.)

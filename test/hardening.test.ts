@@ -153,18 +153,19 @@ test('lists and text are bounded, Updates answer small, and a project cannot gro
   }
   expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/size limit/) } });
 
-  // Every run: a project this large continues as new every 2 MB of history. It does so only once every
-  // record write of its ~250 KB state has caught up, which on a loaded machine takes well over 10 s.
+  // Every run (the visibility list may lag a moment). The record's writes carry no copy of the state
+  // (LEAN_RECORD_PATCH), so a project at its size limit has had no need to continue as new by now: its
+  // history is the Updates' own items and the notices.
   const runs = await eventually(
     async () => {
       const found: string[] = [];
       for await (const run of service.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) found.push(run.runId);
       return found;
     },
-    (found) => found.length >= 2,
-    600,
+    (found) => found.length >= 1,
+    100,
   );
-  expect(runs.length).toBeGreaterThanOrEqual(2);
+  expect(runs.length).toBeGreaterThanOrEqual(1);
   const events = (await Promise.all(runs.map((runId) => service.client.workflow.getHandle(workflowIdFor(id), runId).fetchHistory()))).flatMap((h) => h.events ?? []);
   const sizes = events.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
   const completed = events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);

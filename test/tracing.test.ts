@@ -14,7 +14,7 @@ import { bundleOptions, WORKFLOW_INTERCEPTORS } from '../worker/bundle';
 import { loadConfig } from '../config/env';
 import { startTracing, type Tracing } from '../tracing/setup';
 import { workflowSpanSinks } from '../tracing/temporal';
-import { signOff, submitApplication, workflowIdFor } from '../workflows/messages';
+import { recordHealthQuery, signOff, submitApplication, workflowIdFor } from '../workflows/messages';
 import { eventually } from './support/eventually';
 import { apiCaller } from './support/http';
 import { startService } from './support/service';
@@ -216,6 +216,9 @@ test('a project started before tracing existed: its earlier workflow tasks repla
   const h = await startProject(service.client, taskQueue, projectInput({ utilities: ['power'] }));
   await h.executeUpdate(submitApplication, { args: [{ stage: 'design', by: window }] });
   await h.executeUpdate(signOff, { args: [{ stage: 'design', party: 'planning', decision: 'approve', by: reviewer('planning') }] });
+  // Recorded before the upgrade: a record write still waiting would write the latest snapshot, the
+  // traced sign-off's too (LEAN_RECORD_PATCH), and that sign-off would need no record write of its own.
+  await eventually(() => h.query(recordHealthQuery), (r) => r.recordedVersion === r.currentVersion);
   await old.stop();
   // Upgraded: the new worker replays those tasks (no tracing then), and takes the next sign-off traced.
   const upgraded = await startWorker(service.nativeConnection, service.workflowBundle, taskQueue, { client: service.client });
