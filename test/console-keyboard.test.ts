@@ -176,9 +176,9 @@ test('a reviewer signs in, moves through its menu, opens a project from 待办 a
   await row.waitFor();
   await page.getByText('共 1 项').waitFor();
   await screenshot(page, 'keyboard-05-worklist-search');
-  // Past the search box's clear button (named 清除) and its search button to the project's name, a link
-  // to its page. (The search button's name is antd's icon name, "search", in English: left as it is.)
-  expect(await moveTo(page, 'Tab', new RegExp(`^${name}$`), '待办')).toEqual(['清除', expect.any(String), name]);
+  // Past the search box's clear button and its search button, each named in Chinese, to the project's
+  // name, a link to its page.
+  expect(await moveTo(page, 'Tab', new RegExp(`^${name}$`), '待办')).toEqual(['清除', '搜索', name]);
   await screenshot(page, 'keyboard-06-worklist-link');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name }).waitFor();

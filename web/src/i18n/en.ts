@@ -20,6 +20,7 @@ export const en: Messages = {
   common: {
     table: 'Table',
     clear: 'Clear',
+    searchButton: 'Search',
     loading: 'Loading…',
     refresh: 'Refresh',
     open: 'Open',

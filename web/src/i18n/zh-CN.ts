@@ -18,6 +18,7 @@ export const zhCN = {
   common: {
     table: '表格',
     clear: '清除',
+    searchButton: '搜索',
     loading: '加载中…',
     refresh: '刷新',
     open: '打开',

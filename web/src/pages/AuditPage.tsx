@@ -6,7 +6,7 @@ import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Tag, Typo
 import type { Dayjs } from 'dayjs';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link } from 'react-router';
 import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES } from '../../../domain/audit-actions';
 import { api, unwrap } from '../api/client';
@@ -26,6 +26,7 @@ const PAGE = 50;
 export function AuditPage() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const [filters, setFilters] = useState<Filters>({});
   const [verification, setVerification] = useState<Verification | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(null);
@@ -85,7 +86,7 @@ export function AuditPage() {
         )}
         {verifyError !== null && <ApiErrorAlert error={verifyError} />}
         <Space wrap>
-          <Input.Search allowClear={clearable} aria-label={t('audit.actor')} placeholder={t('audit.actor')} style={{ width: 200 }} onSearch={(v) => filter({ actor: v.trim() || undefined })} />
+          <Input.Search enterButton={searchButton} allowClear={clearable} aria-label={t('audit.actor')} placeholder={t('audit.actor')} style={{ width: 200 }} onSearch={(v) => filter({ actor: v.trim() || undefined })} />
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
@@ -96,7 +97,7 @@ export function AuditPage() {
             onChange={(v: Filters['action']) => filter({ action: v })}
             options={AUDIT_ACTION_NAMES.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))}
           />
-          <Input.Search allowClear={clearable} aria-label={t('audit.project')} placeholder={t('audit.project')} style={{ width: 320 }} onSearch={(v) => filter({ project: v.trim() || undefined })} />
+          <Input.Search enterButton={searchButton} allowClear={clearable} aria-label={t('audit.project')} placeholder={t('audit.project')} style={{ width: 320 }} onSearch={(v) => filter({ project: v.trim() || undefined })} />
           <Select
             allowClear
             aria-label={t('audit.outcome')}

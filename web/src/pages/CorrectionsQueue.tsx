@@ -4,7 +4,7 @@
 import { Alert, App as AntApp, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { api, unwrap, unwrapAction, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { summaryColumns } from '../components/summaryColumns';
@@ -19,6 +19,7 @@ const PAGE = 20;
 export function CorrectionsQueue() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const { message } = AntApp.useApp();
   const [filters, setFilters] = useState<Filters>({});
   const [actionError, setActionError] = useState<unknown>(null);
@@ -62,7 +63,7 @@ export function CorrectionsQueue() {
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('desk.corrections.hint')} />
         <Space wrap>
-          <Input.Search allowClear={clearable} aria-label={t('list.search')} placeholder={t('list.search')} style={{ width: 240 }} onSearch={(text) => filter('name', text.trim() || undefined)} />
+          <Input.Search enterButton={searchButton} allowClear={clearable} aria-label={t('list.search')} placeholder={t('list.search')} style={{ width: 240 }} onSearch={(text) => filter('name', text.trim() || undefined)} />
           <Select
             allowClear
             aria-label={t('list.filterStage')}

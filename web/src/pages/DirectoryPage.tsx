@@ -4,7 +4,7 @@
 import { Alert, App, Button, Card, Descriptions, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { ApiError, api, unwrap, type DevIdentity } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PostDialog } from '../components/PostDialog';
@@ -65,6 +65,7 @@ function PersonLine({ person }: { person: Person }) {
 function PostsTab({ admin }: { admin: boolean }) {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const { message } = App.useApp();
   const [directory, setDirectory] = useState<{ version: number; posts: Record<string, { version: number; people: Person[] }> } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -111,7 +112,7 @@ function PostsTab({ admin }: { admin: boolean }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap>
-        <Input.Search allowClear={clearable} aria-label={t('directory.search')} placeholder={t('directory.search')} style={{ width: 260 }} onSearch={(text) => setFilters((f) => ({ ...f, text: text.trim() || undefined }))} />
+        <Input.Search enterButton={searchButton} allowClear={clearable} aria-label={t('directory.search')} placeholder={t('directory.search')} style={{ width: 260 }} onSearch={(text) => setFilters((f) => ({ ...f, text: text.trim() || undefined }))} />
         {select('kind', t('directory.filterKind'), POST_KINDS, (v) => t(`directory.kindOf.${v}`))}
         {select('party', t('directory.filterParty'), PARTIES, (v) => t(`party.${v}`))}
         {select('tier', t('directory.filterTier'), TIERS, (v) => t(`tier.${v}`))}

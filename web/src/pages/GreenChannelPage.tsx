@@ -4,7 +4,7 @@
 import { App, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link } from 'react-router';
 import { api, unwrap, unwrapAction, type ProjectSummary, type Schemas } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -151,6 +151,7 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
 export function GreenChannelPage() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const { message } = App.useApp();
   const { me } = useSession();
   const [filters, setFilters] = useState<Filters>({});
@@ -185,7 +186,7 @@ export function GreenChannelPage() {
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Typography.Paragraph>{t('greenChannel.intro')}</Typography.Paragraph>
         <Space wrap>
-          <Input.Search allowClear={clearable} aria-label={t('list.search')} placeholder={t('list.search')} style={{ width: 240 }} onSearch={(text) => filter('name', text.trim() || undefined)} />
+          <Input.Search enterButton={searchButton} allowClear={clearable} aria-label={t('list.search')} placeholder={t('list.search')} style={{ width: 240 }} onSearch={(text) => filter('name', text.trim() || undefined)} />
           {select('stage', t('list.filterStage'), STAGES, (v) => t(`stage.${v}`))}
           {select('locality', t('list.filterLocality'), LOCALITIES, (v) => t(`locality.${v}`))}
           {select('light', t('list.filterLight'), LIGHTS, (v) => t(`light.${v}`))}

@@ -3,7 +3,7 @@
 import { Button, Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link, useLocation } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -24,6 +24,7 @@ const PAGE = 20;
 export function IntakeList() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const intake = useLocation().pathname === '/intake';
   const [filters, setFilters] = useState<Filters>({});
 
@@ -54,7 +55,7 @@ export function IntakeList() {
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Space wrap>
-          <Input.Search
+          <Input.Search enterButton={searchButton}
             allowClear={clearable}
             aria-label={t('list.search')}
             placeholder={t('list.search')}

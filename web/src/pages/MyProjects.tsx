@@ -5,7 +5,7 @@
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link } from 'react-router';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -19,6 +19,7 @@ import { WORKLIST_PAGE } from './Worklist';
 export function MyProjects() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const [name, setName] = useState<string | undefined>(undefined);
 
   // Only the latest request's answer is shown (use-cursor-list.ts).
@@ -40,7 +41,7 @@ export function MyProjects() {
               setRefreshed((n) => n + 1);
             }}>{t('common.refresh')}</Button>}
       >
-        <Input.Search
+        <Input.Search enterButton={searchButton}
           allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}

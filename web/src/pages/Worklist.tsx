@@ -4,7 +4,7 @@
 import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClearable } from '../components/ClearIcon';
+import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { api, unwrap, type ProjectSummary } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { CursorPager } from '../components/CursorPager';
@@ -20,6 +20,7 @@ export const WORKLIST_PAGE = 20;
 export function Worklist() {
   const { t } = useTranslation();
   const clearable = useClearable();
+  const searchButton = useSearchButton();
   const [signing, setSigning] = useState<SignOffTarget | null>(null);
   const [name, setName] = useState<string | undefined>(undefined);
 
@@ -39,7 +40,7 @@ export function Worklist() {
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="info" title={t('worklist.hint')} />
-        <Input.Search
+        <Input.Search enterButton={searchButton}
           allowClear={clearable}
           aria-label={t('list.search')}
           placeholder={t('list.search')}
