@@ -183,7 +183,8 @@ test("a reset in Chinese: the audit log words what it carried, the project's tra
   await page.getByRole('heading', { name: '审计日志' }).waitFor();
   await page.getByRole('searchbox', { name: '项目编号' }).fill(id);
   await page.keyboard.press('Enter');
-  const resets = page.getByRole('row').filter({ hasText: '重置流程' });
+  // This project's entries: until the search has answered, the log shows other tests' resets too.
+  const resets = page.getByRole('row').filter({ hasText: '重置流程' }).filter({ hasText: id });
   const done = resets.filter({ hasText: '已受理' });
   await done.waitFor();
   expect(await done.getByRole('cell').last().textContent()).toBe(`重置流程到第 ${to} 号事件；理由：演练：重置到受理后`);

@@ -268,8 +268,9 @@ test("an invalid request is worded in the reader's language with the field named
   await screenshot(page, '14-page-chunk-failed');
 
   // Another page from the menu (its chunk already loaded) shows: leaving the failed page clears it.
+  // (Found by its name again: 我的项目 pages 20 at a time, and agent-01 follows every file's projects.)
   await page.getByRole('menuitem', { name: '我的项目' }).click();
-  await mine.waitFor();
+  await rowOnceListed(page, name);
   expect(await page.getByText('此页面未能显示').count()).toBe(0);
 
   // Back on the notices with the network back: the reload button brings the page.

@@ -163,7 +163,8 @@ test('a registration while the API cannot reach the database is answered 503 dat
     expect(registered.status).toBe(201);
     const again = await app.call('POST', '/api/projects', 'dev-window', registration, key);
     expect(again.body.id).toBe(registered.body.id);
-    const listed = await app.call('GET', `/api/projects?name=${encodeURIComponent(name)}`, 'dev-window');
+    // The list reads the record, which the worker writes a moment after the registration.
+    const listed = await eventually(() => app.call('GET', `/api/projects?name=${encodeURIComponent(name)}`, 'dev-window'), (a) => a.body.projects?.length > 0, 100);
     expect(listed.body.projects.map((p: { id: string }) => p.id)).toEqual([registered.body.id]);
   } finally {
     await app.stop();
