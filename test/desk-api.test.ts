@@ -52,9 +52,10 @@ describe('the corrections queue (补正待补)', () => {
     await ok('POST', stagePath(second, 'sign-offs'), 'dev-planning', { decision: 'correction', items: ['总平面图'] });
     await ok('POST', stagePath(second, 'sign-offs'), 'dev-water', { decision: 'correction', items: ['排水接管证明'] });
 
+    // Until the record has every correction (water's on the second project came last).
     const oldest = await eventually(
       () => call('GET', queue('&order=oldest'), 'dev-window'),
-      (res) => res.body.projects?.length === 2,
+      (res) => res.body.projects?.length === 2 && res.body.projects[1].openCorrections?.length === 2,
     );
     expect(oldest.status).toBe(200);
     expect(ids(oldest)).toEqual([first, second]);
@@ -125,7 +126,11 @@ describe('the done list (已办): GET /api/sign-offs', () => {
     expect([...times].sort().reverse()).toEqual(times);
     // Only planning's: water's rejection is water's to see.
     expect(listed.body.signOffs.every((s: { party: string }) => s.party === 'planning')).toBe(true);
-    const water = await call('GET', '/api/sign-offs?decision=reject&limit=200', 'dev-water');
+    // Water's rejection came last: the record may write it a moment after planning's.
+    const water = await eventually(
+      () => call('GET', '/api/sign-offs?decision=reject&limit=200', 'dev-water'),
+      (res) => res.body.signOffs?.some((s: { project: { id: string } }) => mine.has(s.project.id)),
+    );
     expect(water.body.signOffs.filter((s: { project: { id: string } }) => mine.has(s.project.id))).toEqual([
       expect.objectContaining({ party: 'water', decision: 'reject', comment: '排水方案不可行' }),
     ]);
