@@ -165,6 +165,8 @@ test("in English every page of each role's menu and a project page show no Chine
   await page.getByRole('combobox', { name: 'Identity' }).fill('管理员 王磊');
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in before leaving the page: a goto while the sign-in is still answering lands on the sign-in.
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
   await page.goto(`${harness.base}/projects/${id}`);
   await page.getByRole('button', { name: /中文/ }).click();
   await page.getByRole('tab', { name: '办理记录' }).waitFor();
