@@ -1,7 +1,8 @@
 // What the console writes, without a browser: an API error in the reader's language (an invalid request
 // names its fields by the console's labels, the server's English kept as a secondary line), and dates in
 // Shanghai time wherever the browser is.
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
+import { consoleTranslators } from './support/i18n';
 import { ApiError } from '../web/src/api/http';
 import { errorLines, errorTitle, fieldLabel, invalidFields } from '../web/src/error-text';
 import { date, dateTime } from '../web/src/format';
@@ -12,10 +13,7 @@ let zh: TFunction;
 let english: TFunction;
 
 beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
-  zh = i18n.getFixedT('zh-CN');
-  english = i18n.getFixedT('en');
+  ({ zh, english } = await consoleTranslators());
 });
 
 const invalid = (...issues: [string, string][]) =>

@@ -2,11 +2,10 @@
 // the audit log's details per action (api/*.ts auditDetail) and a reset's entry in a project's trail
 // (operations/reset.ts). Free text people typed stays as written; what the console cannot word is kept as
 // the server wrote it, as a secondary line.
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
+import { consoleTranslators } from './support/i18n';
 import type { Schemas } from '../web/src/api/types';
 import { auditDetail } from '../web/src/audit-detail';
-import { en } from '../web/src/i18n/en';
-import { zhCN } from '../web/src/i18n/zh-CN';
 import { trailDetail } from '../web/src/trail';
 import type { AuditAction } from '../domain/audit-actions';
 
@@ -14,10 +13,7 @@ let zh: TFunction;
 let english: TFunction;
 
 beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
-  zh = i18n.getFixedT('zh-CN');
-  english = i18n.getFixedT('en');
+  ({ zh, english } = await consoleTranslators());
 });
 
 const accepted = (action: AuditAction, detail: string) => ({ action, outcome: 'accepted', detail });
