@@ -18,7 +18,7 @@ import {
 import type { createActivities } from '../activities';
 import { SEAL_HEADER, sealProblem, type Seal, type SealKeySet } from '../domain/seal';
 import { HARDENING_PATCH, SEAL_REFUSED, WORKFLOW_TYPE, heldCommand, type HeldCommand } from './messages';
-import { admission } from './admission';
+import { admit } from './admission';
 
 // Compiled into the bundle by worker/bundle.ts from the worker's configuration. Read only by
 // validators, which never run on replay; absent, every Update is refused.
@@ -74,12 +74,11 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     // waits for the answer (awaitAdmission) before it does anything outside itself.
     // Whatever else goes wrong with an input (one not made by the API may be any shape), a registration
     // without a valid seal fails the workflow with that refusal, rather than a workflow task failing for ever.
-    return admission.run(admitted, () =>
-      next(input).catch(async (err: unknown) => {
-        await admitted;
-        throw err;
-      }),
-    );
+    admit(admitted);
+    return next(input).catch(async (err: unknown) => {
+      await admitted;
+      throw err;
+    });
   }
 }
 
