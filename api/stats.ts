@@ -65,7 +65,6 @@ export interface PartyStats {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A timestamptz column's Shanghai date, as shanghaiDate computes it. */
 const shanghaiDay = (column: string) => sql<string>`((${sql.ref(column)} at time zone 'UTC') + interval '8 hours')::date`;
@@ -77,44 +76,68 @@ function projectFilters(q: z.infer<typeof statsQuery>): RawBuilder<unknown> {
   );
 }
 
+/** A count of values per whole number of working days. PostgreSQL hashes such an aggregation; a median
+ *  taken in SQL (percentile_cont) sorts every row first, which over a year of a district's sign-offs
+ *  took most of the statistics' time. */
+interface Bucket {
+  days: number;
+  n: number;
+}
+
+/** How many values, their sum, and their median as percentile_cont(0.5) takes it: the middle value, or
+ *  the mean of the two middle ones. */
+export function summarizeBuckets(buckets: readonly Bucket[]): { n: number; total: number; median: number | null } {
+  const sorted = [...buckets].sort((a, b) => a.days - b.days);
+  const n = sorted.reduce((sum, b) => sum + b.n, 0);
+  const total = sorted.reduce((sum, b) => sum + b.days * b.n, 0);
+  if (n === 0) return { n, total, median: null };
+  /** The k-th smallest value (from 0). */
+  const kth = (k: number): number => {
+    let seen = 0;
+    for (const b of sorted) {
+      seen += b.n;
+      if (k < seen) return b.days;
+    }
+    throw new Error(`no value ${k} of ${n}`);
+  };
+  return { n, total, median: n % 2 === 1 ? kth((n - 1) / 2) : (kth(n / 2 - 1) + kth(n / 2)) / 2 };
+}
+
 interface DecidedRow {
   stage: string;
-  locality: string | null;
+  locality: string;
+  days: string | number;
   n: string | number;
-  total: string | number | null;
-  median: string | number | null;
   exceeded: string | number;
 }
 
-/** Decided attempts per stage, and per stage and locality, in one pass (grouping sets). */
+/** Decided attempts per stage, and per stage and locality: counted per working days used in SQL, summed
+ *  up here. */
 async function decided(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }) {
   const { rows } = await sql<DecidedRow>`
-    select a.stage, case when grouping(projects.locality) = 0 then projects.locality end as locality,
-      count(*) as n, sum(a.working_days_used) as total,
-      percentile_cont(0.5) within group (order by a.working_days_used) as median,
+    select a.stage, projects.locality, a.working_days_used as days, count(*) as n,
       count(*) filter (where a.limit_days is not null and a.working_days_used > a.limit_days) as exceeded
     from stage_attempts as a join projects on projects.id = a.project_id
     where a.outcome in ('approved', 'rejected')
       and a.decided_at >= ${new Date(startOfShanghaiDay(window.from))} and a.decided_at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
       and ${projectFilters(q)}
-    group by grouping sets ((a.stage), (a.stage, projects.locality))`.execute(db);
-  const summary = (stage: string, r: DecidedRow | undefined): StageStats => {
-    const n = r ? num(r.n) : 0;
+    group by a.stage, projects.locality, a.working_days_used`.execute(db);
+  const summary = (stage: string, subset: DecidedRow[]): StageStats => {
+    const { n, total, median } = summarizeBuckets(subset.map((r) => ({ days: num(r.days), n: num(r.n) })));
     return {
       stage,
       decided: n,
       // The sum divided here, as before, so that averages round exactly as they always did.
-      averageWorkingDays: n ? round1(num(r?.total) / n) : null,
-      medianWorkingDays: n ? numOrNull(r?.median) : null,
-      exceeded: r ? num(r.exceeded) : 0,
+      averageWorkingDays: n ? round1(total / n) : null,
+      medianWorkingDays: median,
+      exceeded: subset.reduce((sum, r) => sum + num(r.exceeded), 0),
     };
   };
-  const find = (stage: string, locality: string | null) => rows.find((r) => r.stage === stage && r.locality === locality);
-  const localities = [...new Set(rows.flatMap((r) => (r.locality === null ? [] : [r.locality])))].sort();
+  const localities = [...new Set(rows.map((r) => r.locality))].sort();
   return {
-    decided: rows.filter((r) => r.locality === null).reduce((sum, r) => sum + num(r.n), 0),
-    stages: STAGES.map((stage) => summary(stage, find(stage, null))),
-    byLocality: localities.map((locality) => ({ locality, stages: STAGES.map((stage) => summary(stage, find(stage, locality))) })),
+    decided: rows.reduce((sum, r) => sum + num(r.n), 0),
+    stages: STAGES.map((stage) => summary(stage, rows.filter((r) => r.stage === stage))),
+    byLocality: localities.map((locality) => ({ locality, stages: STAGES.map((stage) => summary(stage, rows.filter((r) => r.stage === stage && r.locality === locality))) })),
   };
 }
 
@@ -169,34 +192,34 @@ async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCale
  * forecast's history.
  */
 export function signOffDays(q: z.infer<typeof statsQuery>, window: { from: string; to: string }): RawBuilder<unknown> {
+  // Every sign-off has its project (a foreign key): joined only to filter by it.
+  const filtered = q.locality !== undefined || q.category !== undefined;
   return sql`
     select s.project_id, s.stage, s.attempt, s.party, ${shanghaiDay('s.at')} as signed_on, s.working_days as days
     from sign_offs as s
-    join projects on projects.id = s.project_id
+    ${filtered ? sql`join projects on projects.id = s.project_id` : sql``}
     where s.decision in ('approve', 'reject') and s.working_days is not null
       and s.at >= ${new Date(startOfShanghaiDay(window.from))} and s.at < ${new Date(startOfShanghaiDay(window.to) + 24 * 60 * 60 * 1000)}
-      and ${projectFilters(q)}`;
+      and ${filtered ? projectFilters(q) : sql`true`}`;
 }
 
 /** Per party: its sign-offs in the window with the working days they took (signOffDays), and the open
  *  attempts waiting for it now. */
 async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }): Promise<PartyStats[]> {
-  const { rows: signed } = await sql<{ party: string; n: string | number; total: string | number; median: string | number }>`
-    select party, count(*) as n, sum(days) as total, percentile_cont(0.5) within group (order by days) as median
-    from (${signOffDays(q, window)}) as signed group by party`.execute(db);
+  const { rows: signed } = await sql<{ party: string; days: string | number; n: string | number }>`
+    select party, days, count(*) as n from (${signOffDays(q, window)}) as signed group by party, days`.execute(db);
   const { rows: waiting } = await sql<{ party: string; n: string | number }>`
     select w.party, count(*) as n
     from projects cross join lateral jsonb_array_elements_text(projects.pending_parties) as w(party)
     where projects.status = 'active' and ${projectFilters(q)}
     group by w.party`.execute(db);
   const stats = PARTIES.map((party): PartyStats => {
-    const s = signed.find((r) => r.party === party);
-    const n = s ? num(s.n) : 0;
+    const { n, total, median } = summarizeBuckets(signed.filter((r) => r.party === party).map((r) => ({ days: num(r.days), n: num(r.n) })));
     return {
       party,
       signedOff: n,
-      medianWorkingDays: n ? numOrNull(s?.median) : null,
-      averageWorkingDays: n ? round1(num(s?.total) / n) : null,
+      medianWorkingDays: median,
+      averageWorkingDays: n ? round1(total / n) : null,
       pending: num(waiting.find((r) => r.party === party)?.n ?? 0),
     };
   });

@@ -23,7 +23,7 @@ import {
   type ProjectState,
   type Registration,
 } from '../domain/project';
-import { stageStatistics, statsResponse, statsWindow, type PartyStats } from '../api/stats';
+import { stageStatistics, statsResponse, statsWindow, summarizeBuckets, type PartyStats } from '../api/stats';
 import { startApp } from './support/app';
 import { reviewer, window } from './support/fixtures';
 import { ownRecord, type OwnRecord } from './support/record-db';
@@ -219,6 +219,16 @@ describe('open attempts, per party, and the decided figures, at the db layer', (
     expect(none).toMatchObject({ decided: 0, byLocality: [], open: { open: 3 } });
     expect(none.byParty.every((p) => p.signedOff === 0 && p.medianWorkingDays === null)).toBe(true);
   });
+});
+
+test('a median from counts per working day is the middle value, or the mean of the two middle ones, as percentile_cont takes it', () => {
+  expect(summarizeBuckets([])).toEqual({ n: 0, total: 0, median: null });
+  // 3, 3, 5 (given out of order)
+  expect(summarizeBuckets([{ days: 5, n: 1 }, { days: 3, n: 2 }])).toEqual({ n: 3, total: 11, median: 3 });
+  // 2, 4, 4, 9: the two middle ones are 4 and 4
+  expect(summarizeBuckets([{ days: 9, n: 1 }, { days: 2, n: 1 }, { days: 4, n: 2 }])).toEqual({ n: 4, total: 19, median: 4 });
+  // 1, 2: between them
+  expect(summarizeBuckets([{ days: 2, n: 1 }, { days: 1, n: 1 }])).toEqual({ n: 2, total: 3, median: 1.5 });
 });
 
 test('the window defaults to this Shanghai year, or to the year of the one end given', () => {
