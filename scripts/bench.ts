@@ -9,7 +9,9 @@
 //   stats    — statistics over 100,000 decided stage attempts in PostgreSQL (BENCH_DATABASE_URL)
 // and a closing table of the goals, met or not. Options: --short (a few minutes: smaller counts),
 // --only=latency,scale,… ; --projects=N (scale), --cache=N (worker cache; default 250, the service's WORKER_CACHED_WORKFLOWS).
-// A script, not a test: figures are for reading, and vary with the machine.
+// A script, not a test: figures are for reading, and vary with the machine. It runs compiled, as `npm start`
+// runs the service: under tsx, Node's source-map support is on, and the SDK's promise hook, which takes a
+// stack for every promise a workflow makes, would consult the source maps each time.
 import { parseArgs } from 'node:util';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { openEmbeddedDb } from '../db/embedded';
@@ -81,6 +83,10 @@ async function latencyAndScale(): Promise<void> {
       console.log(`\nScale: ${scale.projects} open projects in ${scale.seconds.toFixed(0)} s (${(scale.projects / scale.seconds).toFixed(0)}/s), one process (API, worker, embedded database)`);
       console.log(`  busy answers sent again: ${stack.busy.retries}`);
       console.log(`  RSS peak ${mb(scale.peakRss)}, after ${mb(scale.rssAfter)}; reads served by ${Object.entries(scale.servedBy).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+      // The embedded database's WebAssembly memory is an ArrayBuffer; the workflow threads' heaps and
+      // Temporal's core (Rust) are in the rest.
+      const { rss, heapUsed, arrayBuffers, external } = scale.memoryAfter;
+      console.log(`  after: main thread's JS heap ${mb(heapUsed)}, ArrayBuffers ${mb(arrayBuffers)} (the embedded database's memory among them), other external ${mb(external - arrayBuffers)}, the rest (workflow threads, Temporal core, code) ${mb(rss - heapUsed - external)}`);
       printTable(
         ['', 'p50 ms', 'p99 ms'],
         ['cold read c1', 'cold read c20', 'list before', 'list after', 'stats before', 'stats after'].map((k) => [k, ms(timings.p(k, 50)), ms(timings.p(k, 99))]),

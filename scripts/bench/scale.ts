@@ -10,6 +10,8 @@ export interface ScaleFigures {
   seconds: number;
   peakRss: number;
   rssAfter: number;
+  /** The process's memory after the caseload opened (and a GC, when --expose-gc): where the RSS is. */
+  memoryAfter: NodeJS.MemoryUsage;
   timings: Timings;
   /** What answered the reads (the API's answer says: record or workflow). */
   servedBy: Record<string, number>;
@@ -39,7 +41,8 @@ export async function openProjects(stack: Stack, count: number, timings: Timings
   });
   bar.stop();
   global.gc?.();
-  const rssAfter = process.memoryUsage().rss;
+  const memoryAfter = process.memoryUsage();
+  const rssAfter = memoryAfter.rss;
 
   // Reads of projects picked at random across the whole caseload, one at a time and then 20 at a time.
   const servedBy: Record<string, number> = {};
@@ -51,5 +54,5 @@ export async function openProjects(stack: Stack, count: number, timings: Timings
   await pool(200, 1, () => readOne('cold read c1'));
   await pool(400, 20, () => readOne('cold read c20'));
   clearInterval(sampler);
-  return { projects: count, seconds, peakRss, rssAfter, timings, servedBy };
+  return { projects: count, seconds, peakRss, rssAfter, memoryAfter, timings, servedBy };
 }
