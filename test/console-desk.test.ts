@@ -215,7 +215,9 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   await dialog.getByLabel('接手的代办员（账号）').fill('');
   await dialog.getByLabel('接手的代办员（账号）').pressSequentially('周洁');
   await page.getByText(/^工业区代办员 周洁\s*agent-02$/).first().click();
-  expect(await dialog.getByLabel('接手的代办员（账号）').inputValue()).toBe('agent-02');
+  // The picked option's account replaces the typed name once the field re-renders, a moment after the click.
+  const picked = await eventually(() => dialog.getByLabel('接手的代办员（账号）').inputValue(), (v) => v === 'agent-02');
+  expect(picked).toBe('agent-02');
   await dialog.getByText('工业区代办员 周洁', { exact: true }).waitFor();
   await screenshot(page, 'desk-07-hand-over');
   await dialog.getByRole('button', { name: '确认移交' }).click();
