@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_MENU, rowOnceListed, signIn as signInAt, useConsole } from './support/console';
+import { eventually } from './support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -208,7 +209,12 @@ test('the green channel lists major projects with their escalation ladder; the a
   await dialog.waitFor();
   await dialog.getByRole('combobox', { name: '项目' }).fill(otherName);
   // The option itself, clicked: Enter would take whichever option is active, perhaps one of the list
-  // before the search narrowed it (another test's project).
+  // before the search narrowed it (another test's project). Clicked once the list is the search's answer:
+  // the list the dialog asked for on opening may show the project too, and be replaced under the pointer.
+  await eventually(
+    () => page.locator('.ant-select-dropdown:visible .ant-select-item-option').allTextContents(),
+    (shown) => shown.length > 0 && shown.every((text) => text.includes(otherName)),
+  );
   await page.getByTitle(new RegExp(otherName)).click();
   // Chosen: the dialog shows the project by name (the list's own option is outside the dialog).
   await dialog.getByTitle(new RegExp(`^${otherName} · `)).waitFor();
