@@ -103,6 +103,9 @@ export function summarizeBuckets(buckets: readonly Bucket[]): { n: number; total
   return { n, total, median: n % 2 === 1 ? kth((n - 1) / 2) : (kth(n / 2 - 1) + kth(n / 2)) / 2 };
 }
 
+/** summarizeBuckets over rows as the driver returns them (counts may come as text). */
+const summarizeRows = (rows: readonly { days: string | number; n: string | number }[]) => summarizeBuckets(rows.map((r) => ({ days: num(r.days), n: num(r.n) })));
+
 interface DecidedRow {
   stage: string;
   locality: string;
@@ -123,7 +126,7 @@ async function decided(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
       and ${projectFilters(q)}
     group by a.stage, projects.locality, a.working_days_used`.execute(db);
   const summary = (stage: string, subset: DecidedRow[]): StageStats => {
-    const { n, total, median } = summarizeBuckets(subset.map((r) => ({ days: num(r.days), n: num(r.n) })));
+    const { n, total, median } = summarizeRows(subset);
     return {
       stage,
       decided: n,
@@ -214,7 +217,7 @@ async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
     where projects.status = 'active' and ${projectFilters(q)}
     group by w.party`.execute(db);
   const stats = PARTIES.map((party): PartyStats => {
-    const { n, total, median } = summarizeBuckets(signed.filter((r) => r.party === party).map((r) => ({ days: num(r.days), n: num(r.n) })));
+    const { n, total, median } = summarizeRows(signed.filter((r) => r.party === party));
     return {
       party,
       signedOff: n,

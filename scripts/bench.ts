@@ -83,10 +83,10 @@ async function latencyAndScale(): Promise<void> {
       console.log(`\nScale: ${scale.projects} open projects in ${scale.seconds.toFixed(0)} s (${(scale.projects / scale.seconds).toFixed(0)}/s), one process (API, worker, embedded database)`);
       console.log(`  busy answers sent again: ${stack.busy.retries}`);
       console.log(`  RSS peak ${mb(scale.peakRss)}, after ${mb(scale.rssAfter)}; reads served by ${Object.entries(scale.servedBy).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-      // The embedded database's WebAssembly memory is an ArrayBuffer; the workflow threads' heaps and
-      // Temporal's core (Rust) are in the rest.
+      // Node does not count the embedded database's WebAssembly memory, the workflow threads' heaps or
+      // Temporal's core (Rust) in its figures: they are the rest.
       const { rss, heapUsed, arrayBuffers, external } = scale.memoryAfter;
-      console.log(`  after: main thread's JS heap ${mb(heapUsed)}, ArrayBuffers ${mb(arrayBuffers)} (the embedded database's memory among them), other external ${mb(external - arrayBuffers)}, the rest (workflow threads, Temporal core, code) ${mb(rss - heapUsed - external)}`);
+      console.log(`  after: main thread's JS heap ${mb(heapUsed)}, ArrayBuffers ${mb(arrayBuffers)}, other external ${mb(external - arrayBuffers)}, the rest (embedded database, workflow threads, Temporal core, code) ${mb(rss - heapUsed - external)}`);
       printTable(
         ['', 'p50 ms', 'p99 ms'],
         ['cold read c1', 'cold read c20', 'list before', 'list after', 'stats before', 'stats after'].map((k) => [k, ms(timings.p(k, 50)), ms(timings.p(k, 99))]),
