@@ -13,7 +13,7 @@ import { builtConsole } from './console';
 import { devSignInFor } from './dev-sign-in';
 import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
-import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, temporalTarget } from '../temporal/connection';
 import { createApp } from './app';
 import { deliverCampaigns } from '../operations/campaigns';
 import { listen } from './listen';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const db = await openConfiguredDb(config);
   if (await seedDirectory(db, config.liaisonsFile, () => postsOf(loadLiaisons(config.liaisonsFile)))) logger.info({ file: config.liaisonsFile }, 'liaison directory seeded');
   await warnOfMissingYears(db, logger);
-  const connection = await Connection.connect(connectionOptions(target));
+  const connection = await Connection.connect(clientConnectionOptions(target));
   const client = sealedClient(connection, target.namespace, loadSealSigner(config));
   const app = createApp({
     client,

@@ -58,7 +58,7 @@ import { reconcileProject } from '../operations/reconcile';
 import { ResetRefused, resetProject } from '../operations/reset';
 import { findStuck, stuckPage } from '../operations/stuck';
 import { sealedClient } from '../temporal/command-seal';
-import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, temporalTarget } from '../temporal/connection';
 import { remindPending, retryPush } from '../workflows/messages';
 import { batchSummary, printStuck, trailLine } from './ops-print';
 import { runReplay } from './replay-command';
@@ -116,7 +116,7 @@ function session(): Session {
           const target = temporalTarget(config);
           // Sealed as the API's client is: workers refuse unsealed Updates and held commands.
           const signer = sealed ? loadSealSigner(config) : undefined;
-          const connection = await Connection.connect(connectionOptions(target));
+          const connection = await Connection.connect(clientConnectionOptions(target));
           closers.push(() => connection.close());
           return signer ? sealedClient(connection, target.namespace, signer) : new Client({ connection, namespace: target.namespace });
         } catch (err) {

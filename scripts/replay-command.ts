@@ -14,7 +14,7 @@ import {
   replayHistories,
   type ReplayVerdict,
 } from '../operations/replay';
-import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, temporalTarget } from '../temporal/connection';
 import { WORKFLOW_TYPE } from '../workflows/messages';
 
 interface Options {
@@ -47,7 +47,7 @@ function program(name: string): Command {
 async function connect(): Promise<Client> {
   const config = loadConfig();
   const target = temporalTarget(config);
-  const connection = await Connection.connect(connectionOptions(target));
+  const connection = await Connection.connect(clientConnectionOptions(target));
   return new Client({ connection, namespace: target.namespace });
 }
 

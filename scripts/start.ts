@@ -20,7 +20,7 @@ import { builtConsole } from '../api/console';
 import { devSignInFor } from '../api/dev-sign-in';
 import { loadSealSigner } from '../config/seal';
 import { sealedClient } from '../temporal/command-seal';
-import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ensureHousekeepingSchedule } from '../worker/housekeeping-schedule';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   await warnOfMissingYears(db, logger);
 
   const target = temporalTarget(config);
-  const connection = await Connection.connect(connectionOptions(target));
+  const connection = await Connection.connect(clientConnectionOptions(target));
   started.push({ name: 'Temporal client', stop: () => connection.close() });
   if (!devServer) await ensureSearchAttributes(connection, target.namespace);
   const client = sealedClient(connection, target.namespace, loadSealSigner(config));

@@ -1,6 +1,7 @@
 // How every process reaches Temporal: one place turns configuration into connection options, so the API,
 // the worker and the scripts connect to a cluster the same way (namespace, TLS, API key).
 import { readFileSync } from 'node:fs';
+import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type GrpcRetryOptions } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { Config } from '../config/env';
 
@@ -41,10 +42,30 @@ export function temporalTarget(config: Config): TemporalTarget {
   return clusterTarget(config) ?? devServerTarget(config);
 }
 
-export function connectionOptions(target: TemporalTarget) {
+export function connectionOptions(target: Pick<TemporalTarget, 'address' | 'tls' | 'apiKey'>) {
   return {
     address: target.address,
     ...(target.tls !== undefined && { tls: target.tls }),
     ...(target.apiKey !== undefined && { apiKey: target.apiKey }),
   };
+}
+
+/** Temporal's answer when a query arrives while the workflow's task is in flight and its one-query buffer
+ *  (history.MaxBufferedQueryCount, 1 by default) is taken: RESOURCE_EXHAUSTED, and the workflow is only busy
+ *  for the few milliseconds its task takes. */
+const BUSY_QUERY = /consistent query buffer is full/;
+const RESOURCE_EXHAUSTED = 8; // gRPC status code
+
+/**
+ * The client's gRPC retries: the SDK's, except that a query refused because the workflow's query buffer is
+ * taken is asked again within tens of milliseconds. The SDK waits a second or more before retrying any
+ * RESOURCE_EXHAUSTED, which is right for an overloaded server but turned a project's read right after an
+ * action (the window applying for design just after registering) into a 1.5–2 s wait.
+ */
+export const clientRetryOptions = (): GrpcRetryOptions =>
+  defaultGrpcRetryOptions({ initialIntervalMs: (status) => (status.code === RESOURCE_EXHAUSTED ? (BUSY_QUERY.test(status.details) ? 20 : 1_000) : 100) });
+
+/** Options for a client Connection (the API, scripts): the target's, with the retries above. */
+export function clientConnectionOptions(target: Pick<TemporalTarget, 'address' | 'tls' | 'apiKey'>) {
+  return { ...connectionOptions(target), interceptors: [makeGrpcRetryInterceptor(clientRetryOptions())] };
 }

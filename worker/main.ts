@@ -7,7 +7,7 @@ import { openConfiguredDb } from '../db/connect';
 import { loadLiaisons, postsOf } from '../config/liaisons';
 import { seedDirectory } from '../db/directory';
 import { createLogger } from '../config/logger';
-import { connectionOptions, temporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, temporalTarget } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ensureHousekeepingSchedule } from './housekeeping-schedule';
 import { activityDeps, connectWorker, createWorker, installRuntimeLogging } from './worker';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (tracing.enabled) logger.info({ url: config.tracing?.url }, 'exporting traces');
   const target = temporalTarget(config);
   // The worker's own client: operations activities read histories, reconcile and run batches with it.
-  const clientConnection = await Connection.connect(connectionOptions(target));
+  const clientConnection = await Connection.connect(clientConnectionOptions(target));
   if (config.TEMPORAL_ADDRESS !== undefined) {
     try {
       const added = await ensureSearchAttributes(clientConnection, target.namespace);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { FileNotificationSink } from '../../activities/notification-sink';
@@ -19,6 +19,7 @@ import { seedDirectory } from '../../db/directory';
 import { openEmbeddedDb } from '../../db/embedded';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { generateSealKeys, sealedClient } from '../../temporal/command-seal';
+import { clientConnectionOptions } from '../../temporal/connection';
 import { startDevServer } from '../../temporal/dev-server';
 import { createWorker } from '../../worker/worker';
 
@@ -52,7 +53,9 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
   const principals = loadPrincipals({ NODE_ENV: 'development', PRINCIPALS_FILE: undefined });
   // The request limits guard people, not a benchmark's load.
   const limits = { windowSeconds: 60, perAddress: 1e9, perPrincipal: 1e9, registrationsPerHour: 1e9 };
-  const app = createApp({ client: sealedClient(server.env.connection, 'default', seal.signer), taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), limits });
+  // The API's own connection, as `npm start` makes it (temporal/connection.ts).
+  const apiConnection = await Connection.connect(clientConnectionOptions({ address: server.address }));
+  const app = createApp({ client: sealedClient(apiConnection, 'default', seal.signer), taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), limits });
   const api = await listen(app, 0, '127.0.0.1');
   const rawClient = new Client({ connection: server.env.connection, namespace: 'default' });
 
@@ -99,6 +102,7 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
       rawWorker.shutdown();
       await Promise.all(running);
       await connection.close();
+      await apiConnection.close();
       await embedded.close();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

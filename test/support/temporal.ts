@@ -16,6 +16,7 @@ import { createWorker, noticeDispatch } from '../../worker/worker';
 import { sealedTimeSkippingEnv } from '../../temporal/time-skipping';
 import { bundleWorkflows } from '../../worker/bundle';
 import type { SealKeySet } from '../../domain/seal';
+import { clientConnectionOptions } from '../../temporal/connection';
 import { keySetOf, sealedClient, signerFromPem, type SealSigner } from '../../temporal/command-seal';
 
 // The SDK's INFO lines would bury test output.
@@ -47,7 +48,7 @@ export function devServerAddress(): string {
 
 /** A client of the suite's dev server that seals its commands, as the API's does. */
 export async function devServerClient(): Promise<Client> {
-  return sealedClient(await Connection.connect({ address: devServerAddress() }), 'default', testSeal().signer);
+  return sealedClient(await Connection.connect(clientConnectionOptions({ address: devServerAddress() })), 'default', testSeal().signer);
 }
 
 /** The suite's record database (see global-setup.ts), as the service sees it (its role). */
