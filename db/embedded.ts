@@ -4,8 +4,10 @@
 //
 // Only one process may have the files open: a lock file beside them holds its pid. `npm start` takes it
 // for as long as it runs, and `npm run ops` takes it or refuses while the service runs.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { APP_ROLE, checkServiceRole, migrate, type Db } from './connect';
@@ -64,6 +66,23 @@ export function createPGlite(dataDir?: string): Promise<PGlite> {
 }
 
 /**
+ * Creates the database files in `dataDir` if they are not there yet, in a child process. PGlite's initdb
+ * is a WebAssembly module of its own, and a process that ran it keeps about 500 MB more resident memory
+ * for as long as it lives, even after closing it (measured: 805 MB against about 300 MB for a process
+ * that only opens files initdb made); `npm start` on a new machine would carry that for ever.
+ */
+async function initializeDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const pglite = JSON.stringify(require.resolve('@electric-sql/pglite'));
+  try {
+    await promisify(execFile)(process.execPath, ['-e', `require(${pglite}).PGlite.create({ dataDir: process.argv[1] }).then((db) => db.close())`, dataDir]);
+  } catch (err) {
+    const { stderr } = err as { stderr?: string };
+    throw new Error(`could not create the embedded database in ${dataDir}: ${stderr?.trim() || String(err)}`);
+  }
+}
+
+/**
  * Opens the embedded database (`dataDir` omitted: in memory), applies the migrations as its owner, and
  * returns the service's view of it. The same function serves `npm start`, `npm run ops` and the tests.
  */
@@ -71,6 +90,7 @@ export async function openEmbeddedDb({ dataDir }: { dataDir?: string } = {}): Pr
   const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
   let pglite: PGlite | undefined;
   try {
+    if (dataDir !== undefined) await initializeDataDir(dataDir);
     pglite = await createPGlite(dataDir);
     const session = new PGliteSession(pglite);
     await migrate(new Kysely<Database>({ dialect: new PGliteDialect(session, null) }));

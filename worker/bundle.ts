@@ -1,6 +1,8 @@
 // The workflow bundle: the workflows, their interceptors (tracing, then the command seal check), and the public keys
 // those interceptors trust, compiled in. Validators never run on replay, so changing the keys never
 // changes how a history replays.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { bundleWorkflowCode, DefaultLogger, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { SealKeySet } from '../domain/seal';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../tracing/temporal';
@@ -35,4 +37,38 @@ export function bundleOptions(keys: SealKeySet, workflowsPath = WORKFLOWS_PATH):
 
 export function bundleWorkflows(keys: SealKeySet, workflowsPath?: string, logger = new DefaultLogger('WARN')): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ ...bundleOptions(keys, workflowsPath), logger });
+}
+
+type BundleRequest = { keys: SealKeySet } | { plain: string };
+
+/**
+ * The same bundle, made in a child process (the service's start): webpack's working memory, about 100 MB
+ * that a process keeps once it has used it, stays out of the long-running service. `{ plain }` bundles
+ * other workflows without our interceptors (the benchmark's raw-Temporal baseline).
+ */
+export async function bundleWorkflowsApart(request: BundleRequest): Promise<WorkflowBundle> {
+  // fork() runs this module again under the same Node options, compiled or not.
+  const child = fork(__filename, [CHILD_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.send(request);
+  type Answer = { code?: string; error?: string };
+  const [{ code, error }] = await Promise.race([
+    once(child, 'message') as Promise<[Answer]>,
+    exited.then(([status, signal]): [Answer] => [{ error: `the bundler exited (${signal ?? status})` }]),
+  ]);
+  child.disconnect();
+  await exited;
+  if (code === undefined) throw new Error(`could not bundle the workflows: ${error ?? 'no answer'}`);
+  return { code };
+}
+
+const CHILD_FLAG = '--one-window-bundle-workflows';
+if (require.main === module && process.argv.includes(CHILD_FLAG)) {
+  process.once('message', (request: BundleRequest) => {
+    const made = 'keys' in request ? bundleWorkflows(request.keys) : bundleWorkflowCode({ workflowsPath: request.plain, logger: new DefaultLogger('WARN') });
+    made.then(
+      ({ code }) => process.send?.({ code }),
+      (err: unknown) => process.send?.({ error: err instanceof Error ? err.message : String(err) }),
+    );
+  });
 }

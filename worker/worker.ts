@@ -12,7 +12,7 @@ import type { Config } from '../config/env';
 import type { Db } from '../db/connect';
 import { loadUtilityEndpoints } from '../config/utility-endpoints';
 import { loadSealKeys } from '../config/seal';
-import { bundleWorkflows } from './bundle';
+import { bundleWorkflowsApart } from './bundle';
 import { connectionOptions, type TemporalTarget } from '../temporal/connection';
 import { activityTracing, workflowSpanSinks } from '../tracing/temporal';
 
@@ -69,7 +69,7 @@ export async function createWorker({ connection, namespace, taskQueue, activitie
     namespace,
     taskQueue,
     // Bundled here (not from workflowsPath) so the seal's public keys are compiled in; see worker/bundle.ts.
-    workflowBundle: workflowBundle ?? (await bundleWorkflows(activities.sealKeys)),
+    workflowBundle: workflowBundle ?? (await bundleWorkflowsApart({ keys: activities.sealKeys })),
     activities: createActivities(activities),
     ...(cachedWorkflows !== undefined && { maxCachedWorkflows: cachedWorkflows }),
     // Traces continue into activities; spans made in workflows leave through the sink.
