@@ -44,7 +44,7 @@ const entry = (i: number | string): AuditEntry => ({
   detail: null,
 });
 
-test('the embedded database opens no port, in memory or on files', async () => {
+test('the embedded database opens no port and keeps a small buffer cache, in memory or on files', async () => {
   // The probe sees a listening socket of this process when there is one.
   // Jest reuses its worker processes, so a server of an earlier test file may still be closing: what
   // counts is that nothing new listens.
@@ -63,6 +63,8 @@ test('the embedded database opens no port, in memory or on files', async () => {
       await appendAudit(embedded.db, entry('first'));
       expect((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(embedded.db)).rows[0]?.n).toBe('1');
       expect(newSince(before)).toEqual([]);
+      // Its buffer cache is kept small (db/embedded.ts): it lives in the service's own memory.
+      expect((await sql<{ shared_buffers: string }>`show shared_buffers`.execute(embedded.db)).rows[0]?.shared_buffers).toBe('32MB');
     } finally {
       await embedded.close();
     }
