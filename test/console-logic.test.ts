@@ -151,6 +151,7 @@ test("a progress report's light: its longest-pending sign-off against the limit 
 test('a paged list shows only the latest request’s answer, and walks its cursor stack', async () => {
   // Two requests in flight, the earlier answering last: only the later one's answer counts.
   const latest = new Latest();
+  expect(latest.any).toBe(false);
   const shownAnswers: string[] = [];
   const request = (answer: string, ms: number) => {
     const current = latest.begin();
@@ -163,6 +164,8 @@ test('a paged list shows only the latest request’s answer, and walks its curso
   };
   await Promise.all([request('search 甲', 60), request('search 甲乙', 10)]);
   expect(shownAnswers).toEqual(['search 甲乙']);
+  // A dialog's project list, opened after a search has begun, asks for no list of its own (use-project-search.ts).
+  expect(latest.any).toBe(true);
   // Then a third, alone: it counts.
   await request('page 2', 1);
   expect(shownAnswers).toEqual(['search 甲乙', 'page 2']);

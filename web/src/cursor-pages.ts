@@ -10,6 +10,10 @@ export class Latest {
     const mine = ++this.begun;
     return () => mine === this.begun;
   }
+  /** Whether any request has begun. */
+  get any(): boolean {
+    return this.begun > 0;
+  }
 }
 
 /** The cursors of the pages walked so far, the first page's (none) at the bottom: the top is the page shown. */

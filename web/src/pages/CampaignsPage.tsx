@@ -5,9 +5,10 @@ import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typog
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, unwrap, type ProjectSummary, type Schemas } from '../api/client';
+import { api, unwrap, type Schemas } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { dateTime } from '../format';
+import { useProjectSearch } from '../use-project-search';
 
 type Campaign = Schemas['Campaign'];
 type Source = 'key-industrial-plan' | 'full-agency-list';
@@ -27,17 +28,9 @@ interface Values {
 function CampaignDialog({ campaign, onDone, onClose }: { campaign?: Campaign; onDone: () => void; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
-  const [options, setOptions] = useState<ProjectSummary[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const search = async (text: string) => {
-    try {
-      const page = await unwrap(api.GET('/api/projects', { params: { query: { limit: 20, ...(text.trim() && { name: text.trim() }) } } }));
-      setOptions(page.projects.filter((p) => !['completed', 'withdrawn', 'terminated'].includes(p.status)));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const { options, search, onOpenChange } = useProjectSearch({}, setError);
   const submit = async (v: Values) => {
     setBusy(true);
     setError(null);
@@ -76,7 +69,7 @@ function CampaignDialog({ campaign, onDone, onClose }: { campaign?: Campaign; on
             mode="multiple"
             showSearch={{ filterOption: false, onSearch: (text) => void search(text) }}
             placeholder={t('campaigns.projectSearch')}
-            onOpenChange={(open) => open && options.length === 0 && void search('')}
+            onOpenChange={onOpenChange}
             options={options.map((p) => ({ value: p.id, label: `${p.name} · ${t(`locality.${p.locality}`)}` }))}
           />
         </Form.Item>

@@ -2,7 +2,7 @@
 // dedicated agent and its escalation ladder (GET …/escalations); an admin puts another project on the
 // green channel with its dedicated agent (POST …/green-channel).
 import { App, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Steps, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link } from 'react-router';
@@ -14,6 +14,7 @@ import { LIGHTS, LOCALITIES, STAGES } from '../codes';
 import { dateTime } from '../format';
 import { useSession } from '../session';
 import { useCursorList } from '../use-cursor-list';
+import { useProjectSearch } from '../use-project-search';
 
 type Escalations = Schemas['Escalations'];
 type Filters = { name?: string; stage?: (typeof STAGES)[number]; locality?: (typeof LOCALITIES)[number]; light?: (typeof LIGHTS)[number] };
@@ -96,23 +97,10 @@ function Ladder({ id, name }: { id: string; name: string }) {
 function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ project: string; agent: string }>();
-  const [options, setOptions] = useState<ProjectSummary[]>([]);
   const [chosen, setChosen] = useState<ProjectSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  // Each keystroke searches; only the latest search's answer is shown (an earlier one arriving late would
-  // swap the options under the person's pointer).
-  const latest = useRef(0);
-  const search = async (text: string) => {
-    const asked = ++latest.current;
-    try {
-      const page = await unwrap(api.GET('/api/projects', { params: { query: { major: 'false', limit: 20, ...(text.trim() && { name: text.trim() }) } } }));
-      if (asked !== latest.current) return;
-      setOptions(page.projects.filter((p) => !['completed', 'withdrawn', 'terminated'].includes(p.status)));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const { options, search, onOpenChange } = useProjectSearch({ major: 'false' }, setError);
   const submit = async ({ project, agent }: { project: string; agent: string }) => {
     setBusy(true);
     setError(null);
@@ -132,7 +120,7 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
           <Select
             showSearch={{ filterOption: false, onSearch: (text) => void search(text) }}
             placeholder={t('greenChannel.projectSearch')}
-            onOpenChange={(open) => open && options.length === 0 && void search('')}
+            onOpenChange={onOpenChange}
             // The chosen project stays among the options, so it is shown by name whatever a later search finds
             // (choosing clears the search text, which searches again).
             onChange={(id: string) => setChosen(options.find((p) => p.id === id) ?? null)}
