@@ -61,7 +61,8 @@ export function calendarRow(calendar: WorkingCalendar, now: number): RawBuilder<
  */
 export function listedUsedDays(): RawBuilder<number | null> {
   const end = sql<string>`coalesce(projects.clock_ends_on, cal.today)`;
-  const finished = sql<number>`(select coalesce(sum(${between(sql`(p ->> 0)::date`, sql`(p ->> 1)::date`)}), 0) from jsonb_array_elements(projects.clock_pauses) as p)`;
+  // Most clocks were never paused: their empty list skips the subquery (one per row of a list).
+  const finished = sql<number>`case when projects.clock_pauses = '[]'::jsonb then 0 else (select coalesce(sum(${between(sql`(p ->> 0)::date`, sql`(p ->> 1)::date`)}), 0) from jsonb_array_elements(projects.clock_pauses) as p) end`;
   const running = sql<number>`coalesce(${between(sql.ref('projects.clock_paused_since'), end)}, 0)`;
   return sql`case when projects.clock_accepted_on is null then null
     else greatest(0, ${between(sql.ref('projects.clock_accepted_on'), end)} - ${finished} - ${running}) end`;
