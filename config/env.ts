@@ -68,10 +68,13 @@ const schema = z.object({
   UTILITY_ENDPOINTS_FILE: optional,
   DEV_UTILITY_INBOX: flag.optional(),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  // Projects the worker keeps in memory between their tasks: the bound of its memory (each costs about
-  // 2.2 MB, measured with npm run bench's stack; about 1.3 MB of it the OpenTelemetry workflow
-  // interceptors); a project not cached is replayed from its history when it next moves or is read.
+  // Projects the worker keeps in memory between their tasks: with the workflow thread's heap limit below,
+  // the bound of its memory (each holds about 1 MB live in that heap, measured with npm run bench's
+  // stack); a project not cached is replayed from its history when it next moves or is read.
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  // The workflow thread's JavaScript heap limit in MB; default from the cache (worker/worker.ts
+  // workflowHeapMb). Without one, V8 lets that heap grow toward a quarter of the machine's memory.
+  WORKER_HEAP_MB: z.coerce.number().int().min(64).max(65_536).optional(),
   // How long a human action waits for its project to accept it before the API looks at why (a project
   // whose workflow tasks fail gets the action held for it; otherwise the caller is told to retry).
   ACCEPT_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: activityDeps(config, db, client),
     cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+    ...(config.WORKER_HEAP_MB !== undefined && { heapMb: config.WORKER_HEAP_MB }),
   });
   // run() resolves once shutdown() has drained in-flight tasks (the SDK also calls it on SIGINT/SIGTERM).
   const workerDone = worker.run();

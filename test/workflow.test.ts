@@ -12,6 +12,9 @@ import { admin, projectInput, reviewer, utility, window } from './support/fixtur
 import { saveHistoryIfRecording } from './support/histories';
 import { act, bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
+import { setFlagsFromString } from 'node:v8';
+import { Worker as Thread } from 'node:worker_threads';
+import { workflowHeapMb } from '../worker/worker';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
 
@@ -215,4 +218,30 @@ test('withdrawal ends the project and records who withdrew it and why', async ()
   // Registered with it, the agent was told it follows the project, by name and locality.
   expect(mine.filter((n) => n.to === 'agent:agent-01' && !n.key.includes('/report/')).map((n) => n.subject)).toEqual([`【一口受理】${final.project.name}（朱泾镇）：您已成为本项目代办员`]);
   await saveHistoryIfRecording('withdrawn-during-permit', h);
+});
+
+test('a worker bounds its workflow thread’s heap by the projects it caches, and runs projects within it', async () => {
+  // The heap limit a worker thread started now gets: the SDK starts its workflow thread the same way
+  // (without resource limits), so it takes V8's flag as it stands when the worker is created.
+  const threadHeapLimitMb = () =>
+    new Promise<number>((resolve, reject) => {
+      const thread = new Thread(`require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapStatistics().heap_size_limit)`, { eval: true });
+      thread.once('message', (bytes: number) => void thread.terminate().then(() => resolve(bytes / 1024 / 1024)));
+      thread.once('error', reject);
+    });
+  const queue = uniqueTaskQueue('heap');
+  const bounded = await startWorker(env.nativeConnection, workflowBundle, queue, { cachedWorkflows: 10 });
+  try {
+    const limit = await threadHeapLimitMb();
+    // The old generation's limit, and V8's young generation beside it.
+    expect(limit).toBeGreaterThanOrEqual(workflowHeapMb(10));
+    expect(limit).toBeLessThan(workflowHeapMb(10) + 64);
+    const h = await startProject(env.client, queue, projectInput());
+    expect(stageStatus(await apply(h, 'design'), 'design')).toBe('under-review');
+  } finally {
+    await bounded.stop();
+    // V8's own sizing again for threads started later in this process.
+    setFlagsFromString('--max-old-space-size=0');
+  }
+  expect(await threadHeapLimitMb()).toBeGreaterThan(workflowHeapMb(10) + 64);
 });

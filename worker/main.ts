@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: activityDeps(config, db, client),
     cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+    ...(config.WORKER_HEAP_MB !== undefined && { heapMb: config.WORKER_HEAP_MB }),
   });
   const schedule = await ensureHousekeepingSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.HOUSEKEEPING_EVERY_MINUTES });
   logger.info({ address: target.address, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, housekeepingSchedule: schedule }, 'worker running');

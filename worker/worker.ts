@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { smtpMailer } from '../activities/channels';
 import { FileNotificationSink, RecordNotificationSink, type Delivery } from '../activities/notification-sink';
@@ -25,6 +26,27 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Projects kept in memory between tasks (WORKER_CACHED_WORKFLOWS); the SDK's default sizes it by heap. */
   cachedWorkflows?: number;
+  /** The workflow thread's heap limit in MB (WORKER_HEAP_MB); by default workflowHeapMb(cachedWorkflows),
+   *  and none (V8's own) when neither is given. */
+  heapMb?: number;
+}
+
+/**
+ * The workflow thread's heap limit for a cache of `cachedWorkflows` projects: 128 MB for the bundle and
+ * the thread's own needs, and 2 MB per cached project, about twice what one holds live (measured with
+ * --trace-gc opening 1,000 projects: 254 MB live after a full collection with 250 cached). Without a
+ * limit V8 sizes the heap by the machine (4 GB on 24 GB) and collects the projects' garbage only when it
+ * has grown to several times what is live: 1 GB before a collection, with 250 cached.
+ */
+export const workflowHeapMb = (cachedWorkflows: number): number => 128 + 2 * cachedWorkflows;
+
+/**
+ * Sets the heap limit of the worker threads this process starts from now on. The SDK starts the workflow
+ * thread without resource limits, so the thread takes its limit from V8's flag when it starts; the main
+ * thread's heap, made at the process's start, keeps its own.
+ */
+function limitWorkflowThreadHeap(mb: number): void {
+  setFlagsFromString(`--max-old-space-size=${mb}`);
 }
 
 export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
@@ -63,7 +85,9 @@ export function activityDeps(config: Config, db: Db, client?: Client): ActivityD
   };
 }
 
-export async function createWorker({ connection, namespace, taskQueue, activities, workflowBundle, cachedWorkflows }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, activities, workflowBundle, cachedWorkflows, heapMb }: WorkerDeps): Promise<Worker> {
+  const limit = heapMb ?? (cachedWorkflows !== undefined ? workflowHeapMb(cachedWorkflows) : undefined);
+  if (limit !== undefined) limitWorkflowThreadHeap(limit);
   return Worker.create({
     connection,
     namespace,

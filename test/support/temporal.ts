@@ -68,7 +68,7 @@ export async function startWorker(
   connection: NativeConnection,
   workflowBundle: WorkflowBundle,
   taskQueue: string,
-  { utilityEndpoints = {}, pushTimeoutMs = 5_000, client, channels }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs' | 'client' | 'channels'>> = {},
+  { utilityEndpoints = {}, pushTimeoutMs = 5_000, client, channels, cachedWorkflows }: Partial<Pick<ActivityDeps, 'utilityEndpoints' | 'pushTimeoutMs' | 'client' | 'channels'>> & { cachedWorkflows?: number } = {},
 ) {
   const sink = new FileNotificationSink(tempFile('notifications.jsonl'));
   const db = testDb();
@@ -84,7 +84,7 @@ export async function startWorker(
     ...(client && { client }),
     ...(channels && { channels }),
   };
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, activities, workflowBundle, ...(cachedWorkflows !== undefined && { cachedWorkflows }) });
   const running = worker.run();
   return {
     worker,
