@@ -16,12 +16,12 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { openEmbeddedDb } from '../db/embedded';
 import { reportBurst } from './bench/burst';
-import { mb, ms, printTable, Timings, type Goal } from './bench/common';
+import { mb, ms, pool, printTable, Timings, type Goal } from './bench/common';
 import { latencyLevel, type LevelFigures } from './bench/latency';
 import { longestProject } from './bench/longest-project';
 import { openProjects, recordReads } from './bench/scale';
 import { memoryMap } from './bench/memory-map';
-import { seedDevDirectory, startStack } from './bench/stack';
+import { registration, seedDevDirectory, startStack } from './bench/stack';
 import { statsAtVolume } from './bench/stats-volume';
 
 const SECTIONS = ['latency', 'scale', 'burst', 'history', 'stats'] as const;
@@ -77,6 +77,10 @@ async function latencyAndScale(): Promise<void> {
     }
     if (only.has('scale')) {
       const timings = new Timings();
+      // The list is read a page of 50 at a time: compared full page with full page, over the projects
+      // there are before (at least a page's worth) and over the whole caseload after.
+      const listed = await stack.call<{ projects: unknown[] }>('GET', '/api/projects?locality=zhujing&limit=50', 'dev-leader');
+      await pool(50 - listed.projects.length, 10, () => stack.call('POST', '/api/projects', 'dev-window', registration('page')));
       await recordReads(stack, timings, 'before');
       console.log(`\nopening ${counts.scale} projects (worker cache ${counts.cache} workflows)…`);
       const scale = await openProjects(stack, counts.scale, timings);
