@@ -214,7 +214,11 @@ test("the agent sees the project's report timeline, switches to weekly reports, 
   // The agent is picked by name from the agents the service lists (typed in part, as a person would).
   await dialog.getByLabel('接手的代办员（账号）').fill('');
   await dialog.getByLabel('接手的代办员（账号）').pressSequentially('周洁');
-  await page.getByText(/^工业区代办员 周洁\s*agent-02$/).first().click();
+  // Clicked once the list is narrowed to the typed name: emptied, the field offered both agents, 周洁
+  // second; a click aimed there while the list narrowed to her alone landed on nothing.
+  const shown = () => page.locator('.ant-select-dropdown:visible .ant-select-item-option').allTextContents();
+  expect(await eventually(shown, (texts) => texts.length === 1)).toEqual([expect.stringMatching(/^工业区代办员 周洁\s*agent-02$/)]);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText(/^工业区代办员 周洁\s*agent-02$/).click();
   // The picked option's account replaces the typed name once the field re-renders, a moment after the click.
   const picked = await eventually(() => dialog.getByLabel('接手的代办员（账号）').inputValue(), (v) => v === 'agent-02');
   expect(picked).toBe('agent-02');

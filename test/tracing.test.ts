@@ -143,6 +143,11 @@ test('with no endpoint configured nothing is traced or exported, and answers car
 
 /** Signs off `party`'s design with a traceparent; the spans of that trace once all expected have come. */
 async function tracedSignOff(token: string) {
+  // The record's writer takes a change that comes while a write is waiting into that write, and the
+  // change's trace then has no write of its own: signed once the earlier changes are written (the project
+  // is read from the record only when no task or activity of it is pending).
+  const settled = await eventually(async () => (await call('GET', `/api/projects/${projectId}`, 'dev-window')).headers.get('x-one-window-source'), (from) => from === 'record');
+  expect(settled).toBe('record');
   const caller = traceparent();
   const signed = await call('POST', `/api/projects/${projectId}/stages/design/sign-offs`, token, { decision: 'approve' }, caller.header);
   expect(signed.status).toBe(200);
