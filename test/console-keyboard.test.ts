@@ -233,7 +233,7 @@ test("text that scales: at 200 % zoom of a 1366 px window every main page shows 
   // each: the same layout as this context's. (A user's default font size — Settings › Appearance — changes
   // only what is sized in rem or em; antd sizes its text in px, as checked below, so zoom is what scales
   // the console's text for a person who needs it larger, as WCAG 1.4.4 allows.)
-  const context = await harness.browser.newContext({ viewport: { width: 683, height: 450 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const context = await harness.browser.newContext({ viewport: { width: 683, height: 450 }, deviceScaleFactor: 2, locale: 'zh-CN', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));

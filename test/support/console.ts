@@ -66,7 +66,9 @@ export function useConsole(name: string, options: Omit<ServiceOptions, 'consoleD
     },
     call: apiCaller(() => started(service).port),
     async newPage() {
-      const context = await started(browser).newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+      // With less motion, as a person may ask their system: a dialog or list is there at once, not
+      // sliding in under the pointer of a busy machine (the console honours the preference, App.tsx).
+      const context = await started(browser).newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce' });
       const page = await context.newPage();
       page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
       page.on('console', (message) => {

@@ -4,7 +4,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, useEffect } from 'react';
+import { lazy, useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
@@ -98,8 +98,19 @@ function Pages() {
   );
 }
 
+// A person who asked their system for less motion (prefers-reduced-motion) gets dialogs, menus and
+// lists that appear and go at once, without antd's animations.
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+const subscribeMotion = (changed: () => void) => {
+  const query = window.matchMedia(REDUCED_MOTION);
+  query.addEventListener('change', changed);
+  return () => query.removeEventListener('change', changed);
+};
+const REDUCED_THEME = { ...THEME, token: { ...THEME.token, motion: false } };
+
 export function App() {
   const { t, i18n } = useTranslation();
+  const reducedMotion = useSyncExternalStore(subscribeMotion, () => window.matchMedia(REDUCED_MOTION).matches);
   const english = i18n.language === 'en';
   useEffect(() => {
     dayjs.locale(english ? 'en' : 'zh-cn');
@@ -108,7 +119,7 @@ export function App() {
   return (
     // Buttons keep their words as written: antd would put a space between two Chinese characters (登 记),
     // which screen readers then read as two words.
-    <ConfigProvider locale={english ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={THEME}>
+    <ConfigProvider locale={english ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={reducedMotion ? REDUCED_THEME : THEME}>
       <AntApp>
         <SessionProvider>
           <BrowserRouter>
