@@ -40,6 +40,15 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
+/**
+ * An accepted action answers with the project after it, so the caller needs no query (which waits behind
+ * the workflow tasks the change started: its record write, its notices). Temporal keeps every answer in
+ * history, so only while the state is small and the run's history young: past either bound the answer is
+ * the trail entry alone, and the caller queries. A run's answers add at most the history bound plus one
+ * state to it.
+ */
+export const ANSWER_LIMITS = { stateBytes: 16 * 1024, historyBytes: 256 * 1024 };
+
 /** Why a human action carrying `input` would make the project too large to keep, or null. */
 export function capacityRefusal(state: ProjectState, input: unknown): Refusal | null {
   const size = utf8Bytes(JSON.stringify(state)) + utf8Bytes(JSON.stringify(input) ?? '');

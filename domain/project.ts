@@ -251,11 +251,14 @@ export function registrationInput(
 
 // ---- inputs of the human actions (the update arguments) ----
 
-/** What an accepted action answers: small, since Temporal keeps it in history. Read the state by query. */
+/** What an accepted action answers. Temporal keeps it in history, so the state comes with it only while
+ *  that is cheap (workflows/project-approval.ts `answered`); without it, read the state by query. */
 export interface CommandResult {
   /** The action's entry in the trail. */
   seq: number;
   at: string;
+  /** The project right after the action, when it was small enough to answer with. */
+  state?: ProjectState;
 }
 
 /** 代录: an admin records a department's or company's decision for it, on its documented instruction. */

@@ -1,6 +1,6 @@
 // One human action on a project, sent the way both the API and `npm run ops` send it: an Update with an id
-// (the workflow's validator is the authority; a refusal writes nothing), then the project read as it stands
-// after it. A project that does not take the action in time is looked at: if its workflow tasks are failing
+// (the workflow's validator is the authority; a refusal writes nothing), answered with the project as it
+// stands after it. A project that does not take the action in time is looked at: if its workflow tasks are failing
 // the action is held for it, otherwise the caller is told to send it again with the same id.
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type Client } from '@temporalio/client';
@@ -56,7 +56,8 @@ export function terminationMessage(id: string, t: Termination): string {
 
 /**
  * Sends `update` to the project's workflow with `updateId` (the same id applies once: a retry is safe),
- * and reads the project after it (the Update itself answers only its place in the trail).
+ * and answers with the project after it: from the Update's answer, or by query when that holds only the
+ * action's place in the trail.
  */
 export async function sendAction<A extends { by: Actor }>(
   deps: ActionDeps,
@@ -68,8 +69,9 @@ export async function sendAction<A extends { by: Actor }>(
   const { client, acceptTimeoutMs } = deps;
   const handle = client.workflow.getHandle(workflowIdFor(projectId));
   try {
-    const result = await client.withDeadline(Date.now() + acceptTimeoutMs, () => handle.executeUpdate(update, { args: [input], updateId }));
-    return { held: false, result, state: await handle.query(stateQuery) };
+    const { state, ...result } = await client.withDeadline(Date.now() + acceptTimeoutMs, () => handle.executeUpdate(update, { args: [input], updateId }));
+    // The Update answers with the state while it is small (workflows/project-approval.ts `answered`).
+    return { held: false, result, state: state ?? (await handle.query(stateQuery)) };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FORBIDDEN) {
       throw new ActionRefused(403, err.cause.message, detailOf(err.cause));

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { LIMITS } from '../domain/limits';
+import { ANSWER_LIMITS, LIMITS } from '../domain/limits';
 import type { ProjectView } from '../domain/project';
 import { commandSealInterceptor, generateSealKeys, sealCommand } from '../temporal/command-seal';
 import { SEAL_HEADER } from '../domain/seal';
@@ -128,7 +128,8 @@ test('a keyed retry of a registration answers the first answer and never restart
 
 test('lists and text are bounded, Updates answer small, and a project cannot grow past its size limit', async () => {
   const id = await register();
-  await call('POST', stage(id, 'design', 'application'), 'dev-window', {});
+  const applied = await call<ProjectView>('POST', stage(id, 'design', 'application'), 'dev-window', {});
+  expect(applied.body.stages[0]).toMatchObject({ stage: 'design', status: 'under-review' });
   const tooMany = Array.from({ length: LIMITS.correctionItems + 1 }, (_, i) => `缺少材料 ${i}`);
   expect((await call('POST', stage(id, 'design', 'sign-offs'), 'dev-planning', { decision: 'correction', items: tooMany })).body.issues[0].path).toBe('body.items');
   const tooLong = '长'.repeat(LIMITS.itemChars + 1);
@@ -144,6 +145,8 @@ test('lists and text are bounded, Updates answer small, and a project cannot gro
         refused = res;
         break;
       }
+      // Past the size an Update answers with, the API reads the project by query: still the project after it.
+      expect(res.body.trail.at(-1)).toMatchObject({ action: 'sign-off', party, stage: 'design' });
     }
     if (refused) break;
     await call('POST', stage(id, 'design', 'supplements'), 'dev-window', {});
@@ -170,8 +173,12 @@ test('lists and text are bounded, Updates answer small, and a project cannot gro
   const sizes = events.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
   const completed = events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);
   expect(completed.length).toBeGreaterThan(10);
-  // An Update's answer is its place in the trail, never the whole state.
-  for (const e of completed) expect(JSON.stringify(e.workflowExecutionUpdateCompletedEventAttributes?.outcome).length).toBeLessThan(400);
+  // An Update answers with the state only while it is small; once the corrections have made the project
+  // larger, with its place in the trail alone.
+  const answers = completed.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
+  expect(answers[0]).toBeGreaterThan(1024);
+  for (const size of answers) expect(size).toBeLessThan(ANSWER_LIMITS.stateBytes + 1024);
+  for (const size of answers.slice(-10)) expect(size).toBeLessThan(400);
   // No single event comes near Temporal's 512 KB payload warning (the state itself is at most 256 KB),
   // and no run near its 10 MB history warning.
   expect(Math.max(...sizes)).toBeLessThan(LIMITS.stateBytes * 1.2);

@@ -197,6 +197,18 @@ test('every wrong action is refused with its reason and leaves no trace in histo
   expect((await h.fetchHistory()).events?.length).toBe(before);
 });
 
+test('an accepted action answers with the project right after it, so the caller needs no query', async () => {
+  const h = await start();
+  const answer = await h.executeUpdate(submitApplication, { args: [{ stage: 'design', by: window }] });
+  expect(answer.state?.trail.at(-1)).toMatchObject({ action: 'application', stage: 'design', by: window });
+  expect(answer.state?.trail).toHaveLength(answer.seq);
+  expect(stageStatus(answer.state as ProjectState, 'design')).toBe('under-review');
+  // What a query reads once the change has settled (its record write, its notices change no state).
+  expect(answer.state).toEqual(await h.query(stateQuery));
+  const signed = await h.executeUpdate(signOff, { args: [{ stage: 'design', party: 'water', decision: 'approve', by: reviewer('water') }] });
+  expect(signed.state?.stages[0]?.attempts[0]?.signOffs).toEqual([expect.objectContaining({ party: 'water', decision: 'approve' })]);
+});
+
 test('withdrawal ends the project and records who withdrew it and why', async () => {
   // A major project has its dedicated agent from registration (the API refuses one without).
   const h = await start({ major: true, agent: 'agent-01' });

@@ -100,7 +100,7 @@ import {
   type HeldCommand,
   type RecordHealth,
 } from './messages';
-import { LIMITS, capacityRefusal } from '../domain/limits';
+import { ANSWER_LIMITS, LIMITS, capacityRefusal, utf8Bytes } from '../domain/limits';
 import type { Refusal } from '../domain/refusals';
 import { awaitAdmission } from './admission';
 import { changeTrace, type ChangeTrace } from './tracing';
@@ -196,8 +196,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     });
   const outbox: Outgoing[] = [];
   const now = (): string => new Date().toISOString();
-  // An accepted action answers with its place in the trail, not the whole state: Temporal keeps every
-  // Update's result in history. Callers read the state by query.
+  // An accepted action's place in the trail (its answer adds the state when small: `answered` below).
   const queue = (notices: Notice[]): CommandResult => {
     const seq = state.trail.length;
     notices.forEach((n, i) => outbox.push({ ...n, key: `${state.project.id}/${seq}/${i}` }));
@@ -226,12 +225,19 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
   };
   // An action held for a stuck project and applied from its signal may arrive again as an Update with the
   // same id (the caller retried with its Idempotency-Key once the project ran): answered, not applied twice.
+  // The action's answer (ANSWER_LIMITS). A copy taken now: it is converted after the handler returns,
+  // when the loop may have moved on.
+  const answered = (result: CommandResult): CommandResult => {
+    if (workflowInfo().historySize > ANSWER_LIMITS.historyBytes) return result;
+    const json = JSON.stringify(state);
+    return utf8Bytes(json) <= ANSWER_LIMITS.stateBytes ? { ...result, state: JSON.parse(json) as ProjectState } : result;
+  };
   const repeated = (): CommandResult | undefined => {
     const id = currentUpdateInfo()?.id;
     return id === undefined ? undefined : ops.applied.get(id);
   };
   const command = <A>(update: UpdateDefinition<CommandResult, [A]>, validate: (input: A) => void, apply: (input: A) => CommandResult) => {
-    setHandler(update, (input: A) => (changes.mark(), repeated() ?? apply(input)), { validator: (input: A) => void (repeated() ?? validate(input)) });
+    setHandler(update, (input: A) => (changes.mark(), repeated() ?? answered(apply(input))), { validator: (input: A) => void (repeated() ?? validate(input)) });
     ops.commands.set(update.name, { validate, apply } as Command);
   };
   command(submitApplication, (a) => (refuseIf(checkApplication(state, a)), withinCapacity(state, a)), (a) => queue(applyApplication(state, a, now())));
