@@ -15,6 +15,7 @@ import { composeReport } from '../domain/long-running';
 import type { Tier } from '../domain/policy';
 import { noticeClock, type Escalation, type ProgressReport, type ProjectInfo, type ProjectState } from '../domain/project';
 import { sealProblem, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
+import { nativeSignatureCheck } from '../temporal/command-seal';
 import { recordSnapshotQuery } from '../workflows/messages';
 import { batchActivities } from './batch';
 import { channelActivities, type ChannelDeps } from './channel-delivery';
@@ -157,7 +158,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Whether a new project's registration carries the API's seal (a local activity: its answer is
      *  kept in history, so a replay after a key rotation takes the same path). */
     async verifyRegistrationSeal({ seal, command }: { seal: Seal | null; command: Omit<SealedCommand, 'at'> }): Promise<{ problem: string | null }> {
-      const problem = sealProblem(sealKeys, seal ?? undefined, command);
+      const problem = sealProblem(sealKeys, seal ?? undefined, command, undefined, nativeSignatureCheck);
       if (problem) log.warn('registration without a valid seal refused', { workflowId: command.workflowId, problem });
       return { problem };
     },
@@ -165,7 +166,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Whether a held command (workflows/messages.ts) carries the API's seal over the Update it stands for.
      *  A local activity, like the registration's check, so a replay after a key rotation takes the same path. */
     async verifyHeldSeal({ seal, command }: { seal: Seal | null; command: Omit<SealedCommand, 'at'> }): Promise<{ problem: string | null }> {
-      const problem = sealProblem(sealKeys, seal ?? undefined, command);
+      const problem = sealProblem(sealKeys, seal ?? undefined, command, undefined, nativeSignatureCheck);
       if (problem) log.warn('held command without a valid seal ignored', { workflowId: command.workflowId, name: command.name, problem });
       return { problem };
     },

@@ -81,8 +81,16 @@ export function fromBase64(text: string): Uint8Array {
 /** Public keys by id: raw 32-byte Ed25519 keys, base64. */
 export type SealKeySet = Record<string, string>;
 
+/** Whether `sig` is the Ed25519 signature of `message` by `publicKey` (raw 32 bytes); may throw on a
+ *  malformed signature or key. */
+export type SignatureCheck = (sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+/** noble's, in plain JavaScript: the one workflow code can run. Outside a workflow, Node's own is far
+ *  cheaper (temporal/command-seal.ts `nativeSignatureCheck`). */
+const nobleCheck: SignatureCheck = (sig, message, publicKey) => ed25519.verify(sig, message, publicKey);
+
 /** Why the seal does not authorise the command, or null when it does. */
-export function sealProblem(keys: SealKeySet, seal: Seal | undefined, command: Omit<SealedCommand, 'at'>, now?: number): string | null {
+export function sealProblem(keys: SealKeySet, seal: Seal | undefined, command: Omit<SealedCommand, 'at'>, now?: number, check: SignatureCheck = nobleCheck): string | null {
   if (!seal || typeof seal !== 'object' || typeof seal.kid !== 'string' || typeof seal.sig !== 'string' || typeof seal.at !== 'number') {
     return 'the command carries no seal: only the one-window API may act on a project';
   }
@@ -90,7 +98,7 @@ export function sealProblem(keys: SealKeySet, seal: Seal | undefined, command: O
   if (key === undefined) return `the command is sealed with an unknown key (${seal.kid})`;
   if (now !== undefined && Math.abs(now - seal.at) > SEAL_MAX_AGE_MS) return 'the command seal has expired';
   try {
-    if (ed25519.verify(fromBase64(seal.sig), sealMessage({ ...command, at: seal.at }), fromBase64(key))) return null;
+    if (check(fromBase64(seal.sig), sealMessage({ ...command, at: seal.at }), fromBase64(key))) return null;
   } catch {
     // malformed signature or key: refused below
   }

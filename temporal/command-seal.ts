@@ -1,11 +1,11 @@
 // Keys and the client side of the command seal (see domain/seal.ts): the API's Temporal client signs every
 // workflow start and Update with the private key; workers verify with the public keys.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Client, type Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { SEAL_HEADER, sealMessage, type Seal, type SealKeySet, type SealedCommand } from '../domain/seal';
+import { SEAL_HEADER, sealMessage, type Seal, type SealKeySet, type SealedCommand, type SignatureCheck } from '../domain/seal';
 import { heldCommand, type HeldCommand } from '../workflows/messages';
 import { clientTracing } from '../tracing/temporal';
 
@@ -52,6 +52,17 @@ export function developmentSealKey(file: string): { signer: SealSigner; keys: Se
   const signer = signerFromPem(readFileSync(file, 'utf8'));
   return { signer, keys: keySetOf(createPublicKey(signer.privateKey)) };
 }
+
+const publicKeys = new Map<string, KeyObject>();
+
+/** The seal's check with Node's Ed25519 (OpenSSL), for the worker's activities: a registration's or a
+ *  held command's seal. Workflow code cannot reach it and uses noble's, about 1.5 ms a check. */
+export const nativeSignatureCheck: SignatureCheck = (sig, message, publicKey) => {
+  const x = Buffer.from(publicKey).toString('base64url');
+  let key = publicKeys.get(x);
+  if (!key) publicKeys.set(x, (key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })));
+  return verify(null, message, key, sig);
+};
 
 export function sealCommand(signer: SealSigner, command: Omit<SealedCommand, 'at'>, at: number): Seal {
   const sig = sign(null, sealMessage({ ...command, at }), signer.privateKey).toString('base64');

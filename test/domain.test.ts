@@ -14,6 +14,8 @@ import { planFor } from '../domain/process';
 import { usccCheckCharacter, usccProblem } from '../domain/uscc';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { tempFile } from './support/temporal';
+import { sealProblem } from '../domain/seal';
+import { generateSealKeys, nativeSignatureCheck, sealCommand } from '../temporal/command-seal';
 
 describe('unified social credit code', () => {
   test.each(['91350100M000100Y43', '91310000MA1FL4B24G'])('%s is valid', (code) => {
@@ -236,5 +238,22 @@ describe('progress reports count pending days as the stage clocks do', () => {
     applySupplement(state, { stage: 'design', by: window }, at('2026-09-30').toISOString());
     // 28–30 September paused (two working days): 4 less 2.
     expect(daysOf(composeReport(state, at('2026-10-08').getTime(), calendar))).toEqual([2]);
+  });
+});
+
+describe('the command seal', () => {
+  test("Node's check outside workflows and noble's inside them agree on every seal", () => {
+    const { signer, keys } = generateSealKeys();
+    const command = { kind: 'start' as const, workflowId: 'project-x', name: 'projectApproval', id: 'project-x', args: [{ name: '朱泾镇 项目' }] };
+    const seal = sealCommand(signer, command, Date.now());
+    const both = (s: Parameters<typeof sealProblem>[1], c = command) => [sealProblem(keys, s, c), sealProblem(keys, s, c, undefined, nativeSignatureCheck)];
+    expect(both(seal)).toEqual([null, null]);
+    const tampered = both(seal, { ...command, args: [{ name: '朱泾镇 项目 改' }] });
+    expect(tampered).toEqual([tampered[0], tampered[0]]);
+    expect(tampered[0]).toMatch(/does not match/);
+    // A signature of the wrong length or alphabet is refused by both, never thrown.
+    for (const sig of [seal.sig.slice(4), 'not-a-signature', '']) expect(both({ ...seal, sig })).toEqual([expect.stringMatching(/does not match/), expect.stringMatching(/does not match/)]);
+    const other = sealCommand(generateSealKeys().signer, command, Date.now());
+    expect(both({ ...other, kid: seal.kid })).toEqual([expect.stringMatching(/does not match/), expect.stringMatching(/does not match/)]);
   });
 });
