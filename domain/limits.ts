@@ -41,13 +41,20 @@ export function utf8Bytes(text: string): number {
 }
 
 /**
- * An accepted action answers with the project after it, so the caller needs no query (which waits behind
- * the workflow tasks the change started: its record write, its notices). Temporal keeps every answer in
- * history, so only while the state is small and the run's history young: past either bound the answer is
- * the trail entry alone, and the caller queries. A run's answers add at most the history bound plus one
- * state to it.
+ * When a copy of the state may enter a run's history: in an action's answer, so the caller needs no query
+ * (which waits behind the workflow tasks the change started: its record write, its notices), and in the
+ * input of the record write it starts, so the writer needs no query either. Only while the state is small
+ * and the run's history young: past either bound the answer is the trail entry alone and the writer reads
+ * the state by query. These copies add at most the history bound and two states to a run.
  */
-export const ANSWER_LIMITS = { stateBytes: 16 * 1024, historyBytes: 256 * 1024 };
+export const STATE_IN_HISTORY = { stateBytes: 16 * 1024, historyBytes: 256 * 1024 };
+
+/** The state's JSON when a copy of it may enter a history of `historySize` bytes; otherwise undefined. */
+export function stateForHistory(state: ProjectState, historySize: number): string | undefined {
+  if (historySize > STATE_IN_HISTORY.historyBytes) return undefined;
+  const json = JSON.stringify(state);
+  return utf8Bytes(json) <= STATE_IN_HISTORY.stateBytes ? json : undefined;
+}
 
 /** Why a human action carrying `input` would make the project too large to keep, or null. */
 export function capacityRefusal(state: ProjectState, input: unknown): Refusal | null {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { ANSWER_LIMITS, LIMITS } from '../domain/limits';
+import { LIMITS, STATE_IN_HISTORY } from '../domain/limits';
 import type { ProjectView } from '../domain/project';
 import { commandSealInterceptor, generateSealKeys, sealCommand } from '../temporal/command-seal';
 import { SEAL_HEADER } from '../domain/seal';
@@ -177,7 +177,7 @@ test('lists and text are bounded, Updates answer small, and a project cannot gro
   // larger, with its place in the trail alone.
   const answers = completed.map((e) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
   expect(answers[0]).toBeGreaterThan(1024);
-  for (const size of answers) expect(size).toBeLessThan(ANSWER_LIMITS.stateBytes + 1024);
+  for (const size of answers) expect(size).toBeLessThan(STATE_IN_HISTORY.stateBytes + 1024);
   for (const size of answers.slice(-10)) expect(size).toBeLessThan(400);
   // No single event comes near Temporal's 512 KB payload warning (the state itself is at most 256 KB),
   // and no run near its 10 MB history warning.

@@ -100,7 +100,7 @@ import {
   type HeldCommand,
   type RecordHealth,
 } from './messages';
-import { ANSWER_LIMITS, LIMITS, capacityRefusal, utf8Bytes } from '../domain/limits';
+import { LIMITS, capacityRefusal, stateForHistory } from '../domain/limits';
 import type { Refusal } from '../domain/refusals';
 import { awaitAdmission } from './admission';
 import { changeTrace, type ChangeTrace } from './tracing';
@@ -225,12 +225,11 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
   };
   // An action held for a stuck project and applied from its signal may arrive again as an Update with the
   // same id (the caller retried with its Idempotency-Key once the project ran): answered, not applied twice.
-  // The action's answer (ANSWER_LIMITS). A copy taken now: it is converted after the handler returns,
-  // when the loop may have moved on.
+  // The action's answer, with the state while small (STATE_IN_HISTORY). A copy taken now: it is converted
+  // after the handler returns, when the loop may have moved on.
   const answered = (result: CommandResult): CommandResult => {
-    if (workflowInfo().historySize > ANSWER_LIMITS.historyBytes) return result;
-    const json = JSON.stringify(state);
-    return utf8Bytes(json) <= ANSWER_LIMITS.stateBytes ? { ...result, state: JSON.parse(json) as ProjectState } : result;
+    const json = stateForHistory(state, workflowInfo().historySize);
+    return json === undefined ? result : { ...result, state: JSON.parse(json) as ProjectState };
   };
   const repeated = (): CommandResult | undefined => {
     const id = currentUpdateInfo()?.id;
@@ -372,9 +371,11 @@ async function longRunningLoop(
         const version = snapshotVersion(state);
         try {
           if (patched(LEAN_RECORD_PATCH)) {
-            // The writer reads the latest snapshot itself, so this change's history holds no copy of the
-            // state; it answers the version it wrote (this one or, if more happened meanwhile, a later one).
-            const written = await changes.within(() => recordBeside({ latest: true }));
+            // A small state goes with the write (STATE_IN_HISTORY). Otherwise the writer reads the latest
+            // snapshot itself, so this change's history holds no copy of the state; it answers the version
+            // it wrote (this one or, if more happened meanwhile, a later one).
+            const small = stateForHistory(state, workflowInfo().historySize) !== undefined;
+            const written = await changes.within(() => recordBeside(small ? { state, at: Date.now() } : { latest: true }));
             recorded = Math.max(version, written.version);
           } else {
             await changes.within(() => recordBeside({ state, at: Date.now() }));
