@@ -204,6 +204,13 @@ export function createActivities(deps: ActivityDeps) {
       return calendarData(db);
     },
 
+    /** The notices one change causes, in order. Each has its own key: a retry after a failure part way
+     *  through delivers again only those the sink has not taken. */
+    async notifyAll(deliveries: Delivery[]): Promise<void> {
+      for (const delivery of deliveries) await sink.deliver(delivery);
+      log.info('notices delivered', { keys: deliveries.map((d) => d.key) });
+    },
+
     async notify(delivery: Delivery): Promise<void> {
       await sink.deliver(delivery);
       log.info('notice delivered', { key: delivery.key, to: delivery.to });

@@ -3,7 +3,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayResult, type WorkflowBundle } from '@temporalio/worker';
-import { CAMPAIGNS_PATCH, HARDENING_PATCH, LEAN_RECORD_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
+import { CAMPAIGNS_PATCH, HARDENING_PATCH, LEAN_RECORD_PATCH, NOTICE_BATCH_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
+import { STATE_IN_HISTORY } from '../domain/limits';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
@@ -62,6 +63,12 @@ test('saved histories from before and after the long-running change are both rep
       'pre-lean-record-long-running-reports',
       'pre-lean-record-continued-as-new',
       'pre-lean-record-utility-push',
+      // Recorded before NOTICE_BATCH_PATCH (each notice an activity of its own).
+      'pre-notice-batch-general-four-stages',
+      'pre-notice-batch-long-running-reports',
+      'pre-notice-batch-continued-as-new',
+      'pre-notice-batch-utility-push',
+      'pre-notice-batch-green-channel-ladder',
       // Recorded by the current code, including a run that ended by continuing as new, and one with the
       // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
@@ -90,7 +97,9 @@ test('saved histories from before and after the long-running change are both rep
               ? [HARDENING_PATCH, LONG_RUNNING_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
               : name.startsWith('pre-lean-record-') || name.startsWith('pre-messages-')
                 ? [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
-                : [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
+                : name.startsWith('pre-notice-batch-')
+                  ? [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
+                  : [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICE_BATCH_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   // Someone took charge of a rung from their inbox: an Update the current ladder recording holds.
@@ -107,19 +116,28 @@ test('saved histories from before and after the long-running change are both rep
   expect(repaired.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'heldCommand')).toBe(true);
   expect(repaired.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
   // The agent was told of its project at registration, in the current recordings only.
-  const toAgent = (name: string) =>
-    (histories.find((h) => h.name === name)?.history.events ?? []).some(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify' && /您已成为本项目代办员/.test(JSON.stringify(defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes.input?.payloads?.[0] ?? {}))),
-    );
+  const scheduled = (name: string, activity: string) =>
+    (histories.find((h) => h.name === name)?.history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+      .map((e) => defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0] ?? {}));
+  // Each notice its own activity before NOTICE_BATCH_PATCH; a change's notices in one after it.
+  const toAgent = (name: string) => [...scheduled(name, 'notify'), ...scheduled(name, 'notifyAll')].some((input) => /您已成为本项目代办员/.test(JSON.stringify(input)));
   expect([toAgent('withdrawn-during-permit'), toAgent('pre-notices-withdrawn-during-permit')]).toEqual([true, false]);
+  for (const name of ['general-four-stages', 'pre-notice-batch-general-four-stages']) {
+    const batches = scheduled(name, 'notifyAll') as unknown[][];
+    expect([name, scheduled(name, 'notify').length === 0, batches.length > 0, batches.some((b) => b.length > 1)]).toEqual([name, name === 'general-four-stages', name === 'general-four-stages', name === 'general-four-stages']);
+  }
   // The record's writes carried the whole state before LEAN_RECORD_PATCH; now none does.
   const recordInputs = (name: string) =>
     (histories.find((h) => h.name === name)?.history.events ?? [])
       .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordProject')
       .map((e) => defaultPayloadConverter.fromPayload(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0] ?? {}) as object);
   expect(recordInputs('pre-lean-record-general-four-stages').every((input) => 'state' in input)).toBe(true);
-  expect(recordInputs('general-four-stages').length).toBeGreaterThan(0);
-  expect(recordInputs('general-four-stages').every((input) => !('state' in input))).toBe(true);
+  expect(recordInputs('pre-notice-batch-general-four-stages').every((input) => !('state' in input))).toBe(true);
+  // Now a write carries the state while it is small (STATE_IN_HISTORY), and reads it by query past that.
+  const inputs = recordInputs('general-four-stages');
+  expect(inputs.some((input) => 'state' in input)).toBe(true);
+  for (const input of inputs) if ('state' in input) expect(Buffer.byteLength(JSON.stringify(input.state))).toBeLessThanOrEqual(STATE_IN_HISTORY.stateBytes);
 });
 
 // One replay worker for every history (a worker per history cost about two seconds each): each history

@@ -118,3 +118,11 @@ export const CAMPAIGNS_PATCH = 'campaigns';
  * the longest project's history). Workflows started before this replay without it.
  */
 export const LEAN_RECORD_PATCH = 'lean-record';
+
+/**
+ * Notices batched: the notices a change causes are delivered by one activity (notifyAll) instead of one
+ * activity each, one after another: a design application's three notices cost three activities and three
+ * workflow tasks. Each notice keeps its own key, so a retried batch delivers none twice. Workflows started
+ * before this replay without it.
+ */
+export const NOTICE_BATCH_PATCH = 'notice-batch';

@@ -76,6 +76,7 @@ import {
   FORBIDDEN,
   HARDENING_PATCH,
   LEAN_RECORD_PATCH,
+  NOTICE_BATCH_PATCH,
   NOTICES_PATCH,
   OPERATIONS_PATCH,
   REFUSED,
@@ -121,7 +122,7 @@ export const PUBLIC_RECORD_PATCH = 'public-record';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { notify, produceReport, escalate, recordProject, workingCalendar } = proxyActivities<Activities>({
+const { notify, notifyAll, produceReport, escalate, recordProject, workingCalendar } = proxyActivities<Activities>({
   // Delivery to a sink is quick; a sink that is down is retried with backoff, never abandoned.
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -353,6 +354,7 @@ async function longRunningLoop(
     calendarStale = recording;
   });
   const hardened = patched(HARDENING_PATCH);
+  const batchedNotices = patched(NOTICE_BATCH_PATCH);
   let recorded = -1;
   const record = async () => {
     if (hardened || !recording || snapshotVersion(state) === recorded) return;
@@ -444,8 +446,10 @@ async function longRunningLoop(
       { key: ProjectMajor, value: current.major },
     ]);
   };
+  // What is queued while a batch is out goes in the next one.
   const drain = async () => {
-    while (outbox.length > 0) await notify(addressed(state, outbox.shift() as Outgoing));
+    if (batchedNotices) while (outbox.length > 0) await notifyAll(outbox.splice(0).map((n) => addressed(state, n)));
+    else while (outbox.length > 0) await notify(addressed(state, outbox.shift() as Outgoing));
   };
 
   // The operators' side: a cancellation becomes a withdrawal, held commands are applied (or refused and
