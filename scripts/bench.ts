@@ -1,7 +1,8 @@
 // `npm run bench`: one-window side by side with raw Temporal on this machine, and at volume. Sections:
 //   latency  — at concurrency 1 and 20, on one dev server (SQLite file, as `npm start`): the raw baseline
 //              (start, Update with a validator, query, from the client) and one-window over HTTP
-//              (registration, design application, sign-off, project read)
+//              (registration, design application, sign-off, project read); then the CPU each action
+//              costs this process and the dev server
 //   scale    — open projects (10,000) in one process with the worker's cache bounded; memory, cold reads,
 //              lists and statistics before and after
 //   burst    — 1,000 projects' progress reports falling due at once (time-skipping server)
@@ -17,6 +18,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 import { openEmbeddedDb } from '../db/embedded';
 import { reportBurst } from './bench/burst';
 import { mb, ms, pool, printTable, Timings, type Goal } from './bench/common';
+import { cpuPerAction } from './bench/cpu';
 import { latencyLevel, type LevelFigures } from './bench/latency';
 import { longestProject } from './bench/longest-project';
 import { openProjects, recordReads } from './bench/scale';
@@ -38,6 +40,7 @@ const only = new Set(values.only ? values.only.split(',') : SECTIONS);
 for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
 const counts = {
   latency: { 1: short ? 30 : 150, 20: short ? 100 : 400 } as Record<number, number>,
+  cpu: short ? 60 : 150,
   scale: Number(values.projects ?? (short ? 1_000 : 10_000)),
   cache: Number(values.cache ?? 250),
   burst: short ? 200 : 1_000,
@@ -74,6 +77,20 @@ async function latencyAndScale(): Promise<void> {
         if (c === 20) goals.push({ goal: 'registrations/s ≥ 0.7× raw starts/s (c=20)', measured: ratio(registrationRate, rawStartRate), met: registrationRate >= 0.7 * rawStartRate });
       }
       printTable(['', 'raw p50', 'raw p99', 'ours p50', 'ours p99', 'p50 ×', 'p99 ×'], rows);
+
+      console.log(`\nCPU per action (${counts.cpu} of each at concurrency 10, each kind alone)…`);
+      const { perAction } = await cpuPerAction(stack, counts.cpu, 10);
+      const total = (kind: string) => (perAction.get(kind)?.ours ?? NaN) + (perAction.get(kind)?.server ?? NaN);
+      printTable(
+        ['', 'this process ms', 'dev server ms', 'total ms', '× raw'],
+        [
+          ['raw start', 'raw start'],
+          ['raw Update', 'raw update'],
+          ['registration', 'registration', 'raw start'],
+          ['design application', 'design application', 'raw update'],
+          ['sign-off', 'sign-off', 'raw update'],
+        ].map(([label, kind, raw]) => [label as string, ms(perAction.get(kind as string)?.ours ?? NaN), ms(perAction.get(kind as string)?.server ?? NaN), ms(total(kind as string)), raw ? ratio(total(kind as string), total(raw)) : '']),
+      );
     }
     if (only.has('scale')) {
       const timings = new Timings();

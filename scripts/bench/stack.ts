@@ -103,6 +103,8 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
     /** The API's own (sealed) client, for measuring its parts. */
     apiClient,
     port: api.port,
+    /** The dev server's address (host:port). */
+    serverAddress: server.address,
     async stop() {
       await api.close();
       worker.shutdown();
