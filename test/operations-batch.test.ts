@@ -31,6 +31,12 @@ async function register(name: string, apply: boolean): Promise<string> {
 
 test('a batch reminds the pending parties of the projects it picks, within its maximum; progress is readable', async () => {
   const [a, b, c] = [await register('石化街道 甲', true), await register('石化街道 乙', true), await register('石化街道 丙', false)];
+  // A batch picks projects from the record, as the list does, and the record is written just after an
+  // action is answered: wait until the list shows both applications, as a person would see them.
+  await eventually(
+    () => call('GET', `/api/projects?name=${encodeURIComponent('石化街道')}&status=under-review&limit=100`, 'dev-admin'),
+    (r) => [a, b].every((id) => (r.body.projects as { id: string }[]).some((p) => p.id === id)),
+  );
   const batches = '/api/operations/batches';
   const ask = (body: Record<string, unknown>, token = 'dev-admin', headers: Record<string, string> = {}) =>
     call('POST', batches, token, { action: 'renotify', reason: '月底统一催办', ...body }, headers);
