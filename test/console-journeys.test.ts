@@ -154,10 +154,19 @@ test('two reviewers each sign the design stage in the browser — construction f
   await dialog.getByText(`签署：${name} · 设计方案`).waitFor();
   await dialog.getByLabel('意见说明').fill('建设条件符合要求');
   await screenshot(page, 'journey-04-construction-sign-off');
+  // Signed, the project leaves construction's worklist at once: the page drops the row rather than reading
+  // the list again, which the record (written a moment after the answer) might still show waiting.
+  const listReads: string[] = [];
+  const onRequest = (request: { url(): string }) => {
+    if (/\/api\/projects\?.*pending=me/.test(request.url())) listReads.push(request.url());
+  };
+  page.on('request', onRequest);
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  // Signed, the project leaves construction's worklist (still searched for by its name).
-  await untilEmpty(page);
+  await page.getByText('没有等待本单位签署的项目').waitFor({ timeout: 5_000 });
+  page.off('request', onRequest);
+  expect(listReads).toEqual([]);
+  await screenshot(page, 'journey-04-construction-signed');
   await signOut(page);
 
   // Water opens the project from its worklist: planning and construction have approved, with who signed.

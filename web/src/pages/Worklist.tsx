@@ -30,7 +30,7 @@ export function Worklist() {
     [name],
   );
   const list = useCursorList(fetchPage);
-  const { page, error, loading, reload: load, first } = list;
+  const { page, setPage, error, loading, reload: load, first } = list;
   const projects = page?.projects ?? [];
 
   return (
@@ -79,8 +79,11 @@ export function Worklist() {
           target={signing}
           onClose={() => setSigning(null)}
           onSigned={() => {
+            const { id } = signing;
             setSigning(null);
-            void load();
+            // Answered at once by the project; the record, which the list reads, follows it by a moment:
+            // reading the page now could still show the stage waiting for this party.
+            setPage((current) => current && { ...current, projects: current.projects.filter((p) => p.id !== id) });
           }}
         />
       )}
