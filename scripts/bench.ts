@@ -79,17 +79,14 @@ async function latencyAndScale(): Promise<void> {
       printTable(['', 'raw p50', 'raw p99', 'ours p50', 'ours p99', 'p50 ×', 'p99 ×'], rows);
 
       console.log(`\nCPU per action (${counts.cpu} of each at concurrency 10, each kind alone)…`);
-      const { perAction } = await cpuPerAction(stack, counts.cpu, 10);
-      const total = (kind: string) => (perAction.get(kind)?.ours ?? NaN) + (perAction.get(kind)?.server ?? NaN);
+      const perAction = await cpuPerAction(stack, counts.cpu, 10);
+      const cost = (kind: string) => perAction.get(kind) ?? { ours: NaN, server: NaN };
+      const total = (kind: string) => cost(kind).ours + cost(kind).server;
+      // Each kind against the raw action it stands beside.
+      const kinds: [kind: string, raw?: string][] = [['raw start'], ['raw update'], ['registration', 'raw start'], ['design application', 'raw update'], ['sign-off', 'raw update']];
       printTable(
         ['', 'this process ms', 'dev server ms', 'total ms', '× raw'],
-        [
-          ['raw start', 'raw start'],
-          ['raw Update', 'raw update'],
-          ['registration', 'registration', 'raw start'],
-          ['design application', 'design application', 'raw update'],
-          ['sign-off', 'sign-off', 'raw update'],
-        ].map(([label, kind, raw]) => [label as string, ms(perAction.get(kind as string)?.ours ?? NaN), ms(perAction.get(kind as string)?.server ?? NaN), ms(total(kind as string)), raw ? ratio(total(kind as string), total(raw)) : '']),
+        kinds.map(([kind, raw]) => [kind, ms(cost(kind).ours), ms(cost(kind).server), ms(total(kind)), raw ? ratio(total(kind), total(raw)) : '']),
       );
     }
     if (only.has('scale')) {

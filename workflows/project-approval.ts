@@ -224,14 +224,14 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     reminders: [],
     cancelRequested: false,
   };
-  // An action held for a stuck project and applied from its signal may arrive again as an Update with the
-  // same id (the caller retried with its Idempotency-Key once the project ran): answered, not applied twice.
   // The action's answer, with the state while small (STATE_IN_HISTORY). A copy taken now: it is converted
   // after the handler returns, when the loop may have moved on.
   const answered = (result: CommandResult): CommandResult => {
     const json = stateForHistory(state, workflowInfo().historySize);
     return json === undefined ? result : { ...result, state: JSON.parse(json) as ProjectState };
   };
+  // An action held for a stuck project and applied from its signal may arrive again as an Update with the
+  // same id (the caller retried with its Idempotency-Key once the project ran): answered, not applied twice.
   const repeated = (): CommandResult | undefined => {
     const id = currentUpdateInfo()?.id;
     return id === undefined ? undefined : ops.applied.get(id);

@@ -23,14 +23,12 @@ const ownCpuMs = () => {
   return (user + system) / 1000;
 };
 
-export interface CpuFigures {
-  /** Per kind of action: ms of this process's CPU and of the dev server's, per action. */
-  perAction: Map<string, { ours: number; server: number }>;
-}
+/** Per kind of action: ms of this process's CPU and of the dev server's, per action. */
+export type CpuPerAction = Map<string, { ours: number; server: number }>;
 
-export async function cpuPerAction(stack: Stack, count: number, concurrency: number): Promise<CpuFigures> {
+export async function cpuPerAction(stack: Stack, count: number, concurrency: number): Promise<CpuPerAction> {
   const serverPid = portHolder(Number(stack.serverAddress.split(':').pop()))?.pid;
-  const perAction = new Map<string, { ours: number; server: number }>();
+  const perAction: CpuPerAction = new Map();
   // Each phase starts once the last one's work (record writes, notices) is done, and ends once its own is.
   const settle = () => sleep(3_000);
   const phase = async (kind: string, job: (i: number) => Promise<unknown>) => {
@@ -49,5 +47,5 @@ export async function cpuPerAction(stack: Stack, count: number, concurrency: num
   await phase('design application', (i) => call('POST', `/api/projects/${ids[i]}/stages/design/application`, 'dev-window', {}));
   await phase('sign-off', (i) => call('POST', `/api/projects/${ids[i]}/stages/design/sign-offs`, 'dev-planning', { decision: 'approve' }));
   await pool(count, concurrency, async (i) => void (await rawClient.workflow.getHandle(rawIds[i] as string).signal(close)));
-  return { perAction };
+  return perAction;
 }

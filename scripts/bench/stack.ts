@@ -58,8 +58,7 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
   const limits = { windowSeconds: 60, perAddress: 1e9, perPrincipal: 1e9, registrationsPerHour: 1e9 };
   // The API's own connection, as `npm start` makes it (temporal/connection.ts).
   const apiConnection = await Connection.connect(clientConnectionOptions({ address: server.address }));
-  const apiClient = sealedClient(apiConnection, 'default', seal.signer);
-  const app = createApp({ client: apiClient, taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), limits });
+  const app = createApp({ client: sealedClient(apiConnection, 'default', seal.signer), taskQueue, principals, policy: DEFAULT_POLICY, db, logger: pino({ level: 'silent' }), limits });
   const api = await listen(app, 0, '127.0.0.1');
   const rawClient = new Client({ connection: server.env.connection, namespace: 'default' });
 
@@ -100,9 +99,6 @@ export async function startStack({ cachedWorkflows }: { cachedWorkflows: number 
     busy,
     rawClient,
     rawTaskQueue,
-    /** The API's own (sealed) client, for measuring its parts. */
-    apiClient,
-    port: api.port,
     /** The dev server's address (host:port). */
     serverAddress: server.address,
     async stop() {
