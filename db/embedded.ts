@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { APP_ROLE, checkServiceRole, migrate, type Db } from './connect';
+import { startVacuuming, type VacuumPass } from './embedded-vacuum';
 import { PGliteDialect, PGliteSession } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -90,11 +91,19 @@ async function initializeDataDir(dataDir: string): Promise<void> {
   }
 }
 
+export interface OpenOptions {
+  /** In memory when omitted. */
+  dataDir?: string;
+  /** Vacuums and analyzes it as PostgreSQL's autovacuum would (db/embedded-vacuum.ts), for as long as it
+   *  is open: for the service, which runs for months; a command that opens it for a moment leaves it out. */
+  vacuuming?: { onPass?: (pass: VacuumPass) => void; onError?: (err: unknown) => void; everyMs?: number };
+}
+
 /**
- * Opens the embedded database (`dataDir` omitted: in memory), applies the migrations as its owner, and
- * returns the service's view of it. The same function serves `npm start`, `npm run ops` and the tests.
+ * Opens the embedded database, applies the migrations as its owner, and returns the service's view of
+ * it. The same function serves `npm start`, `npm run ops` and the tests.
  */
-export async function openEmbeddedDb({ dataDir }: { dataDir?: string } = {}): Promise<EmbeddedDb> {
+export async function openEmbeddedDb({ dataDir, vacuuming }: OpenOptions = {}): Promise<EmbeddedDb> {
   const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
   let pglite: PGlite | undefined;
   try {
@@ -104,12 +113,14 @@ export async function openEmbeddedDb({ dataDir }: { dataDir?: string } = {}): Pr
     await migrate(new Kysely<Database>({ dialect: new PGliteDialect(session, null) }));
     const db = new Kysely<Database>({ dialect: new PGliteDialect(session, APP_ROLE) });
     await checkServiceRole(db);
+    const vacuum = vacuuming && (await startVacuuming(session, vacuuming));
     const opened = pglite;
     return {
       db,
       session,
       async close() {
         try {
+          await vacuum?.stop();
           await db.destroy();
           await opened.close();
         } finally {

@@ -101,6 +101,8 @@ async function latencyAndScale(): Promise<void> {
       await recordReads(stack, timings, 'after');
       console.log(`\nScale: ${scale.projects} open projects in ${scale.seconds.toFixed(0)} s (${(scale.projects / scale.seconds).toFixed(0)}/s), one process (API, worker, embedded database)`);
       console.log(`  busy answers sent again: ${stack.busy.retries}`);
+      const passes = stack.vacuumPasses;
+      console.log(`  embedded autovacuum: ${passes.length} passes did work, ${passes.reduce((n, p) => n + p.vacuumed.length, 0)} tables vacuumed, the longest pass ${Math.max(0, ...passes.map((p) => p.ms))} ms`);
       console.log(`  RSS peak ${mb(scale.peakRss)}, after ${mb(scale.rssAfter)}; reads served by ${Object.entries(scale.servedBy).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
       // Node does not count the embedded database's WebAssembly memory, the workflow threads' heaps or
       // Temporal's core (Rust) in its figures: they are the rest.

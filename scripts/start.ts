@@ -55,7 +55,15 @@ async function main(): Promise<void> {
   if (config.DATABASE_URL === undefined) {
     // In this process, listening on nothing; data/pgdata.lock holds this process's pid while it runs.
     logger.info('opening the embedded PostgreSQL (PGlite, in this process)');
-    const embedded = await openEmbeddedDb({ dataDir: config.embeddedDataDir });
+    const embedded = await openEmbeddedDb({
+      dataDir: config.embeddedDataDir,
+      vacuuming: {
+        onPass: (pass) => {
+          if (pass.vacuumed.length + pass.analyzed.length > 0) logger.info(pass, 'embedded PostgreSQL vacuumed');
+        },
+        onError: (err) => logger.error({ err }, 'embedded PostgreSQL: vacuum failed'),
+      },
+    });
     started.push({ name: 'embedded PostgreSQL', stop: embedded.close });
     db = embedded.db;
   } else {

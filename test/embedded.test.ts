@@ -6,9 +6,11 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { appendAudit, verifyAuditChain, type AuditEntry } from '../db/audit';
 import { DataDirInUseError, openEmbeddedDb } from '../db/embedded';
+import type { VacuumPass } from '../db/embedded-vacuum';
+import { PGliteDialect } from '../db/pglite-dialect';
 import { tempFile } from './support/temporal';
 
 jest.setTimeout(180_000);
@@ -123,6 +125,52 @@ test('2,000 concurrent appends lose nothing, while other callers hold transactio
   } finally {
     await embedded.close();
   }
+});
+
+test('vacuumed and analyzed as autovacuum would: tables past PostgreSQL\'s thresholds only, none twice for the same changes; closing waits for a pass', async () => {
+  const passes: VacuumPass[] = [];
+  const failures: unknown[] = [];
+  const embedded = await openEmbeddedDb({ vacuuming: { everyMs: 100, onPass: (pass) => passes.push(pass), onError: (err) => failures.push(err) } });
+  const { db, session } = embedded;
+  const owner = new Kysely<unknown>({ dialect: new PGliteDialect(session, null) });
+  const worked = async (table: string) => {
+    const from = passes.length;
+    for (let waited = 0; waited < 100; waited++) {
+      const pass = passes.slice(from).find((p) => [...p.vacuumed, ...p.analyzed].includes(table));
+      if (pass) return pass;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no pass touched ${table}`);
+  };
+  const activity = async (table: string) =>
+    (await sql<{ n_dead_tup: string; n_mod_since_analyze: string; reltuples: number; last_vacuum: Date | null }>`
+      select s.n_dead_tup, s.n_mod_since_analyze, c.reltuples, s.last_vacuum from pg_stat_user_tables s join pg_class c on c.oid = s.relid where s.relname = ${table}`.execute(owner)).rows[0];
+  try {
+    // Rows updated over and over: dead versions past 50 + 20 % of the live ones.
+    await sql`create table churn (id int primary key, v int)`.execute(owner);
+    await sql`insert into churn select g, 0 from generate_series(1, 1000) g`.execute(owner);
+    for (let i = 0; i < 3; i++) await sql`update churn set v = v + 1`.execute(owner);
+    expect((await worked('public.churn')).vacuumed).toContain('public.churn');
+    expect(await activity('churn')).toMatchObject({ n_dead_tup: '0', n_mod_since_analyze: '0', reltuples: 1000, last_vacuum: expect.any(Date) });
+
+    // An append-only table (the audit log) past the insert threshold (1,000): vacuumed, and the planner
+    // learns its size. A few changes more pass no threshold and touch nothing.
+    await Promise.all(Array.from({ length: 1100 }, (_, i) => appendAudit(db, entry(i))));
+    expect((await worked('public.audit_log')).vacuumed).toContain('public.audit_log');
+    expect(await activity('audit_log')).toMatchObject({ n_mod_since_analyze: '0', reltuples: 1100 });
+    await sql`update churn set v = v + 1 where id <= 10`.execute(owner);
+    const settled = passes.length;
+    while (passes.length < settled + 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(passes.slice(settled).flatMap((p) => [...p.vacuumed, ...p.analyzed])).toEqual([]);
+    expect(failures).toEqual([]);
+  } finally {
+    await owner.destroy();
+    await embedded.close();
+  }
+  // Closed at once, its first pass still running: close waits for it instead of pulling the database from under it.
+  const brief = await openEmbeddedDb({ vacuuming: { onError: (err) => failures.push(err) } });
+  await brief.close();
+  expect(failures).toEqual([]);
 });
 
 test('one process at a time: the files are locked while open, the lock goes on close, a dead holder\'s lock is taken over', async () => {
