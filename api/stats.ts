@@ -144,52 +144,76 @@ async function decided(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
   };
 }
 
-interface OpenRow {
+interface GroupRow {
   stage: string;
-  locality: string | null;
+  locality: string;
   n: string | number;
   over: string | number;
-  oldest: { project: string; name: string; locality: string; acceptedOn: string; workingDaysUsed: number | null; limitDays: number | null } | string;
+}
+
+type Oldest = NonNullable<OpenStageStats['oldest']>;
+
+interface OldestRow {
+  stage: string;
+  /** Null: the stage's oldest over every locality. */
+  locality: string | null;
+  oldest: Oldest | string;
 }
 
 /** Open attempts of active projects now: the stage a project is at, its clock evaluated in SQL as the
- *  list evaluates it (the same calendar, pauses and today), per stage and per stage and locality. Each
- *  group names its oldest attempt's project by id; only those few are then described (building the
- *  description for every open attempt took most of the query's time with 10,000 open). */
+ *  list evaluates it (the same calendar, pauses and today), per stage and locality; the stage's figures
+ *  are their sums. A hashed aggregation keeps each group's earliest acceptance; the attempts accepted
+ *  then are found again by their index (migration 0011) and only those few described. (Taking each
+ *  group's first project from an array sorted per group, and describing every open attempt before that,
+ *  took most of the query's time with 10,000 open.) */
 async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCalendar, now: number) {
   const openAttempts = sql`projects
     join stage_attempts as a on a.project_id = projects.id and a.stage = projects.current_stage and a.outcome = 'open'
     cross join ${calendarRow(calendar, now)}
     cross join lateral (select ${listedUsedDays()} as used) as u`;
-  const { rows } = await sql<OpenRow>`
-    with groups as (
-      select a.stage, case when grouping(projects.locality) = 0 then projects.locality end as locality,
-        count(*) as n,
-        count(*) filter (where u.used > projects.clock_limit_days) as over,
-        (array_agg(projects.id order by a.submitted_at, projects.id))[1] as oldest_id
+  const { rows: groups } = await sql<GroupRow & { first: string }>`
+    select stage, locality, count(*) as n, count(*) filter (where over) as over, min(submitted_at)::text as first
+    from (
+      select a.stage, projects.locality, a.submitted_at, u.used > projects.clock_limit_days as over
       from ${openAttempts}
       where projects.status = 'active' and ${projectFilters(q)}
-      group by grouping sets ((a.stage), (a.stage, projects.locality)))
-    select groups.stage, groups.locality, groups.n, groups.over,
-      json_build_object('project', projects.id, 'name', projects.name, 'locality', projects.locality,
-        'acceptedOn', ${shanghaiDay('a.submitted_at')}, 'workingDaysUsed', u.used, 'limitDays', projects.clock_limit_days) as oldest
-    from groups join ${openAttempts} on projects.id = groups.oldest_id`.execute(db);
-  const summary = (stage: string, r: OpenRow | undefined): OpenStageStats => ({
+      -- evaluated here, so that only these four columns are hashed (the calendar's arrays stay behind)
+      offset 0) as attempts
+    group by stage, locality`.execute(db);
+  const firsts = groups.map((g) => sql`(${g.stage}, ${g.locality}, ${g.first}::timestamptz)`);
+  const { rows: oldest } = firsts.length
+    ? await sql<OldestRow>`
+        with candidates as (
+          select a.stage, projects.locality, a.submitted_at, projects.id,
+            json_build_object('project', projects.id, 'name', projects.name, 'locality', projects.locality,
+              'acceptedOn', ${shanghaiDay('a.submitted_at')}, 'workingDaysUsed', u.used, 'limitDays', projects.clock_limit_days) as oldest
+          from (values ${sql.join(firsts)}) as g(stage, locality, first)
+            join stage_attempts as a on a.stage = g.stage and a.submitted_at = g.first and a.outcome = 'open'
+            join projects on projects.id = a.project_id and projects.current_stage = a.stage and projects.locality = g.locality
+            cross join ${calendarRow(calendar, now)}
+            cross join lateral (select ${listedUsedDays()} as used) as u
+          where projects.status = 'active' and ${projectFilters(q)})
+        select * from (select distinct on (stage, locality) stage, locality, oldest from candidates order by stage, locality, id) as per_locality
+        union all
+        select * from (select distinct on (stage) stage, null, oldest from candidates order by stage, submitted_at, id) as per_stage`.execute(db)
+    : { rows: [] };
+  const described = (r: OldestRow | undefined): Oldest | null => (r ? (typeof r.oldest === 'string' ? (JSON.parse(r.oldest) as Oldest) : r.oldest) : null);
+  const summary = (stage: string, subset: GroupRow[], first: OldestRow | undefined): OpenStageStats => ({
     stage,
-    open: r ? num(r.n) : 0,
-    overLimit: r ? num(r.over) : 0,
-    oldest: r ? (typeof r.oldest === 'string' ? JSON.parse(r.oldest) : r.oldest) : null,
+    open: subset.reduce((sum, r) => sum + num(r.n), 0),
+    overLimit: subset.reduce((sum, r) => sum + num(r.over), 0),
+    oldest: described(first),
   });
-  const find = (stage: string, locality: string | null) => rows.find((r) => r.stage === stage && r.locality === locality);
-  const totals = (subset: OpenRow[]) => ({ open: subset.reduce((s, r) => s + num(r.n), 0), overLimit: subset.reduce((s, r) => s + num(r.over), 0) });
-  const localities = [...new Set(rows.flatMap((r) => (r.locality === null ? [] : [r.locality])))].sort();
+  const find = (stage: string, locality: string | null) => oldest.find((r) => r.stage === stage && r.locality === locality);
+  const totals = (subset: GroupRow[]) => ({ open: subset.reduce((s, r) => s + num(r.n), 0), overLimit: subset.reduce((s, r) => s + num(r.over), 0) });
+  const localities = [...new Set(groups.map((r) => r.locality))].sort();
   return {
-    ...totals(rows.filter((r) => r.locality === null)),
-    stages: STAGES.map((stage) => summary(stage, find(stage, null))),
+    ...totals(groups),
+    stages: STAGES.map((stage) => summary(stage, groups.filter((r) => r.stage === stage), find(stage, null))),
     byLocality: localities.map((locality) => ({
       locality,
-      ...totals(rows.filter((r) => r.locality === locality)),
-      stages: STAGES.map((stage) => summary(stage, find(stage, locality))),
+      ...totals(groups.filter((r) => r.locality === locality)),
+      stages: STAGES.map((stage) => summary(stage, groups.filter((r) => r.stage === stage && r.locality === locality), find(stage, locality))),
     })),
   };
 }

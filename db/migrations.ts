@@ -443,6 +443,12 @@ const migrations: Record<string, Migration> = {
       await sql`grant select, insert, update on campaigns, campaign_projects to one_window_app`.execute(db);
     },
   },
+  '0011_open_attempts_by_acceptance': {
+    // The statistics find each group's earliest open attempt by its stage and acceptance (api/stats.ts).
+    async up(db) {
+      await sql`create index stage_attempts_open_by_acceptance on stage_attempts (stage, submitted_at) where outcome = 'open'`.execute(db);
+    },
+  },
 };
 
 /** Counts the working days of every sign-off recorded without them, from its project's snapshot, as the
