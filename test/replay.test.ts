@@ -6,6 +6,7 @@ import { Worker, type ReplayResult, type WorkflowBundle } from '@temporalio/work
 import { CAMPAIGNS_PATCH, HARDENING_PATCH, LEAN_RECORD_PATCH, NOTICE_BATCH_PATCH, NOTICES_PATCH, OPERATIONS_PATCH } from '../workflows/messages';
 import { STATE_IN_HISTORY } from '../domain/limits';
 import { LONG_RUNNING_PATCH, PUBLIC_RECORD_PATCH } from '../workflows/project-approval';
+import { BASELINE_PATCH } from '../workflows/patches';
 import { savedHistories } from './support/histories';
 import { bundle } from './support/temporal';
 import { workflowSpanSinks } from '../tracing/temporal';
@@ -69,6 +70,13 @@ test('saved histories from before and after the long-running change are both rep
       'pre-notice-batch-continued-as-new',
       'pre-notice-batch-utility-push',
       'pre-notice-batch-green-channel-ladder',
+      // Recorded before BASELINE_PATCH (a marker, and a search-attribute upsert, for every change asked).
+      'pre-baseline-general-four-stages',
+      'pre-baseline-long-running-reports',
+      'pre-baseline-continued-as-new',
+      'pre-baseline-utility-push',
+      'pre-baseline-green-channel-ladder',
+      'pre-baseline-campaign',
       // Recorded by the current code, including a run that ended by continuing as new, and one with the
       // operators' repairs (a push retried, a reminder, a held sign-off, a cancellation become a withdrawal).
       'general-four-stages',
@@ -99,7 +107,10 @@ test('saved histories from before and after the long-running change are both rep
                 ? [HARDENING_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
                 : name.startsWith('pre-notice-batch-')
                   ? [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH]
-                  : [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICE_BATCH_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'campaign' ? [CAMPAIGNS_PATCH] : [])];
+                  : name.startsWith('pre-baseline-')
+                    ? [HARDENING_PATCH, LEAN_RECORD_PATCH, LONG_RUNNING_PATCH, NOTICE_BATCH_PATCH, NOTICES_PATCH, OPERATIONS_PATCH, PUBLIC_RECORD_PATCH, ...(name === 'pre-baseline-campaign' ? [CAMPAIGNS_PATCH] : [])]
+                    : // Every change before the baseline applies; its marker stands for them all.
+                      [BASELINE_PATCH];
     expect([name, patchesIn(history).sort()]).toEqual([name, [...expected].sort()]);
   }
   // Someone took charge of a rung from their inbox: an Update the current ladder recording holds.

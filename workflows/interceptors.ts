@@ -5,7 +5,6 @@
 import {
   ApplicationFailure,
   defaultPayloadConverter,
-  patched,
   proxyLocalActivities,
   workflowInfo,
   type Next,
@@ -18,6 +17,7 @@ import {
 import type { createActivities } from '../activities';
 import { SEAL_HEADER, sealProblem, type Seal, type SealKeySet } from '../domain/seal';
 import { HARDENING_PATCH, SEAL_REFUSED, WORKFLOW_TYPE, heldCommand, type HeldCommand } from './messages';
+import { since } from './patches';
 import { admit } from './admission';
 
 // Compiled into the bundle by worker/bundle.ts from the worker's configuration. Read only by
@@ -62,7 +62,7 @@ class SealCheck implements WorkflowInboundCallsInterceptor {
     // Only projects are registered through the API; the operators' workflows are started by a Schedule
     // (housekeeping) or carry no project (batches: their steps are sealed Updates of their own).
     if (info.workflowType !== WORKFLOW_TYPE) return next(input);
-    if (info.continuedFromExecutionRunId !== undefined || !patched(HARDENING_PATCH)) return next(input);
+    if (info.continuedFromExecutionRunId !== undefined || !since(HARDENING_PATCH)) return next(input);
     const admitted = verifyRegistrationSeal({
       seal: sealOf(input.headers) ?? null,
       command: { kind: 'start', workflowId: info.workflowId, name: info.workflowType, id: info.workflowId, args: [...input.args] },

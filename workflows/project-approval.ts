@@ -11,7 +11,6 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -101,6 +100,7 @@ import {
   type HeldCommand,
   type RecordHealth,
 } from './messages';
+import { since } from './patches';
 import { LIMITS, capacityRefusal, stateForHistory } from '../domain/limits';
 import type { Refusal } from '../domain/refusals';
 import { awaitAdmission } from './admission';
@@ -185,9 +185,9 @@ interface Operations {
 }
 
 export async function projectApproval(input: ProjectApprovalInput): Promise<ProjectState> {
-  const longRunning = patched(LONG_RUNNING_PATCH);
+  const longRunning = since(LONG_RUNNING_PATCH);
   // Asked once, here, before any handler can run: every notice of this run follows the same answer.
-  const telling: AgentTelling = { agentNotices: longRunning && patched(NOTICES_PATCH) };
+  const telling: AgentTelling = { agentNotices: longRunning && since(NOTICES_PATCH) };
   const state =
     input.carried ??
     newProjectState(input.project, input.plan, {
@@ -298,7 +298,7 @@ export async function projectApproval(input: ProjectApprovalInput): Promise<Proj
     refused = err;
     throw err;
   });
-  if (!patched(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue, telling, changes);
+  if (!since(OPERATIONS_PATCH)) return longRunningLoop(input, policy, state, outbox, ops, queue, telling, changes);
   // A cancellation requested in Temporal (the most prominent button of its UI) must not break the
   // project: the run goes on out of the cancellation's reach, and the loop records it as a withdrawal.
   CancellationScope.current().cancelRequested.catch(() => {
@@ -347,14 +347,14 @@ async function longRunningLoop(
   });
   const id = state.project.id;
   // Projects started after PUBLIC_RECORD_PATCH keep the public record and count in working days.
-  const recording = patched(PUBLIC_RECORD_PATCH);
+  const recording = since(PUBLIC_RECORD_PATCH);
   let calendar: WorkingCalendar | undefined;
   let calendarStale = recording;
   setHandler(calendarChanged, () => {
     calendarStale = recording;
   });
-  const hardened = patched(HARDENING_PATCH);
-  const batchedNotices = patched(NOTICE_BATCH_PATCH);
+  const hardened = since(HARDENING_PATCH);
+  const batchedNotices = since(NOTICE_BATCH_PATCH);
   let recorded = -1;
   const record = async () => {
     if (hardened || !recording || snapshotVersion(state) === recorded) return;
@@ -372,7 +372,7 @@ async function longRunningLoop(
         await condition(() => !recordCaughtUp());
         const version = snapshotVersion(state);
         try {
-          if (patched(LEAN_RECORD_PATCH)) {
+          if (since(LEAN_RECORD_PATCH)) {
             // A small state goes with the write (STATE_IN_HISTORY). Otherwise the writer reads the latest
             // snapshot itself, so this change's history holds no copy of the state; it answers the version
             // it wrote (this one or, if more happened meanwhile, a later one).
@@ -526,7 +526,7 @@ async function longRunningLoop(
     const plannedReport = nextReportAt(state);
     // Only a project that joined a campaign asks the patch: older histories never reach this.
     const campaignStart = campaignStartDue(state);
-    const campaignTimer = campaignStart !== null && patched(CAMPAIGNS_PATCH) ? campaignStart : null;
+    const campaignTimer = campaignStart !== null && since(CAMPAIGNS_PATCH) ? campaignStart : null;
     const due = [plannedReport, nextEscalationAt(state, policy, before, calendar), campaignTimer].filter((t): t is number => t !== null);
     if (due.length > 0) armFor(Math.min(...due));
     await condition(() => rang || calendarStale || state.trail.length !== seenTrail || settled !== seenSettled || outbox.length > 0 || operationsDue());
