@@ -86,9 +86,12 @@ export async function startVacuuming(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const run = () => {
-    running = vacuumPass(session).then(onPass, onError).finally(() => {
-      if (!stopped) timer = setTimeout(run, interval).unref();
-    });
+    running = vacuumPass(session)
+      .then(onPass)
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, interval).unref();
+      });
   };
   run();
   return {
@@ -99,4 +102,3 @@ export async function startVacuuming(
     },
   };
 }
-

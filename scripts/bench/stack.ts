@@ -37,12 +37,12 @@ export async function seedDevDirectory(db: Db): Promise<void> {
 export async function startStack({ cachedWorkflows }: { cachedWorkflows: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'one-window-bench-'));
   const vacuumPasses: VacuumPass[] = [];
-  const [server, embedded] = await Promise.all([startDevServer({ dbFile: join(dir, 'temporal.db') }), openEmbeddedDb({
-      dataDir: join(dir, 'pgdata'),
-      // As `npm start` runs it; each pass that did something is kept for the scale step's figures.
-      vacuuming: { onPass: (pass) => void (pass.vacuumed.length + pass.analyzed.length > 0 && vacuumPasses.push(pass)), onError: (err) => console.error('embedded vacuum failed', err) },
-    }),
-  ]);
+  // Vacuumed as `npm start` runs it; each pass that did something is kept for the scale step's figures.
+  const vacuuming = {
+    onPass: (pass: VacuumPass) => void (pass.vacuumed.length + pass.analyzed.length > 0 && vacuumPasses.push(pass)),
+    onError: (err: unknown) => console.error('embedded vacuum failed', err),
+  };
+  const [server, embedded] = await Promise.all([startDevServer({ dbFile: join(dir, 'temporal.db') }), openEmbeddedDb({ dataDir: join(dir, 'pgdata'), vacuuming })]);
   const { db } = embedded;
   await seedDevDirectory(db);
   const connection = await NativeConnection.connect({ address: server.address });
