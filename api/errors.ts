@@ -64,9 +64,29 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(503).json({ error: 'database-unavailable', message: 'the public record database is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)' });
     return;
   }
+  if (temporalAway(err)) {
+    // Nor is Temporal being away (restarting, its network cut): the same answer, naming it.
+    req.log?.error({ err }, 'Temporal did not answer');
+    res.locals.auditDetail = 'temporal unavailable';
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ error: 'temporal-unavailable', message: 'Temporal is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)' });
+    return;
+  }
   req.log?.error({ err }, 'request failed');
   res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
 };
+
+/** gRPC's UNAVAILABLE status: the server could not be reached, or the connection broke. */
+const GRPC_UNAVAILABLE = 14;
+
+/** Whether an error says Temporal could not be reached: gRPC UNAVAILABLE on the error or on one of its
+ *  causes (the client wraps the call's error, as a ServiceError or a workflow-level error). */
+export function temporalAway(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === GRPC_UNAVAILABLE) return true;
+  }
+  return false;
+}
 
 /** Whether an error says the record's database could not be reached or went away mid-request (a socket
  *  refused, reset or timed out; SQLSTATE 08 connection exceptions, 57P01–03 shutting down or starting,

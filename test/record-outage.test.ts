@@ -3,7 +3,6 @@
 // activity-retrying; once restored the entry clears and the record catches up. The stuck list reads the
 // record directly (as the API's own pool does). Projects here are in caojing, which no test lists.
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { FileNotificationSink } from '../activities/notification-sink';
@@ -18,48 +17,8 @@ import { createWorker } from '../worker/worker';
 import { submitApplication, workflowIdFor } from '../workflows/messages';
 import { startApp } from './support/app';
 import { eventually } from './support/eventually';
+import { tcpProxy } from './support/tcp-proxy';
 import { bundle, devServerAddress, devServerClient, tempFile, testDb, testSeal, uniqueTaskQueue } from './support/temporal';
-
-/** Forwards every connection to `target`; cut() drops them all and refuses new ones until restore(). */
-async function tcpProxy(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let server: Server;
-  let port = 0;
-  const open = () =>
-    new Promise<void>((resolve, reject) => {
-      server = createServer((client) => {
-        const upstream = connect(target.port, target.host);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('error', () => undefined);
-          s.on('close', () => {
-            sockets.delete(s);
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  await open();
-  return {
-    port: () => port,
-    async cut() {
-      const closed = new Promise((resolve) => server.close(resolve));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-    restore: open,
-    async stop() {
-      await this.cut();
-    },
-  };
-}
 
 const ADMIN: Actor = { id: 'admin-01', role: 'admin' };
 const WINDOW: Actor = { id: 'window-01', role: 'window' };

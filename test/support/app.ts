@@ -10,8 +10,9 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { apiCaller } from './http';
 import { devServerClient, testDb, uniqueTaskQueue } from './temporal';
 
-export async function startApp(name: string, options: Partial<Omit<AppDeps, 'client' | 'logger'>> = {}) {
-  const client = await devServerClient();
+export async function startApp(name: string, options: Partial<Omit<AppDeps, 'logger'>> = {}) {
+  // A client the test brings (say, through a proxy it cuts) is closed with the app, as the default one is.
+  const client = options.client ?? (await devServerClient());
   // A database the test brings (say, through a proxy it cuts) is the test's to close.
   const db = options.db ?? testDb();
   const taskQueue = options.taskQueue ?? uniqueTaskQueue(name);
