@@ -56,20 +56,13 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: code, message: err.expose ? String(err.message) : 'bad request' });
     return;
   }
-  if (databaseAway(err)) {
-    // Not the caller's fault and not a bug: the record's database is away. Said as such, with when to retry.
-    req.log?.error({ err }, 'the record database did not answer');
-    res.locals.auditDetail = 'database unavailable';
+  // Not the caller's fault and not a bug: a part the service depends on is away. Said as such, with when to retry.
+  const away = AWAY.find((part) => part.away(err));
+  if (away) {
+    req.log?.error({ err }, `${away.what} did not answer`);
+    res.locals.auditDetail = away.detail;
     res.setHeader('Retry-After', '5');
-    res.status(503).json({ error: 'database-unavailable', message: 'the public record database is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)' });
-    return;
-  }
-  if (temporalAway(err)) {
-    // Nor is Temporal being away (restarting, its network cut): the same answer, naming it.
-    req.log?.error({ err }, 'Temporal did not answer');
-    res.locals.auditDetail = 'temporal unavailable';
-    res.setHeader('Retry-After', '5');
-    res.status(503).json({ error: 'temporal-unavailable', message: 'Temporal is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)' });
+    res.status(503).json({ error: away.error, message: `${away.what} is not answering; repeat the request shortly (with the same Idempotency-Key it applies once)` });
     return;
   }
   req.log?.error({ err }, 'request failed');
@@ -96,3 +89,9 @@ export function databaseAway(err: unknown): boolean {
   if (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code) || /^(08...|57P0[123]|53300)$/.test(code))) return true;
   return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
 }
+
+/** What can be away for a while: the record's database, and Temporal (restarting, its network cut). */
+const AWAY = [
+  { away: databaseAway, what: 'the public record database', detail: 'database unavailable', error: 'database-unavailable' },
+  { away: temporalAway, what: 'Temporal', detail: 'temporal unavailable', error: 'temporal-unavailable' },
+] as const;

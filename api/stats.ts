@@ -198,14 +198,9 @@ async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCale
         select * from (select distinct on (stage) stage, null, oldest from candidates order by stage, submitted_at, id) as per_stage`.execute(db)
     : { rows: [] };
   const described = (r: OldestRow | undefined): Oldest | null => (r ? (typeof r.oldest === 'string' ? (JSON.parse(r.oldest) as Oldest) : r.oldest) : null);
-  const summary = (stage: string, subset: GroupRow[], first: OldestRow | undefined): OpenStageStats => ({
-    stage,
-    open: subset.reduce((sum, r) => sum + num(r.n), 0),
-    overLimit: subset.reduce((sum, r) => sum + num(r.over), 0),
-    oldest: described(first),
-  });
-  const find = (stage: string, locality: string | null) => oldest.find((r) => r.stage === stage && r.locality === locality);
   const totals = (subset: GroupRow[]) => ({ open: subset.reduce((s, r) => s + num(r.n), 0), overLimit: subset.reduce((s, r) => s + num(r.over), 0) });
+  const summary = (stage: string, subset: GroupRow[], first: OldestRow | undefined): OpenStageStats => ({ stage, ...totals(subset), oldest: described(first) });
+  const find = (stage: string, locality: string | null) => oldest.find((r) => r.stage === stage && r.locality === locality);
   const localities = [...new Set(groups.map((r) => r.locality))].sort();
   return {
     ...totals(groups),
