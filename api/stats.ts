@@ -144,11 +144,26 @@ async function decided(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
   };
 }
 
+interface TallyRow {
+  key: string;
+  locality: string;
+  category: string;
+  n: string | number;
+}
+
+/** The counts the record keeps as projects change (migration 0012): per stage its open attempts, or
+ *  per party the open attempts waiting for it, by locality and category, within the filters. */
+async function tallies(db: Db, q: z.infer<typeof statsQuery>, kind: 'stage' | 'party'): Promise<TallyRow[]> {
+  const filters = [sql`kind = ${kind}`, sql`n > 0`, ...(q.locality ? [sql`locality = ${q.locality}`] : []), ...(q.category ? [sql`category = ${q.category}`] : [])];
+  const { rows } = await sql<TallyRow>`select key, locality, category, n from project_tallies where ${sql.join(filters, sql` and `)}`.execute(db);
+  return rows;
+}
+
 interface GroupRow {
   stage: string;
   locality: string;
-  n: string | number;
-  over: string | number;
+  n: number;
+  over: number;
 }
 
 type Oldest = NonNullable<OpenStageStats['oldest']>;
@@ -160,45 +175,50 @@ interface OldestRow {
   oldest: Oldest | string;
 }
 
-/** Open attempts of active projects now: the stage a project is at, its clock evaluated in SQL as the
- *  list evaluates it (the same calendar, pauses and today), per stage and locality; the stage's figures
- *  are their sums. A hashed aggregation keeps each group's earliest acceptance; the attempts accepted
- *  then are found again by their index (migration 0011) and only those few described. (Taking each
- *  group's first project from an array sorted per group, and describing every open attempt before that,
- *  took most of the query's time with 10,000 open.) */
+/** Open attempts of active projects now: the stage a project is at, per stage and locality; the stage's
+ *  figures are their sums. Nothing here reads every open project: the counts are the record's tallies; a
+ *  clock is evaluated in SQL, as the list evaluates it (the same calendar, pauses and today), only for
+ *  attempts whose limit has passed in calendar days, the only ones that can be red; each group's oldest
+ *  is the first entry of its range in an index (migration 0012). (Evaluating every open attempt's clock
+ *  made the statistics several times slower with 10,000 open.) */
 async function open(db: Db, q: z.infer<typeof statsQuery>, calendar: WorkingCalendar, now: number) {
-  const openAttempts = sql`projects
-    join stage_attempts as a on a.project_id = projects.id and a.stage = projects.current_stage and a.outcome = 'open'
-    cross join ${calendarRow(calendar, now)}
-    cross join lateral (select ${listedUsedDays()} as used) as u`;
-  const { rows: groups } = await sql<GroupRow & { first: string }>`
-    select stage, locality, count(*) as n, count(*) filter (where over) as over, min(submitted_at)::text as first
-    from (
-      select a.stage, projects.locality, a.submitted_at, u.used > projects.clock_limit_days as over
-      from ${openAttempts}
-      where projects.status = 'active' and ${projectFilters(q)}
-      -- evaluated here, so that only these four columns are hashed (the calendar's arrays stay behind)
-      offset 0) as attempts
-    group by stage, locality`.execute(db);
-  const firsts = groups.map((g) => sql`(${g.stage}, ${g.locality}, ${g.first}::timestamptz)`);
-  const { rows: oldest } = firsts.length
+  const counted = await tallies(db, q, 'stage');
+  const { rows: red } = await sql<{ stage: string; locality: string; over: string | number }>`
+    select projects.current_stage as stage, projects.locality, count(*) as over
+    from projects
+      cross join ${calendarRow(calendar, now)}
+      cross join lateral (select ${listedUsedDays()} as used) as u
+    where projects.status = 'active' and projects.open_since is not null
+      and projects.clock_accepted_on + projects.clock_limit_days < ${shanghaiDate(now)}::date
+      and u.used > projects.clock_limit_days and ${projectFilters(q)}
+    group by projects.current_stage, projects.locality`.execute(db);
+  const groups: GroupRow[] = [];
+  for (const t of counted) {
+    const group = groups.find((g) => g.stage === t.key && g.locality === t.locality);
+    if (group) group.n += num(t.n);
+    else groups.push({ stage: t.key, locality: t.locality, n: num(t.n), over: num(red.find((r) => r.stage === t.key && r.locality === t.locality)?.over ?? 0) });
+  }
+  const ranges = counted.map((t) => sql`(${t.key}, ${t.locality}, ${t.category})`);
+  const { rows: oldest } = ranges.length
     ? await sql<OldestRow>`
-        with candidates as (
-          select a.stage, projects.locality, a.submitted_at, projects.id,
+        with firsts as (
+          select g.stage, projects.locality, projects.open_since, projects.id,
             json_build_object('project', projects.id, 'name', projects.name, 'locality', projects.locality,
-              'acceptedOn', ${shanghaiDay('a.submitted_at')}, 'workingDaysUsed', u.used, 'limitDays', projects.clock_limit_days) as oldest
-          from (values ${sql.join(firsts)}) as g(stage, locality, first)
-            join stage_attempts as a on a.stage = g.stage and a.submitted_at = g.first and a.outcome = 'open'
-            join projects on projects.id = a.project_id and projects.current_stage = a.stage and projects.locality = g.locality
+              'acceptedOn', ${shanghaiDay('projects.open_since')}, 'workingDaysUsed', u.used, 'limitDays', projects.clock_limit_days) as oldest
+          from (values ${sql.join(ranges)}) as g(stage, locality, category)
+            cross join lateral (
+              select id from projects
+              where status = 'active' and open_since is not null and current_stage = g.stage and locality = g.locality and category = g.category
+              order by open_since, id limit 1) as first
+            join projects on projects.id = first.id
             cross join ${calendarRow(calendar, now)}
-            cross join lateral (select ${listedUsedDays()} as used) as u
-          where projects.status = 'active' and ${projectFilters(q)})
-        select * from (select distinct on (stage, locality) stage, locality, oldest from candidates order by stage, locality, id) as per_locality
+            cross join lateral (select ${listedUsedDays()} as used) as u)
+        select * from (select distinct on (stage, locality) stage, locality, oldest from firsts order by stage, locality, open_since, id) as per_locality
         union all
-        select * from (select distinct on (stage) stage, null, oldest from candidates order by stage, submitted_at, id) as per_stage`.execute(db)
+        select * from (select distinct on (stage) stage, null, oldest from firsts order by stage, open_since, id) as per_stage`.execute(db)
     : { rows: [] };
   const described = (r: OldestRow | undefined): Oldest | null => (r ? (typeof r.oldest === 'string' ? (JSON.parse(r.oldest) as Oldest) : r.oldest) : null);
-  const totals = (subset: GroupRow[]) => ({ open: subset.reduce((s, r) => s + num(r.n), 0), overLimit: subset.reduce((s, r) => s + num(r.over), 0) });
+  const totals = (subset: GroupRow[]) => ({ open: subset.reduce((s, r) => s + r.n, 0), overLimit: subset.reduce((s, r) => s + r.over, 0) });
   const summary = (stage: string, subset: GroupRow[], first: OldestRow | undefined): OpenStageStats => ({ stage, ...totals(subset), oldest: described(first) });
   const find = (stage: string, locality: string | null) => oldest.find((r) => r.stage === stage && r.locality === locality);
   const localities = [...new Set(groups.map((r) => r.locality))].sort();
@@ -236,11 +256,7 @@ export function signOffDays(q: z.infer<typeof statsQuery>, window: { from: strin
 async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: string; to: string }): Promise<PartyStats[]> {
   const { rows: signed } = await sql<{ party: string; days: string | number; n: string | number }>`
     select party, days, count(*) as n from (${signOffDays(q, window)}) as signed group by party, days`.execute(db);
-  const { rows: waiting } = await sql<{ party: string; n: string | number }>`
-    select w.party, count(*) as n
-    from projects cross join lateral jsonb_array_elements_text(projects.pending_parties) as w(party)
-    where projects.status = 'active' and ${projectFilters(q)}
-    group by w.party`.execute(db);
+  const waiting = await tallies(db, q, 'party');
   const stats = PARTIES.map((party): PartyStats => {
     const { n, total, median } = summarizeRows(signed.filter((r) => r.party === party));
     return {
@@ -248,7 +264,7 @@ async function parties(db: Db, q: z.infer<typeof statsQuery>, window: { from: st
       signedOff: n,
       medianWorkingDays: median,
       averageWorkingDays: n ? round1(total / n) : null,
-      pending: num(waiting.find((r) => r.party === party)?.n ?? 0),
+      pending: waiting.filter((r) => r.key === party).reduce((sum, r) => sum + num(r.n), 0),
     };
   });
   // Slowest first: which department's sign-offs take longest; parties with none last, in code order.

@@ -11,18 +11,22 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar';
 import type { Party } from '../domain/codes';
 import type { UrgencyKey } from '../domain/schemas';
-import { listedClockBasis, pendingParties, stageRecord, type ProjectState, type UtilityPush } from '../domain/project';
+import { currentAttempt, listedClockBasis, pendingParties, stageRecord, type ProjectState, type UtilityPush } from '../domain/project';
 
-/** The columns of `projects` that the filters read. */
+/** The columns of `projects` that the list filters and the statistics read. */
 export function listFacts(state: ProjectState) {
   const basis = listedClockBasis(state);
+  const record = state.currentStage ? stageRecord(state, state.currentStage) : undefined;
+  const attempt = record && currentAttempt(record);
   return {
-    pending_parties: JSON.stringify(state.currentStage ? pendingParties(stageRecord(state, state.currentStage)) : []),
+    pending_parties: JSON.stringify(record ? pendingParties(record) : []),
     clock_accepted_on: basis?.acceptedOn ?? null,
     clock_limit_days: basis?.limitDays ?? null,
     clock_ends_on: basis?.endsOn ?? null,
     clock_pauses: basis ? JSON.stringify(basis.pauses) : null,
     clock_paused_since: basis?.pausedSince ?? null,
+    // The statistics' open part (api/stats.ts, migration 0012).
+    open_since: attempt?.outcome === 'open' ? attempt.submittedAt : null,
   };
 }
 

@@ -449,6 +449,62 @@ const migrations: Record<string, Migration> = {
       await sql`create index stage_attempts_open_by_acceptance on stage_attempts (stage, submitted_at) where outcome = 'open'`.execute(db);
     },
   },
+  // The statistics' open part without reading every open project (api/stats.ts): beside each project when
+  // its current stage's attempt opened (null: none open), and counts kept as the rows change — open
+  // attempts per stage, and attempts waiting per party, by locality and category.
+  '0012_open_tallies': {
+    async up(db) {
+      await sql`alter table projects add column open_since timestamptz`.execute(db);
+      // As the statistics found them until now, and as the writer derives it from the snapshot.
+      await sql`update projects set open_since = a.submitted_at from stage_attempts as a
+        where a.project_id = projects.id and a.stage = projects.current_stage and a.outcome = 'open'`.execute(db);
+      // Each group's oldest is the first entry of its range; the red ones are among those whose limit has
+      // passed in calendar days (a clock cannot use more working days than days have passed).
+      await sql`create index projects_open_by_acceptance on projects (current_stage, locality, category, open_since, id)
+        where status = 'active' and open_since is not null`.execute(db);
+      await sql`create index projects_open_by_limit on projects ((clock_accepted_on + clock_limit_days))
+        where status = 'active' and open_since is not null`.execute(db);
+
+      await sql`create table project_tallies (
+        kind text not null check (kind in ('stage', 'party')),
+        key text not null,
+        locality text not null,
+        category text not null,
+        n bigint not null,
+        primary key (kind, key, locality, category))`.execute(db);
+      // What one project row counts for: its open stage, and each party its open attempt waits for.
+      await sql`create function project_tally_keys(p projects) returns table (kind text, key text, locality text, category text)
+        language sql immutable set search_path = public, pg_catalog as $$
+          select 'stage', p.current_stage, p.locality, p.category where p.status = 'active' and p.open_since is not null
+          union all
+          select 'party', w.party, p.locality, p.category
+          from jsonb_array_elements_text(p.pending_parties) as w(party) where p.status = 'active' $$`.execute(db);
+      // The difference between a row's old and new counts, added in key order (so that two writers never
+      // wait for each other's rows the other way round). Deferred to the commit, so a tally row is locked
+      // only while its transaction commits; run as the owner, so the service may read the tallies but not
+      // write them.
+      await sql`create function project_tallies_apply() returns trigger language plpgsql security definer
+        set search_path = public, pg_catalog as $$
+        begin
+          insert into project_tallies as t (kind, key, locality, category, n)
+          select kind, key, locality, category, sum(d) from (
+            select k.*, -1 as d from project_tally_keys(old) as k where tg_op <> 'INSERT'
+            union all
+            select k.*, 1 from project_tally_keys(new) as k where tg_op <> 'DELETE') as delta
+          group by kind, key, locality, category
+          having sum(d) <> 0
+          order by kind, key, locality, category
+          on conflict (kind, key, locality, category) do update set n = t.n + excluded.n;
+          return null;
+        end $$`.execute(db);
+      await sql`insert into project_tallies (kind, key, locality, category, n)
+        select k.kind, k.key, k.locality, k.category, count(*) from projects cross join lateral project_tally_keys(projects) as k
+        group by k.kind, k.key, k.locality, k.category`.execute(db);
+      await sql`create constraint trigger project_tallies after insert or update or delete on projects
+        deferrable initially deferred for each row execute function project_tallies_apply()`.execute(db);
+      await sql`grant select on project_tallies to one_window_app`.execute(db);
+    },
+  },
 };
 
 /** Counts the working days of every sign-off recorded without them, from its project's snapshot, as the

@@ -31,6 +31,18 @@ export interface ProjectsTable {
   clock_ends_on: string | null;
   clock_pauses: JSONColumnType<[string, string][]> | null;
   clock_paused_since: string | null;
+  /** When the current stage's attempt was applied for, while it is open (migration 0012). */
+  open_since: Timestamp | null;
+}
+
+/** Counts kept by a trigger as projects change (migration 0012): per stage, active projects with an open
+ *  attempt; per party, open attempts waiting for it; by locality and category. The service reads them. */
+export interface ProjectTalliesTable {
+  kind: 'stage' | 'party';
+  key: string;
+  locality: string;
+  category: string;
+  n: ColumnType<string | number, never, never>;
 }
 
 export interface StageAttemptsTable {
@@ -249,6 +261,7 @@ export interface CampaignProjectsTable {
 
 export interface Database {
   projects: ProjectsTable;
+  project_tallies: ProjectTalliesTable;
   stage_attempts: StageAttemptsTable;
   sign_offs: SignOffsTable;
   corrections: CorrectionsTable;

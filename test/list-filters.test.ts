@@ -222,7 +222,8 @@ test('migration 0003 fills in the filters’ facts of projects recorded before i
         .select(['pending_parties', 'clock_accepted_on', 'clock_limit_days', 'clock_ends_on', 'clock_pauses', 'clock_paused_since'])
         .where('id', '=', state.project.id)
         .executeTakeFirstOrThrow();
-      const facts = listFacts(state);
+      // open_since is migration 0012's (from the stage attempts, which these rows do not have).
+      const facts = { ...listFacts(state), open_since: undefined };
       expect(row).toEqual({ ...facts, pending_parties: JSON.parse(facts.pending_parties), clock_pauses: facts.clock_pauses && JSON.parse(facts.clock_pauses) });
     }
     // Something was filled in: the paused project waits for its parties and has a running pause.

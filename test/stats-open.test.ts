@@ -4,6 +4,7 @@
 // party the working days its sign-offs took. The decided figures computed in SQL are checked against the
 // former in-process computation over the same rows. The endpoint itself over HTTP on the suite's servers.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { loadCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
 import { countSignOffDays } from '../db/migrations';
@@ -15,6 +16,7 @@ import {
   applyApplication,
   applySignOff,
   applySupplement,
+  applyWithdrawal,
   attemptClock,
   newProjectState,
   pendingParties,
@@ -219,6 +221,114 @@ describe('open attempts, per party, and the decided figures, at the db layer', (
     expect(none).toMatchObject({ decided: 0, byLocality: [], open: { open: 3 } });
     expect(none.byParty.every((p) => p.signedOff === 0 && p.medianWorkingDays === null)).toBe(true);
   });
+  test('the counts kept beside the record agree with a recount of the projects after every kind of change, and only the owner writes them', async () => {
+    // What the statistics read before the counts were kept: the open attempts of the stage each active
+    // project is at, and the parties each active project's open attempt waits for.
+    const recount = async () =>
+      (
+        await sql<{ kind: string; key: string; locality: string; category: string; n: number }>`
+          select 'stage' as kind, a.stage as key, p.locality, p.category, count(*)::int as n
+          from projects as p join stage_attempts as a on a.project_id = p.id and a.stage = p.current_stage and a.outcome = 'open'
+          where p.status = 'active' group by a.stage, p.locality, p.category
+          union all
+          select 'party', w.party, p.locality, p.category, count(*)::int
+          from projects as p cross join lateral jsonb_array_elements_text(p.pending_parties) as w(party)
+          where p.status = 'active' group by w.party, p.locality, p.category
+          order by 1, 2, 3, 4`.execute(db)
+      ).rows;
+    const kept = async () =>
+      (await sql<{ kind: string; key: string; locality: string; category: string; n: number }>`
+        select kind, key, locality, category, n::int from project_tallies where n <> 0 order by 1, 2, 3, 4`.execute(db)).rows;
+    expect(await kept()).toEqual(await recount());
+    expect((await kept()).filter((t) => t.kind === 'stage')).toEqual([
+      { kind: 'stage', key: 'design', locality: 'jinshanwei', category: 'general', n: 2 },
+      { kind: 'stage', key: 'design', locality: 'zhujing', category: 'general', n: 1 },
+    ]);
+
+    // A project of its own category taken through its life, written after each step as the worker writes it.
+    const state = project(on('2025-10-09'), [], { category: 'small', locality: 'zhujing' });
+    const steps: [string, Step][] = [
+      ['applied', apply(on('2025-10-10'))],
+      ['paused', correction('water', on('2025-10-13'))],
+      ['supplemented', supplement(on('2025-10-14'))],
+      ['one approved', approve('planning', on('2025-10-15'))],
+      ['all approved', (st) => ['construction', 'water'].forEach((party) => approve(party as Party, on('2025-10-16'))(st))],
+      ['withdrawn', (st) => void applyWithdrawal(st, { by: window, reason: '建设单位撤回' }, on('2025-10-17'))],
+    ];
+    const smallStages = async () => (await kept()).filter((t) => t.category === 'small');
+    await writeProjectRecord(db, state, calendar, NOW);
+    expect(await smallStages()).toEqual([]);
+    const seen: Record<string, unknown> = {};
+    for (const [label, step] of steps) {
+      const before = structuredClone(state);
+      step(state);
+      await writeProjectRecord(db, state, calendar, NOW);
+      seen[label] = await smallStages();
+      expect({ label, kept: await kept() }).toEqual({ label, kept: await recount() });
+      // The same snapshot again, and an older one arriving late, change no count.
+      await writeProjectRecord(db, state, calendar, NOW);
+      await writeProjectRecord(db, before, calendar, NOW).catch(() => undefined);
+      expect({ label, kept: await smallStages() }).toEqual({ label, kept: seen[label] });
+    }
+    const small = (key: string, n: number, kind = 'party') => ({ kind, key, locality: 'zhujing', category: 'small', n });
+    expect(seen).toEqual({
+      applied: [small('construction', 1), small('planning', 1), small('water', 1), small('design', 1, 'stage')],
+      paused: [small('construction', 1), small('planning', 1), small('water', 1), small('design', 1, 'stage')],
+      supplemented: [small('construction', 1), small('planning', 1), small('water', 1), small('design', 1, 'stage')],
+      'one approved': [small('construction', 1), small('water', 1), small('design', 1, 'stage')],
+      // Design approved: the project moved on to a stage not yet applied for.
+      'all approved': [],
+      withdrawn: [],
+    });
+    // Kept in step with an open project removed by the owner too (its rows in the tables that refer to it first).
+    const removed = project(on('2025-10-09'), [apply(on('2025-10-10'))], { category: 'small', locality: 'zhujing' });
+    await writeProjectRecord(db, removed, calendar, NOW);
+    expect(await smallStages()).toHaveLength(4);
+    const referring = await sql<{ table: string }>`select conrelid::regclass::text as table from pg_constraint
+      where contype = 'f' and confrelid = 'projects'::regclass`.execute(record.owner);
+    for (const { table } of referring.rows) await sql`delete from ${sql.table(table)} where project_id = ${removed.project.id}`.execute(record.owner);
+    await record.owner.deleteFrom('projects').where('id', '=', removed.project.id).execute();
+    expect(await smallStages()).toEqual([]);
+    expect(await kept()).toEqual(await recount());
+    // The service may read the counts, never write them.
+    await expect(sql`update project_tallies set n = n + 1`.execute(db)).rejects.toThrow(/permission denied/);
+    await expect(sql`insert into project_tallies values ('stage', 'design', 'zhujing', 'small', 1)`.execute(db)).rejects.toThrow(/permission denied/);
+  });
+});
+
+test('migration 0012 fills in when each open attempt opened and the counts, for projects recorded before it', async () => {
+  const latest = await ownRecord();
+  const old = await ownRecord({ upTo: '0011_open_attempts_by_acceptance' });
+  try {
+    const calendar = await loadCalendar(latest.service);
+    for (const state of Object.values(scenarios)) await writeProjectRecord(latest.service, state, calendar, NOW);
+    // The same rows as a service before 0012 recorded them.
+    const projects = await latest.owner.selectFrom('projects').selectAll().execute();
+    await old.owner
+      .insertInto('projects')
+      .values(projects.map(({ open_since: _, ...row }) => ({ ...row, state: JSON.stringify(row.state), pending_parties: JSON.stringify(row.pending_parties), clock_pauses: row.clock_pauses && JSON.stringify(row.clock_pauses) })) as never)
+      .execute();
+    await old.owner.insertInto('stage_attempts').values(await latest.owner.selectFrom('stage_attempts').selectAll().execute()).execute();
+    const { Migrator } = await import('kysely');
+    const { migrationProvider } = await import('../db/migrations');
+    expect((await new Migrator({ db: old.owner, provider: migrationProvider }).migrateToLatest()).error).toBeUndefined();
+
+    const facts = (db: Db) => db.selectFrom('projects').select(['id', 'open_since']).orderBy('id').execute();
+    const counts = (db: Db) => db.selectFrom('project_tallies').select(['kind', 'key', 'locality', 'category', sql<number>`n::int`.as('n')]).where('n', '<>', 0).orderBy(['kind', 'key', 'locality', 'category']).execute();
+    expect(await facts(old.service)).toEqual(await facts(latest.service));
+    expect((await facts(old.service)).filter((r) => r.open_since !== null)).toHaveLength(3);
+    expect(await counts(old.service)).toEqual(await counts(latest.service));
+    expect(await counts(old.service)).toContainEqual({ kind: 'stage', key: 'design', locality: 'jinshanwei', category: 'general', n: 2 });
+    // The statistics' open part read from either agrees (the sign-offs were not copied).
+    const open = async (db: Db) => {
+      const s = await stageStatistics(db, {}, calendar, NOW);
+      return { open: s.open, pending: s.byParty.map((p) => [p.party, p.pending]).sort() };
+    };
+    expect(await open(old.service)).toEqual(await open(latest.service));
+  } finally {
+    await old.close();
+    await latest.close();
+  }
 });
 
 test('a median from counts per working day is the middle value, or the mean of the two middle ones, as percentile_cont takes it', () => {
