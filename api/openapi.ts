@@ -85,7 +85,10 @@ export function openApiDocument() {
       security,
       request: { params, headers: idempotency, body: { content: { 'application/json': { schema: body } } } },
       responses: {
-        200: json(projectBody, 'The project after the action'),
+        200: {
+          ...json(projectBody, 'The project after the action'),
+          headers: { 'X-One-Window-Version': { description: "the version the record gives this state: a list asked with recorded=<id>@<version> waits until the record holds it", schema: { type: 'integer' } } },
+        },
         202: json(heldBody, 'The project is not making progress (its workflow tasks fail): the action is held, and applied — or refused, with a notice to the caller — when it runs again'),
         ...errors,
         503: json(errorBody, 'The project did not take the action in time (ACCEPT_TIMEOUT_MS): send the same request again with the same Idempotency-Key'),
@@ -151,7 +154,13 @@ export function openApiDocument() {
       "A cursor continues the order it came from (400 for one of another order).",
     security,
     request: { query: listQuery },
-    responses: { 200: json(projectPageSchema, 'Matching projects, in the order asked for (newest first by default)'), ...errors },
+    responses: {
+      200: {
+        ...json(projectPageSchema, 'Matching projects, in the order asked for (newest first by default)'),
+        headers: { 'X-One-Window-Recorded': { description: "with recorded=: 'true' if the record held that project at that version when the list was read, 'false' if it still did not after the wait", schema: { type: 'string', enum: ['true', 'false'] } } },
+      },
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -8,6 +8,7 @@ import type { Principals } from '../config/principals';
 import type { Policy } from '../domain/policy';
 import { nextReportTime, projectView, registrationInput, type Actor, type CommandResult, type ProjectInfo, type ProjectState } from '../domain/project';
 import type { ProjectPlan } from '../domain/process';
+import { snapshotVersion } from '../domain/record';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
@@ -70,9 +71,31 @@ export interface ProjectsDeps {
 interface Acted {
   status: 200 | 202;
   body: unknown;
+  /** The version the record gives the project's state after the action (200 only). */
+  version?: number;
 }
 
-const send = (res: Response, { status, body }: Acted) => res.status(status).json(body);
+/** An action's answer; a taken one says the version of its state, which a list can wait for (`recorded`). */
+const send = (res: Response, { status, body, version }: Acted) => {
+  if (version !== undefined) res.set('X-One-Window-Version', String(version));
+  res.status(status).json(body);
+};
+
+/** How long a list waits for the record to hold a change its caller made (the worker writes it moments
+ *  after the action's answer). */
+const RECORDED_WAIT_MS = 3_000;
+const RECORDED_POLL_MS = 25;
+
+/** Whether the record holds `id` at `version` or later, asked again until it does or `ms` have passed. */
+async function untilRecorded(db: Db, { id, version }: { id: string; version: number }, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const row = await db.selectFrom('projects').select('version').where('id', '=', id).executeTakeFirst();
+    if (row && row.version >= version) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
+  }
+}
 
 export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = DEFAULT_ACCEPT_TIMEOUT_MS, waiverCatalogue }: ProjectsDeps): Router {
   const router = Router();
@@ -142,7 +165,7 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     try {
       const outcome = await sendAction({ client, db, acceptTimeoutMs }, id, update, input, updateId);
       if (outcome.held) return { status: 202, body: outcome };
-      return { status: 200, body: await view(outcome.state) };
+      return { status: 200, body: await view(outcome.state), version: snapshotVersion(outcome.state) };
     } catch (err) {
       if (!(err instanceof ActionRefused)) throw err;
       if (err.status === 503) throw new HttpError(503, 'busy', `${err.message}; send the same request again with the same Idempotency-Key`);
@@ -199,7 +222,9 @@ export function projectsRouter({ client, taskQueue, principals, policy, db, acce
     if (query.cursor && (query.cursor.by === 'urgency') !== (query.order === 'urgency')) {
       throw new HttpError(400, 'invalid-request', 'invalid query.cursor', [{ path: 'query.cursor', message: "a cursor of another order: pass the same order as the page it came from" }]);
     }
-    const page = await listProjects(db, { ...query, agent, pending }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
+    const { recorded, ...filters } = query;
+    if (recorded) res.set('X-One-Window-Recorded', String(await untilRecorded(db, recorded, RECORDED_WAIT_MS)));
+    const page = await listProjects(db, { ...filters, agent, pending }, readScope(req.actor as Actor), await cachedCalendar(db), Date.now());
     res.json(page);
   });
 

@@ -205,6 +205,18 @@ export const listQuery = z
       ),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: listCursor.optional().describe("the previous page's nextCursor: the page after it"),
+    recorded: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(@\d{1,9})?$/, 'a project id, or id@version')
+      .transform((value) => {
+        const [id, version] = value.split('@') as [string, string | undefined];
+        return { id, version: version === undefined ? 1 : Number(version) };
+      })
+      .optional()
+      .describe(
+        "read your own writes: '<id>@<version>', the project an action answered for and its X-One-Window-Version (or just '<id>' after a registration); " +
+          'the list is read once the record holds that project at that version or later, waiting at most a few seconds (X-One-Window-Recorded says whether it did)',
+      ),
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;
@@ -217,7 +229,7 @@ export const batchBody = z
     max: z.number().int().min(1).max(1000).describe('the most projects the batch may touch: a filter that picks more is refused'),
     filter: listQuery
       // A batch picks by the list's facts, not by a name's fragment (it could match more than meant).
-      .omit({ limit: true, cursor: true, name: true, order: true })
+      .omit({ limit: true, cursor: true, name: true, order: true, recorded: true })
       .extend({ ids: z.array(z.uuid('must be a project id (UUID)')).min(1).max(1000).optional().describe('only these projects') })
       .strict()
       .default({}),

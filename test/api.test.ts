@@ -290,6 +290,19 @@ test('withdrawal ends a project; the list filters by stage, status, locality, ca
   expect(ids(await list('stage=design&category=general')).length).toBe(2);
   expect(ids(await list('category=small'))).toEqual([]);
   expect(await call('GET', '/api/projects?major=yes&limit=0', 'dev-leader')).toMatchObject({ status: 400 });
+  // recorded= names a project (and a version): anything else is refused, naming it.
+  for (const bad of ['yes', `${kept}@`, `${kept}@x`, `${kept}@1@2`]) {
+    expect(await call('GET', `/api/projects?recorded=${encodeURIComponent(bad)}`, 'dev-leader')).toMatchObject({ status: 400, body: { issues: [{ path: 'query.recorded' }] } });
+  }
+  // A version the record does not reach in time: the list answers what it holds after the wait, and says so.
+  const late = await call('GET', `/api/projects?locality=${locality}&major=true&recorded=${kept}@999999`, 'dev-leader');
+  expect(late).toMatchObject({ status: 200, body: { projects: [{ id: kept }] } });
+  expect(late.headers.get('x-one-window-recorded')).toBe('false');
+  // Just the id (after a registration, whose answer has no version): once the record holds the project at all.
+  const fresh = await register({ locality, category: 'small' });
+  const afterRegistration = await call('GET', `/api/projects?locality=${locality}&category=small&recorded=${fresh}`, 'dev-leader');
+  expect(afterRegistration.headers.get('x-one-window-recorded')).toBe('true');
+  expect(ids(afterRegistration)).toEqual([fresh]);
 });
 
 test('agents follow their projects: assignment, report cadence, reports; admins put a project on the green channel', async () => {
@@ -323,11 +336,13 @@ test('agents follow their projects: assignment, report cadence, reports; admins 
   expect(green.body).toMatchObject({ agent: 'agent-01', greenChannel: { by: { id: 'admin-01' } }, project: { major: true } });
   expect((await call('POST', `/api/projects/${id}/green-channel`, 'dev-admin', { agent: 'agent-01' })).status).toBe(409);
   expect((await call('GET', `/api/projects/${id}/escalations`, 'dev-leader')).body).toMatchObject({ major: true, escalations: [] });
-  const listed = await eventually(
-    () => call('GET', `/api/projects?major=true&locality=${registration.locality}`, 'dev-leader'),
-    (a) => a.body.projects.some((p: { id: string }) => p.id === id),
-  );
-  expect(listed.body.projects.find((p: { id: string }) => p.id === id).major).toBe(true);
+  // Read your own writes: the answer's version, given to the list, makes it wait for the record to hold
+  // the change (the worker writes it moments after the answer), so the first read already lists it.
+  const version = Number(green.headers.get('x-one-window-version'));
+  expect(version).toBeGreaterThan(1);
+  const listed = await call('GET', `/api/projects?major=true&locality=${registration.locality}&recorded=${id}@${version}`, 'dev-leader');
+  expect(listed.headers.get('x-one-window-recorded')).toBe('true');
+  expect(listed.body.projects.find((p: { id: string }) => p.id === id)).toMatchObject({ major: true, agent: 'agent-01' });
   const trail = (await call('GET', `/api/projects/${id}`, 'dev-admin')).body.trail.map((t: { action: string; by: { id: string } }) => `${t.action}:${t.by.id}`);
   expect(trail).toEqual(['registration:window-01', 'report-cadence:agent-01', 'agent-assignment:admin-01', 'report-cadence:agent-02', 'green-channel:admin-01']);
 });

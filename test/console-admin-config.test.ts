@@ -211,6 +211,12 @@ test('the green channel lists major projects with their escalation ladder; the a
   await screenshot(page, '27-admin-green-channel');
 
   // Another project onto the green channel: a refused agent first (the server's reason), then agent-02.
+  // The list searched for this test's projects first: only the major one is on the green channel yet.
+  await page.getByRole('searchbox', { name: '按项目名称搜索' }).fill(stamp);
+  await page.keyboard.press('Enter');
+  const listRows = page.getByRole('table').first().getByRole('row');
+  await listRows.filter({ hasText: majorName }).first().waitFor();
+  expect(await listRows.filter({ hasText: otherName }).count()).toBe(0);
   await page.getByRole('button', { name: '纳入绿色通道' }).click();
   const dialog = page.getByRole('dialog', { name: '将项目纳入绿色通道' });
   await dialog.waitFor();
@@ -227,6 +233,7 @@ test('the green channel lists major projects with their escalation ladder; the a
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.getByRole('alert').getByText(/no agent with id nobody-x/).waitFor();
   await dialog.getByLabel('专职代办员（账号）').fill('agent-02');
+  const listedAfter = page.waitForRequest((r) => r.url().includes('/api/projects?') && r.url().includes('recorded='));
   await dialog.getByRole('button', { name: '提交' }).click();
   // Closed once taken; a refusal instead fails the test with its words.
   const refused = dialog.getByRole('alert').filter({ hasNotText: 'nobody-x' });
@@ -236,6 +243,12 @@ test('the green channel lists major projects with their escalation ladder; the a
       throw new Error(`putting the project on the green channel was refused: ${await refused.textContent()}`);
     }),
   ]);
+  // Listed at once, without 刷新: the list the page reads next waits for the record to hold the change.
+  const request = await listedAfter;
+  expect(new URL(request.url()).searchParams.get('recorded')).toMatch(/^[0-9a-f-]{36}@\d+$/);
+  expect((await request.response())?.headers()['x-one-window-recorded']).toBe('true');
+  await listRows.filter({ hasText: otherName }).waitFor({ timeout: 10_000 });
+  await screenshot(page, '27-admin-green-channel-entered');
   const entered = await rowOnceListed(page, otherName);
   expect(await entered.textContent()).toContain('agent-02');
   await entered.getByRole('button', { name: '展开行' }).click();

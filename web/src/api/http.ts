@@ -99,3 +99,10 @@ export async function unwrapAction(request: Promise<{ data?: Project | Held; err
   if ('held' in answer) throw new ApiError(202, 'held', answer.message);
   return answer;
 }
+
+/** What a list asks with `recorded=` to show a change its caller just made: the project and the version
+ *  the action's answer gives its state (X-One-Window-Version), or the project alone after a registration. */
+export function recordedAfter(id: string, response: Response): string {
+  const version = response.headers.get('X-One-Window-Version');
+  return version ? `${id}@${version}` : id;
+}

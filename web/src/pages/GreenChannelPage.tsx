@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClearable, useSearchButton } from '../components/FieldButtons';
 import { Link } from 'react-router';
-import { api, unwrap, unwrapAction, type ProjectSummary, type Schemas } from '../api/client';
+import { api, recordedAfter, unwrap, unwrapAction, type ProjectSummary, type Schemas } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { AgentInput, AgentName } from '../components/Agents';
 import { ClockText, Light } from '../components/Light';
@@ -94,7 +94,7 @@ function Ladder({ id, name }: { id: string; name: string }) {
 }
 
 /** Putting a project that is not major yet on the green channel: the project found by name, the agent. */
-function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onClose: () => void }) {
+function EnterDialog({ onDone, onClose }: { onDone: (name: string, recorded: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ project: string; agent: string }>();
   const [chosen, setChosen] = useState<ProjectSummary | null>(null);
@@ -105,8 +105,9 @@ function EnterDialog({ onDone, onClose }: { onDone: (name: string) => void; onCl
     setBusy(true);
     setError(null);
     try {
-      const answer = await unwrapAction(api.POST('/api/projects/{id}/green-channel', { params: { path: { id: project } }, body: { agent: agent.trim() } }));
-      onDone(answer.project.name);
+      const request = api.POST('/api/projects/{id}/green-channel', { params: { path: { id: project } }, body: { agent: agent.trim() } });
+      const answer = await unwrapAction(request);
+      onDone(answer.project.name, recordedAfter(project, (await request).response));
     } catch (err) {
       setError(err);
     } finally {
@@ -144,9 +145,14 @@ export function GreenChannelPage() {
   const { me } = useSession();
   const [filters, setFilters] = useState<Filters>({});
   const [entering, setEntering] = useState(false);
+  // The project just put on the green channel: the list is read once the record holds it.
+  const [recorded, setRecorded] = useState<string>();
 
   // Only the latest request's answer is shown (use-cursor-list.ts).
-  const fetchPage = useCallback((cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { ...filters, major: 'true', limit: PAGE, ...(cursor && { cursor }) } } })), [filters]);
+  const fetchPage = useCallback(
+    (cursor: string | undefined) => unwrap(api.GET('/api/projects', { params: { query: { ...filters, major: 'true', limit: PAGE, ...(cursor && { cursor }), ...(recorded && { recorded }) } } })),
+    [filters, recorded],
+  );
   const { page, error, loading, reload: load, pageNumber, first, next } = useCursorList(fetchPage);
 
   const filter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => {
@@ -217,10 +223,11 @@ export function GreenChannelPage() {
       {entering && (
         <EnterDialog
           onClose={() => setEntering(false)}
-          onDone={(name) => {
+          onDone={(name, change) => {
             setEntering(false);
             void message.success(t('greenChannel.entered', { name }));
-            void load();
+            // A new list request (fetchPage changes), which waits for the record to hold the change.
+            setRecorded(change);
           }}
         />
       )}
