@@ -69,9 +69,10 @@ const num = (v: unknown): number => Number(v);
 /** A timestamptz column's Shanghai date, as shanghaiDate computes it. */
 const shanghaiDay = (column: string) => sql<string>`((${sql.ref(column)} at time zone 'UTC') + interval '8 hours')::date`;
 
-function projectFilters(q: z.infer<typeof statsQuery>): RawBuilder<unknown> {
+/** The query's locality and category filters, on `table`'s columns of those names. */
+function projectFilters(q: z.infer<typeof statsQuery>, table = 'projects'): RawBuilder<unknown> {
   return sql.join(
-    [sql`true`, ...(q.locality ? [sql`projects.locality = ${q.locality}`] : []), ...(q.category ? [sql`projects.category = ${q.category}`] : [])],
+    [sql`true`, ...(q.locality ? [sql`${sql.ref(`${table}.locality`)} = ${q.locality}`] : []), ...(q.category ? [sql`${sql.ref(`${table}.category`)} = ${q.category}`] : [])],
     sql` and `,
   );
 }
@@ -154,8 +155,8 @@ interface TallyRow {
 /** The counts the record keeps as projects change (migration 0012): per stage its open attempts, or
  *  per party the open attempts waiting for it, by locality and category, within the filters. */
 async function tallies(db: Db, q: z.infer<typeof statsQuery>, kind: 'stage' | 'party'): Promise<TallyRow[]> {
-  const filters = [sql`kind = ${kind}`, sql`n > 0`, ...(q.locality ? [sql`locality = ${q.locality}`] : []), ...(q.category ? [sql`category = ${q.category}`] : [])];
-  const { rows } = await sql<TallyRow>`select key, locality, category, n from project_tallies where ${sql.join(filters, sql` and `)}`.execute(db);
+  const { rows } = await sql<TallyRow>`select key, locality, category, n from project_tallies
+    where kind = ${kind} and n > 0 and ${projectFilters(q, 'project_tallies')}`.execute(db);
   return rows;
 }
 
