@@ -14,7 +14,8 @@ import { planFor } from '../domain/process';
 import { usccCheckCharacter, usccProblem } from '../domain/uscc';
 import { admin, projectInput, reviewer, utility, window } from './support/fixtures';
 import { tempFile } from './support/temporal';
-import { sealProblem } from '../domain/seal';
+import { nobleCheck, sealProblem } from '../domain/seal';
+import { ed25519 } from '@noble/curves/ed25519';
 import { generateSealKeys, nativeSignatureCheck, sealCommand } from '../temporal/command-seal';
 
 describe('unified social credit code', () => {
@@ -255,5 +256,42 @@ describe('the command seal', () => {
     for (const sig of [seal.sig.slice(4), 'not-a-signature', '']) expect(both({ ...seal, sig })).toEqual([expect.stringMatching(/does not match/), expect.stringMatching(/does not match/)]);
     const other = sealCommand(generateSealKeys().signer, command, Date.now());
     expect(both({ ...other, kid: seal.kid })).toEqual([expect.stringMatching(/does not match/), expect.stringMatching(/does not match/)]);
+  });
+
+  test("the workflows' check, with each key's table kept, answers as noble's own verify", () => {
+    const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+    // RFC 8032, 7.1, test 1: the empty message.
+    const rfcKey = hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    const rfcSig = hex('e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b');
+    expect(nobleCheck(rfcSig, new Uint8Array(), rfcKey)).toBe(true);
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const cases: [Uint8Array, Uint8Array, Uint8Array][] = [[rfcSig, new Uint8Array(), rfcKey], [rfcSig, Uint8Array.of(0), rfcKey]];
+    for (let k = 0; k < 3; k++) {
+      const secret = ed25519.utils.randomSecretKey();
+      const key = ed25519.getPublicKey(secret);
+      for (let m = 0; m < 4; m++) {
+        const message = Uint8Array.from(Buffer.from(`朱泾镇 项目 ${k}/${m} `.repeat(m * 20)));
+        const sig = ed25519.sign(message, secret);
+        cases.push([sig, message, key]);
+        // Every kind of damage: a bit of R, of S, of the message; S + L (the same residue, not canonical);
+        // a random R; another key; a key that is no point; the identity as key (small order).
+        for (const at of [0, 17, 31, 32, 50, 63]) {
+          const bad = sig.slice();
+          bad[at] = (bad[at] as number) ^ (1 << (at % 8));
+          cases.push([bad, message, key]);
+        }
+        if (message.length > 0) cases.push([sig, Uint8Array.from(message, (b, i) => (i === 3 ? b ^ 1 : b)), key]);
+        let s = 0n;
+        for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(sig[i] as number);
+        const sPlusL = Uint8Array.from(Buffer.from((s + L).toString(16).padStart(64, '0'), 'hex').reverse());
+        cases.push([Uint8Array.from([...sig.subarray(0, 32), ...sPlusL]), message, key]);
+        cases.push([Uint8Array.from([...ed25519.utils.randomSecretKey(), ...sig.subarray(32)]), message, key]);
+        cases.push([sig, message, ed25519.getPublicKey(ed25519.utils.randomSecretKey())]);
+        cases.push([sig, message, new Uint8Array(32).fill(0xff)]);
+        cases.push([sig, message, Uint8Array.from([1, ...new Array<number>(31).fill(0)])]);
+      }
+    }
+    for (const [sig, message, key] of cases) expect([nobleCheck(sig, message, key), sig.length, message.length]).toEqual([ed25519.verify(sig, message, key), sig.length, message.length]);
+    expect(cases.filter(([sig, message, key]) => nobleCheck(sig, message, key)).length).toBe(13);
   });
 });
