@@ -6,7 +6,7 @@
 // launcher would: every `autovacuum_naptime`, the tables whose changes since their last vacuum or analyze
 // pass PostgreSQL's own thresholds (the `autovacuum_*` settings, read from the database) are vacuumed or
 // analyzed, one table per lease so that the service's queries get the session in between.
-import type { PGliteSession } from './pglite-dialect';
+import type { Lease, Session } from './pglite-dialect';
 
 export interface VacuumPass {
   /** Tables vacuumed (and analyzed with it). */
@@ -40,30 +40,30 @@ const CANDIDATES = `
   order by s.relname`;
 
 /** One pass: the tables past the thresholds now, vacuumed or analyzed. */
-export async function vacuumPass(session: PGliteSession): Promise<VacuumPass> {
+export async function vacuumPass(session: Session): Promise<VacuumPass> {
   const started = performance.now();
-  const candidates = await asOwner(session, async () => {
+  const candidates = await asOwner(session, async (owner) => {
     // The counters are kept per backend and published in batches; this one backend must publish its own.
-    await session.pglite.query('select pg_stat_force_next_flush()');
-    return (await session.pglite.query<Candidate>(CANDIDATES)).rows;
+    await owner.query('select pg_stat_force_next_flush()');
+    return (await owner.query<Candidate>(CANDIDATES)).rows;
   });
   const pass: VacuumPass = { vacuumed: [], analyzed: [], ms: 0 };
   for (const table of candidates) {
     if (!table.vacuum && !table.analyze) continue;
     // VACUUM cannot run in a transaction block: the simple protocol, one statement.
-    await asOwner(session, () => session.pglite.exec(`${table.vacuum ? 'vacuum (analyze)' : 'analyze'} ${table.name}`));
+    await asOwner(session, (owner) => owner.exec(`${table.vacuum ? 'vacuum (analyze)' : 'analyze'} ${table.name}`));
     (table.vacuum ? pass.vacuumed : pass.analyzed).push(table.name);
   }
   pass.ms = Math.round(performance.now() - started);
   return pass;
 }
 
-async function asOwner<T>(session: PGliteSession, work: () => Promise<T>): Promise<T> {
-  const end = await session.lease(null);
+async function asOwner<T>(session: Session, work: (owner: Lease) => Promise<T>): Promise<T> {
+  const lease = await session.lease(null);
   try {
-    return await work();
+    return await work(lease);
   } finally {
-    await end();
+    await lease.end();
   }
 }
 
@@ -78,10 +78,10 @@ export interface Vacuuming {
  * and the next one runs as planned.
  */
 export async function startVacuuming(
-  session: PGliteSession,
+  session: Session,
   { everyMs, onPass = () => undefined, onError = () => undefined }: { everyMs?: number; onPass?: (pass: VacuumPass) => void; onError?: (err: unknown) => void } = {},
 ): Promise<Vacuuming> {
-  const interval = everyMs ?? (await asOwner(session, async () => (await session.pglite.query<{ s: number }>(`select extract(epoch from current_setting('autovacuum_naptime')::interval)::float8 as s`)).rows[0]?.s ?? 60)) * 1000;
+  const interval = everyMs ?? (await asOwner(session, async (owner) => (await owner.query<{ s: number }>(`select extract(epoch from current_setting('autovacuum_naptime')::interval)::float8 as s`)).rows[0]?.s ?? 60)) * 1000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
-// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) inside this process, keeping its files
-// under data/. It listens on nothing: no other process and no local user can reach it. PGlite is one
+// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) inside this process — in a thread of its
+// own — keeping its files under data/. It listens on nothing: no other process and no local user can reach it. PGlite is one
 // session, so the service gets one connection — an exclusive lease per Kysely connection (db/pglite-dialect.ts).
 //
 // Only one process may have the files open: a lock file beside them holds its pid. `npm start` takes it
@@ -12,14 +12,15 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { APP_ROLE, checkServiceRole, migrate, type Db } from './connect';
 import { startVacuuming, type VacuumPass } from './embedded-vacuum';
-import { PGliteDialect, PGliteSession } from './pglite-dialect';
+import { PGliteDialect, type Session } from './pglite-dialect';
+import { openPGliteThread, type PGliteSettings, type ThreadSession } from './pglite-thread';
 import type { Database } from './schema';
 
 export interface EmbeddedDb {
   /** The service's view: acts as APP_ROLE. */
   db: Db;
   /** The session under it, for whoever needs another role on it (the tests act as the owner). */
-  session: PGliteSession;
+  session: Session;
   close(): Promise<void>;
 }
 
@@ -61,16 +62,18 @@ export function lockDataDir(dataDir: string): () => void {
   }
 }
 
-const EMBEDDED_SHARED_BUFFERS = '32MB';
+/** How the embedded PGlite is opened: values read back as over `pg` (bigint as text: ids; date as
+ *  'YYYY-MM-DD'), and a 32 MB buffer cache — PGlite's default, 160 MB, fills as the record grows and stays
+ *  in this process's memory; the files it reads are in the operating system's cache as well. */
+export const pgliteSettings = (dataDir?: string): PGliteSettings => ({ ...(dataDir !== undefined && { dataDir }), sharedBuffers: '32MB', asText: [types.INT8, types.DATE] });
 
-/** A PGlite (`dataDir` omitted: in memory) whose values read back as over `pg`: bigint as text (ids), date as 'YYYY-MM-DD'. */
+/** A PGlite in this process (`dataDir` omitted: in memory), opened as the service opens its own. */
 export function createPGlite(dataDir?: string): Promise<PGlite> {
+  const { sharedBuffers, asText } = pgliteSettings(dataDir);
   return PGlite.create({
     ...(dataDir !== undefined && { dataDir }),
-    parsers: { [types.INT8]: (v: string) => v, [types.DATE]: (v: string) => v },
-    // PGlite's default buffer cache (160 MB) fills as the record grows and stays in this process's memory;
-    // the files it reads are in the operating system's cache as well.
-    postgresqlconf: [`shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+    parsers: Object.fromEntries(asText.map((oid) => [oid, (v: string) => v])),
+    postgresqlconf: [`shared_buffers=${sharedBuffers}`],
   });
 }
 
@@ -105,16 +108,16 @@ export interface OpenOptions {
  */
 export async function openEmbeddedDb({ dataDir, vacuuming }: OpenOptions = {}): Promise<EmbeddedDb> {
   const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
-  let pglite: PGlite | undefined;
+  let session: ThreadSession | undefined;
   try {
     if (dataDir !== undefined) await initializeDataDir(dataDir);
-    pglite = await createPGlite(dataDir);
-    const session = new PGliteSession(pglite);
+    // In a thread of its own, so that its work does not hold up this thread's (db/pglite-thread.ts).
+    session = await openPGliteThread(pgliteSettings(dataDir));
     await migrate(new Kysely<Database>({ dialect: new PGliteDialect(session, null) }));
     const db = new Kysely<Database>({ dialect: new PGliteDialect(session, APP_ROLE) });
     await checkServiceRole(db);
     const vacuum = vacuuming && (await startVacuuming(session, vacuuming));
-    const opened = pglite;
+    const opened = session;
     return {
       db,
       session,
@@ -129,7 +132,7 @@ export async function openEmbeddedDb({ dataDir, vacuuming }: OpenOptions = {}): 
       },
     };
   } catch (err) {
-    await pglite?.close().catch(() => undefined);
+    await session?.close().catch(() => undefined);
     unlock();
     throw err;
   }

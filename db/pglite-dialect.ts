@@ -1,4 +1,4 @@
-// Kysely over PGlite in this process. PGlite is ONE PostgreSQL session, so a Kysely "connection" here is an
+// Kysely over PGlite, in this process or in a thread of its own (db/pglite-thread.ts). PGlite is ONE PostgreSQL session, so a Kysely "connection" here is an
 // exclusive lease of that session: taken when Kysely acquires a connection, held until it releases it. A
 // multi-statement transaction therefore runs alone, and nothing from another caller lands inside it.
 //
@@ -20,48 +20,74 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-/** The one session, shared by every Kysely instance over it; hands out exclusive leases in FIFO order. */
-export class PGliteSession {
+/** A statement's rows, and for INSERT, UPDATE and DELETE how many it changed. */
+export interface Rows<R> {
+  rows: R[];
+  affectedRows?: number;
+}
+
+/** An exclusive hold on PGlite's one session, as one role: nothing of another holder's runs inside its
+ *  transaction, and its role and an open transaction do not outlast `end`. */
+export interface Lease {
+  query<R>(sql: string, params?: unknown[]): Promise<Rows<R>>;
+  /** Statements in the simple protocol (VACUUM cannot run in the extended one's implicit transaction). */
+  exec(sql: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** Where leases come from: PGlite in this process (PGliteSession) or in a thread (db/pglite-thread.ts). */
+export interface Session {
+  /** A lease as `role` (null: the login, postgres, which owns the tables). */
+  lease(role: string | null): Promise<Lease>;
+}
+
+/** The statement that makes `role` current. */
+export const setRole = (role: string | null): string => (role === null ? 'reset role' : `set role "${role.replace(/"/g, '""')}"`);
+
+/** A PGlite in this process (the tests' record), shared by every Kysely instance over it: hands out
+ *  exclusive leases in FIFO order. */
+export class PGliteSession implements Session {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(readonly pglite: PGlite) {}
 
   /**
-   * Waits for every earlier lease to end, then runs as `role` (null: the login, postgres, which owns the
-   * tables); call the returned function to end the lease. The role is set afresh for every lease — it
+   * Waits for every earlier lease to end, then runs as `role`. The role is set afresh for every lease — it
    * costs nothing measurable — so whatever a previous holder did to it does not carry over.
    */
-  async lease(role: string | null): Promise<() => Promise<void>> {
+  async lease(role: string | null): Promise<Lease> {
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     const previous = this.tail;
     this.tail = previous.then(() => ended);
     await previous;
+    const { pglite } = this;
     try {
-      await this.pglite.query(role === null ? 'reset role' : `set role "${role.replace(/"/g, '""')}"`);
+      await pglite.query(setRole(role));
     } catch (err) {
       end();
       throw err;
     }
-    return async () => {
-      try {
-        // A holder that left a transaction open must not hand it to the next one: it is rolled back.
-        if (this.pglite.isInTransaction()) await this.pglite.query('rollback');
-      } finally {
-        end();
-      }
+    return {
+      query: <R>(sql: string, params?: unknown[]) => pglite.query<R>(sql, params),
+      exec: async (sql: string) => void (await pglite.exec(sql)),
+      async end() {
+        try {
+          // A holder that left a transaction open must not hand it to the next one: it is rolled back.
+          if (pglite.isInTransaction()) await pglite.query('rollback');
+        } finally {
+          end();
+        }
+      },
     };
   }
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(
-    private readonly pglite: PGlite,
-    readonly release: () => Promise<void>,
-  ) {}
+  constructor(readonly lease: Lease) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    const result = await this.lease.query<R>(compiled.sql, [...compiled.parameters]);
     // Kysely reads the count only for INSERT, UPDATE and DELETE.
     return { rows: result.rows, ...(result.affectedRows !== undefined && { numAffectedRows: BigInt(result.affectedRows) }) };
   }
@@ -73,14 +99,14 @@ class PGliteConnection implements DatabaseConnection {
 
 class PGliteDriver implements Driver {
   constructor(
-    private readonly session: PGliteSession,
+    private readonly session: Session,
     private readonly role: string | null,
   ) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PGliteConnection(this.session.pglite, await this.session.lease(this.role));
+    return new PGliteConnection(await this.session.lease(this.role));
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -97,7 +123,7 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await (connection as PGliteConnection).release();
+    await (connection as PGliteConnection).lease.end();
   }
 
   /** The session outlives any one Kysely instance over it; whoever opened PGlite closes it. */
@@ -107,7 +133,7 @@ class PGliteDriver implements Driver {
 /** A Kysely dialect whose every connection is an exclusive lease of `session`, running as `role`. */
 export class PGliteDialect implements Dialect {
   constructor(
-    private readonly session: PGliteSession,
+    private readonly session: Session,
     private readonly role: string | null,
   ) {}
 

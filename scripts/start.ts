@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   let db: Db;
   if (config.DATABASE_URL === undefined) {
     // In this process, listening on nothing; data/pgdata.lock holds this process's pid while it runs.
-    logger.info('opening the embedded PostgreSQL (PGlite, in this process)');
+    logger.info('opening the embedded PostgreSQL (PGlite, in a thread of this process)');
     const embedded = await openEmbeddedDb({
       dataDir: config.embeddedDataDir,
       vacuuming: {
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       `  health       ${base}/health`,
       `  Temporal UI  ${devServer?.uiUrl ?? `(cluster at ${target.address})`}`,
       `  notices      ${config.notificationsFile}`,
-      `  database     ${config.DATABASE_URL === undefined ? `embedded PGlite in this process, no port (files in ${config.embeddedDataDir})` : 'DATABASE_URL'}`,
+      `  database     ${config.DATABASE_URL === undefined ? `embedded PGlite in a thread of this process, no port (files in ${config.embeddedDataDir})` : 'DATABASE_URL'}`,
       ...(config.tracing ? [`  traces       ${config.tracing.url} (OTLP, ${config.tracing.protocol})`] : []),
       '  Ctrl-C stops everything.',
       '',

@@ -1,0 +1,187 @@
+// The embedded database in a thread of its own. PGlite runs PostgreSQL as WebAssembly, synchronously, on
+// the thread that calls it; on the service's main thread every record write held up whatever else that
+// thread had to do — the API's answers, the Temporal SDK's tasks and activities. Here it runs beside them.
+//
+// The leases of PGlite's one session are kept in the thread, so statements queue there and run back to
+// back: a lease's statement runs as soon as the thread is free, unless another lease has a transaction
+// open, and then it waits for that transaction's end. Each statement carries its lease's role, set again
+// whenever the session passes from one lease to another.
+//
+// The thread's code is the small script below, not a module of ours: it loads PGlite as Node loads it
+// anywhere, whether the service runs compiled or not (the tests run the TypeScript).
+import { Worker } from 'node:worker_threads';
+import { setRole, type Lease, type Rows, type Session } from './pglite-dialect';
+
+/** How the embedded PGlite is opened, in this process or in the thread. */
+export interface PGliteSettings {
+  /** In memory when omitted. */
+  dataDir?: string;
+  /** shared_buffers (PGlite's default, 160 MB, fills as the record grows and stays in memory). */
+  sharedBuffers: string;
+  /** Type oids read back as text, as `pg` reads them (bigint ids, dates as 'YYYY-MM-DD'). */
+  asText: number[];
+}
+
+type Operation = { op: 'query'; sql: string; params: unknown[] } | { op: 'exec'; sql: string } | { op: 'end' } | { op: 'close' };
+/** A lease's statement carries the statement that sets the lease's role. */
+type Request = Operation & { lease?: number; role?: string };
+type Answer = { id: number; rows?: unknown[]; affectedRows?: number; inTransaction?: boolean; error?: Record<string, unknown> & { message: string } };
+
+const THREAD_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.module);
+const { dataDir, sharedBuffers, asText } = workerData.settings;
+const text = (v) => v;
+const opening = PGlite.create({
+  ...(dataDir !== undefined && { dataDir }),
+  parsers: Object.fromEntries(asText.map((oid) => [oid, text])),
+  postgresqlconf: ['shared_buffers=' + sharedBuffers],
+});
+opening.then(() => parentPort.postMessage({ id: 0 }), (err) => parentPort.postMessage({ id: 0, error: failure(err) }));
+function failure(err) {
+  // An Error's own fields (PostgreSQL's code, detail, constraint, ...) do not survive postMessage; plain values do.
+  const fields = {};
+  for (const [k, v] of Object.entries(err ?? {})) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) fields[k] = v;
+  return { ...fields, name: err?.name ?? 'Error', message: err?.message ?? String(err) };
+}
+// The lease whose transaction is open (nobody else's statement runs until it ends), the lease the
+// session last ran for, and the statements waiting for the open transaction's end, in arrival order.
+let owner;
+let current;
+let waiting = [];
+let turn = Promise.resolve();
+parentPort.on('message', (request) => {
+  turn = turn.then(() => run(request));
+});
+async function run(request) {
+  if (request.lease !== undefined && owner !== undefined && request.lease !== owner) return void waiting.push(request);
+  const pg = await opening;
+  let answer;
+  try {
+    answer = await perform(pg, request);
+  } catch (err) {
+    answer = { error: failure(err) };
+  }
+  const open = request.op !== 'close' && !pg.closed && pg.isInTransaction();
+  if (request.lease !== undefined) owner = open ? request.lease : undefined;
+  parentPort.postMessage({ id: request.id, inTransaction: open, ...answer });
+  if (owner === undefined && waiting.length > 0) {
+    const held = waiting;
+    waiting = [];
+    for (const r of held) await run(r);
+  }
+}
+async function perform(pg, request) {
+  if (request.lease !== undefined && request.lease !== current) {
+    // The session passes to another lease: its role, whatever the last holder made of it.
+    current = request.lease;
+    await pg.query(request.role);
+  }
+  switch (request.op) {
+    case 'query': {
+      const result = await pg.query(request.sql, request.params);
+      return { rows: result.rows, affectedRows: result.affectedRows };
+    }
+    case 'exec':
+      await pg.exec(request.sql);
+      return {};
+    case 'end':
+      // A holder that left a transaction open must not hand it to the next one: it is rolled back.
+      if (pg.isInTransaction()) await pg.query('rollback');
+      return {};
+    case 'close':
+      await pg.close();
+      return {};
+  }
+}
+`;
+
+/** An error from the thread, with PostgreSQL's fields (code, detail, constraint, …) as PGlite gave them. */
+const errorOf = ({ message, name, ...fields }: NonNullable<Answer['error']>): Error => Object.assign(new Error(message), { name, ...fields });
+
+export interface ThreadSession extends Session {
+  close(): Promise<void>;
+}
+
+/** Opens PGlite in a new thread. */
+export async function openPGliteThread(settings: PGliteSettings): Promise<ThreadSession> {
+  const worker = new Worker(THREAD_SCRIPT, { eval: true, workerData: { module: require.resolve('@electric-sql/pglite'), settings } });
+  const pending = new Map<number, { resolve: (a: Answer) => void; reject: (err: Error) => void }>();
+  let nextRequest = 1;
+  let nextLease = 1;
+  let broken: Error | undefined;
+  // The thread keeps the process alive only while a request is waiting on it, as a socket would.
+  const held = () => (pending.size > 0 ? worker.ref() : worker.unref());
+  const fail = (err: Error) => {
+    broken ??= err;
+    for (const { reject } of pending.values()) reject(err);
+    pending.clear();
+    held();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the embedded database's thread has stopped (exit code ${code})`)));
+  worker.on('message', (a: Answer) => {
+    const waiting = pending.get(a.id);
+    if (!waiting) return;
+    pending.delete(a.id);
+    held();
+    if (a.error) waiting.reject(errorOf(a.error));
+    else waiting.resolve(a);
+  });
+  const send = (request: Request): Promise<Answer> => {
+    if (broken) return Promise.reject(broken);
+    const id = nextRequest++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      held();
+      worker.postMessage({ ...request, id });
+    });
+  };
+  // The thread says when PGlite is open (request 0); a failure to open is thrown here.
+  const opened = new Promise<Answer>((resolve, reject) => pending.set(0, { resolve, reject }));
+  held();
+  try {
+    await opened;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  return {
+    async lease(role: string | null): Promise<Lease> {
+      const lease = nextLease++;
+      const as = { lease, role: setRole(role) };
+      // Whether this lease may have a transaction open: each answer says; after a failure, or a script,
+      // its end asks the thread.
+      let open = false;
+      const track = async <T extends Answer>(answer: Promise<T>): Promise<T> => {
+        try {
+          const a = await answer;
+          open = a.inTransaction === true;
+          return a;
+        } catch (err) {
+          open = true;
+          throw err;
+        }
+      };
+      return {
+        async query<R>(sql: string, params: unknown[] = []): Promise<Rows<R>> {
+          const { rows, affectedRows } = await track(send({ op: 'query', sql, params, ...as }));
+          return { rows: rows as R[], ...(affectedRows !== undefined && { affectedRows }) };
+        },
+        async exec(sql: string): Promise<void> {
+          await track(send({ op: 'exec', sql, ...as }));
+          open = true;
+        },
+        async end(): Promise<void> {
+          if (open) await send({ op: 'end', ...as });
+        },
+      };
+    },
+    async close(): Promise<void> {
+      if (!broken) await send({ op: 'close' });
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+      broken ??= new Error('the embedded database is closed');
+    },
+  };
+}
