@@ -5,8 +5,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The web console is a workspace of its own (web/package.json); its packages are build-time only.
 COPY web/package.json web/
-# --ignore-scripts: the Temporal binaries (postinstall) are for the embedded default, not needed here.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# --ignore-scripts: the Temporal binaries (postinstall) are for the embedded default, not needed here;
+# the one patch to a package (patches/README.md) is applied on its own.
+COPY patches patches
+RUN npm ci --ignore-scripts --no-audit --no-fund && npx patch-package --error-on-fail
 COPY tsconfig.json tsconfig.build.json ./
 COPY domain domain
 COPY workflows workflows

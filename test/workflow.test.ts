@@ -13,7 +13,7 @@ import { saveHistoryIfRecording } from './support/histories';
 import { act, bundle, createTimeSkippingEnv, startWorker, uniqueTaskQueue } from './support/temporal';
 import { startUtilityCompanies } from './support/utility-companies';
 import { setFlagsFromString } from 'node:v8';
-import { Worker as Thread } from 'node:worker_threads';
+import { SHARE_ENV, Worker as Thread } from 'node:worker_threads';
 import { workflowHeapMb } from '../worker/worker';
 
 type Handle = WorkflowHandle<typeof projectApproval>;
@@ -256,4 +256,38 @@ test('a worker bounds its workflow thread’s heap by the projects it caches, an
     setFlagsFromString('--max-old-space-size=0');
   }
   expect(await threadHeapLimitMb()).toBeGreaterThan(workflowHeapMb(10) + 64);
+});
+
+test("stack trace queries answer only when WORKFLOW_STACK_TRACES=on: the SDK's hook costs every promise a stack", async () => {
+  const h = await start();
+  await apply(h, 'design');
+  // Off by default (patches/@temporalio+worker+*.patch): the SDK says so rather than answering.
+  // (Said by the error itself, or by its cause when the query ran as a workflow task.)
+  const refused = await h.query('__stack_trace').then(() => undefined, (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`);
+  expect(refused).toMatch(/stack traces are not enabled/);
+
+  // A worker started with it on: its workflow thread takes a copy of the process's environment as it is
+  // then. Jest gives tests a copy of their own, so the process's is set from a thread that shares it.
+  const setProcessEnv = (value: string | null) =>
+    new Promise<void>((resolve, reject) => {
+      const code = `const v = require('node:worker_threads').workerData; if (v === null) delete process.env.WORKFLOW_STACK_TRACES; else process.env.WORKFLOW_STACK_TRACES = v;`;
+      const thread = new Thread(code, { eval: true, env: SHARE_ENV, workerData: value });
+      thread.once('exit', () => resolve());
+      thread.once('error', reject);
+    });
+  const queue = uniqueTaskQueue('stack-traces');
+  await setProcessEnv('on');
+  let traced: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    traced = await startWorker(env.nativeConnection, workflowBundle, queue);
+  } finally {
+    await setProcessEnv(null);
+  }
+  try {
+    const t = await startProject(env.client, queue, projectInput());
+    await apply(t, 'design');
+    expect(await t.query<string>('__stack_trace')).toMatch(/projectApproval|longRunningLoop/);
+  } finally {
+    await traced.stop();
+  }
 });
