@@ -77,9 +77,14 @@ export function listedUsedDays(): RawBuilder<number | null> {
  * project whose list shows no clock. The calendar is bound once per query.
  */
 export function listedLight(calendar: WorkingCalendar, now: number): RawBuilder<'green' | 'yellow' | 'red' | null> {
-  return sql`(select ${lightOf(sql`u.used`, ['red', 'yellow', 'green', null])}
-    from ${calendarRow(calendar, now)}
-    cross join lateral (select ${listedUsedDays()} as used) as u)`;
+  // A clock counts no more working days than there are days from its acceptance to its end (today, for
+  // one still running), so one whose span is under 75 % of its limit in calendar days is green without
+  // counting: most open clocks, on a district's or a city's caseload. The others are counted.
+  return sql`case when projects.clock_accepted_on is null then null
+    when (coalesce(projects.clock_ends_on, ${shanghaiDate(now)}::date) - projects.clock_accepted_on) * 4 < projects.clock_limit_days * 3 then 'green'
+    else (select ${lightOf(sql`u.used`, ['red', 'yellow', 'green', null])}
+      from ${calendarRow(calendar, now)}
+      cross join lateral (select ${listedUsedDays()} as used) as u) end`;
 }
 
 /** stageClock's light for `used` working days against the limit, as one of `values` (red, yellow, green,
