@@ -1,6 +1,7 @@
-// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) inside this process — in a thread of its
-// own — keeping its files under data/. It listens on nothing: no other process and no local user can reach it. PGlite is one
-// session, so the service gets one connection — an exclusive lease per Kysely connection (db/pglite-dialect.ts).
+// The embedded default: PGlite (PostgreSQL compiled to WebAssembly) inside this process, in a thread of
+// its own (db/pglite-thread.ts), keeping its files under data/. It listens on nothing: no other process
+// and no local user can reach it. PGlite is one session, so the service gets one connection — an
+// exclusive lease per Kysely connection (db/pglite-dialect.ts).
 //
 // Only one process may have the files open: a lock file beside them holds its pid. `npm start` takes it
 // for as long as it runs, and `npm run ops` takes it or refuses while the service runs.

@@ -1,6 +1,7 @@
-// Kysely over PGlite, in this process or in a thread of its own (db/pglite-thread.ts). PGlite is ONE PostgreSQL session, so a Kysely "connection" here is an
-// exclusive lease of that session: taken when Kysely acquires a connection, held until it releases it. A
-// multi-statement transaction therefore runs alone, and nothing from another caller lands inside it.
+// Kysely over PGlite, in this process or in a thread of its own (db/pglite-thread.ts). PGlite is ONE
+// PostgreSQL session, so a Kysely "connection" here is an exclusive lease of that session: taken when
+// Kysely acquires a connection, held until it releases it. A multi-statement transaction therefore runs
+// alone, and nothing from another caller lands inside it.
 //
 // Why not a package: kysely-pglite-dialect serialises per Kysely instance (two instances over one PGlite —
 // the owner's for migrations, the service's — would still interleave), closes PGlite when Kysely is
