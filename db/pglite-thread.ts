@@ -132,9 +132,15 @@ export async function openPGliteThread(settings: PGliteSettings): Promise<Thread
     if (broken) return Promise.reject(broken);
     const id = nextRequest++;
     return new Promise((resolve, reject) => {
+      try {
+        // A parameter that cannot be copied to the thread (a function, say) is refused here, at once.
+        worker.postMessage({ ...request, id });
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
       pending.set(id, { resolve, reject });
       held();
-      worker.postMessage({ ...request, id });
     });
   };
   // The thread says when PGlite is open (request 0); a failure to open is thrown here.

@@ -95,6 +95,10 @@ test("its work runs beside this thread's, and PostgreSQL's error fields cross ov
       const failure = await sql`insert into once_only values ('a')`.execute(owner).then(() => undefined, (err: unknown) => err);
       expect(failure).toBeInstanceOf(Error);
       expect(failure).toMatchObject({ code: '23505', constraint: 'once_only_k', message: expect.stringContaining('duplicate key') });
+      // A parameter that cannot reach the thread is refused at once, holding nothing.
+      const lease = await embedded.session.lease(null);
+      await expect(lease.query('select $1::int', [() => 1])).rejects.toThrow(/could not be cloned/);
+      await lease.end();
       // And the session goes on: the next caller is served.
       expect((await sql<{ n: string }>`select count(*) as n from once_only`.execute(owner)).rows[0]?.n).toBe('1');
     } finally {
