@@ -76,7 +76,7 @@ const schema = z.object({
   // workflowHeapMb). Without one, V8 lets that heap grow toward a quarter of the machine's memory.
   WORKER_HEAP_MB: z.coerce.number().int().min(64).max(65_536).optional(),
   // The Temporal SDK's stack trace queries (__stack_trace: the Temporal UI's "Stack Trace" tab) need a
-  // hook that takes a stack for every promise a workflow makes, about a third of a workflow task's time.
+  // hook that takes a stack for every promise a workflow makes: a sixth to two fifths of a workflow task.
   // Off unless 'on' (patches/README.md); the workflow thread reads it from the environment it inherits.
   WORKFLOW_STACK_TRACES: z.enum(['on', 'off'], { error: "must be 'on' or 'off'" }).default('off'),
   // How long a human action waits for its project to accept it before the API looks at why (a project
