@@ -1,5 +1,5 @@
 // Kysely over PGlite, in this process or in a thread of its own (db/pglite-thread.ts). PGlite is ONE
-// PostgreSQL session, so a Kysely "connection" here is an exclusive lease of that session: taken when
+// PostgreSQL session, so a Kysely "connection" here is a lease of that session (Lease below): taken when
 // Kysely acquires a connection, held until it releases it. A multi-statement transaction therefore runs
 // alone, and nothing from another caller lands inside it.
 //
@@ -27,8 +27,14 @@ export interface Rows<R> {
   affectedRows?: number;
 }
 
-/** An exclusive hold on PGlite's one session, as one role: nothing of another holder's runs inside its
- *  transaction, and its role and an open transaction do not outlast `end`. */
+/**
+ * A hold on PGlite's one session, as one role: nothing of another holder's runs inside its transaction,
+ * and its role and an open transaction do not outlast `end`. In this process (PGliteSession) a lease is
+ * exclusive from start to end; in the thread (db/pglite-thread.ts) only while its transaction is open —
+ * between its statements outside one, another lease's may run, each as its own role. So what else a
+ * statement leaves in the session (a setting, a temporary table, a session lock, triggers disabled) is
+ * done inside a transaction.
+ */
 export interface Lease {
   query<R>(sql: string, params?: unknown[]): Promise<Rows<R>>;
   /** Statements in the simple protocol (VACUUM cannot run in the extended one's implicit transaction). */

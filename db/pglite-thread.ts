@@ -5,7 +5,8 @@
 // The leases of PGlite's one session are kept in the thread, so statements queue there and run back to
 // back: a lease's statement runs as soon as the thread is free, unless another lease has a transaction
 // open, and then it waits for that transaction's end. Each statement carries its lease's role, set again
-// whenever the session passes from one lease to another.
+// whenever the session passes from one lease to another. Outside a transaction, statements of different
+// leases may run in between one another (see Lease in db/pglite-dialect.ts).
 //
 // The thread's code is the small script below, not a module of ours: it loads PGlite as Node loads it
 // anywhere, whether the service runs compiled or not (the tests run the TypeScript).
@@ -51,20 +52,28 @@ let current;
 let waiting = [];
 let turn = Promise.resolve();
 parentPort.on('message', (request) => {
-  turn = turn.then(() => run(request));
+  // Whatever happens to one request, the next ones are still served.
+  turn = turn.then(() => run(request)).catch((err) => answer(request.id, { error: failure(err) }));
 });
+function answer(id, fields) {
+  try {
+    parentPort.postMessage({ id, ...fields });
+  } catch (err) {
+    parentPort.postMessage({ id, error: failure(err) });
+  }
+}
 async function run(request) {
   if (request.lease !== undefined && owner !== undefined && request.lease !== owner) return void waiting.push(request);
   const pg = await opening;
-  let answer;
+  let result;
   try {
-    answer = await perform(pg, request);
+    result = await perform(pg, request);
   } catch (err) {
-    answer = { error: failure(err) };
+    result = { error: failure(err) };
   }
   const open = request.op !== 'close' && !pg.closed && pg.isInTransaction();
   if (request.lease !== undefined) owner = open ? request.lease : undefined;
-  parentPort.postMessage({ id: request.id, inTransaction: open, ...answer });
+  answer(request.id, { inTransaction: open, ...result });
   if (owner === undefined && waiting.length > 0) {
     const held = waiting;
     waiting = [];
@@ -72,10 +81,13 @@ async function run(request) {
   }
 }
 async function perform(pg, request) {
-  if (request.lease !== undefined && request.lease !== current) {
-    // The session passes to another lease: its role, whatever the last holder made of it.
-    current = request.lease;
+  if (request.lease !== undefined && request.lease !== current && request.op !== 'end') {
+    // The session passes to another lease: its role, whatever the last holder made of it. Taken as the
+    // lease's only once set, so that a lease whose role failed to be set tries again rather than run as
+    // the previous holder.
+    current = undefined;
     await pg.query(request.role);
+    current = request.lease;
   }
   switch (request.op) {
     case 'query': {
@@ -157,37 +169,54 @@ export async function openPGliteThread(settings: PGliteSettings): Promise<Thread
       const lease = nextLease++;
       const as = { lease, role: setRole(role) };
       // Whether this lease may have a transaction open: each answer says; after a failure, or a script,
-      // its end asks the thread.
+      // or with a statement still on its way (one not awaited), its end asks the thread — after them.
       let open = false;
-      const track = async <T extends Answer>(answer: Promise<T>): Promise<T> => {
+      let inFlight = 0;
+      let ended = false;
+      const statement = async (operation: Operation): Promise<Answer> => {
+        if (ended) throw new Error('this lease of the embedded database has ended');
+        inFlight++;
         try {
-          const a = await answer;
+          const a = await send({ ...operation, ...as });
           open = a.inTransaction === true;
           return a;
         } catch (err) {
           open = true;
           throw err;
+        } finally {
+          inFlight--;
         }
       };
       return {
         async query<R>(sql: string, params: unknown[] = []): Promise<Rows<R>> {
-          const { rows, affectedRows } = await track(send({ op: 'query', sql, params, ...as }));
+          const { rows, affectedRows } = await statement({ op: 'query', sql, params });
           return { rows: rows as R[], ...(affectedRows !== undefined && { affectedRows }) };
         },
         async exec(sql: string): Promise<void> {
-          await track(send({ op: 'exec', sql, ...as }));
+          await statement({ op: 'exec', sql });
           open = true;
         },
         async end(): Promise<void> {
-          if (open) await send({ op: 'end', ...as });
+          ended = true;
+          if (open || inFlight > 0) await send({ op: 'end', ...as });
         },
       };
     },
     async close(): Promise<void> {
-      if (!broken) await send({ op: 'close' });
-      worker.removeAllListeners('exit');
-      await worker.terminate();
-      broken ??= new Error('the embedded database is closed');
+      if (broken) return;
+      const closed = new Error('the embedded database is closed');
+      try {
+        // Statements already sent are answered first; PGlite closes after them, and nothing new is sent.
+        const closing = send({ op: 'close' });
+        broken = closed;
+        await closing;
+      } finally {
+        broken = closed;
+        worker.removeAllListeners('exit');
+        await worker.terminate();
+        // Whatever was still waiting — on a transaction that never ended, say — is told, not left hanging.
+        fail(closed);
+      }
     },
   };
 }

@@ -40,9 +40,10 @@ async function appendAll(db: Db, entries: AuditEntry[]): Promise<void> {
   for (const e of entries) await appendAudit(db, e);
 }
 
-/** The owner, past the append-only trigger, as someone with the table's ownership could be. */
+/** The owner, past the append-only trigger, as someone with the table's ownership could be. In one
+ *  transaction, so no other caller of the session meets the triggers off (db/pglite-dialect.ts Lease). */
 async function asOwnerBypassingTriggers(owner: Db, change: (db: Db) => Promise<unknown>): Promise<void> {
-  await owner.connection().execute(async (conn) => {
+  await owner.transaction().execute(async (conn) => {
     await sql`alter table audit_log disable trigger user`.execute(conn);
     try {
       await change(conn);

@@ -111,6 +111,39 @@ test("its work runs beside this thread's, and PostgreSQL's error fields cross ov
   await expect(embedded.session.lease(null).then((lease) => lease.query('select 1'))).rejects.toThrow('the embedded database is closed');
 });
 
+test("the thread's leases: a transaction begun and not awaited is rolled back at the lease's end, a role never carries over, closing answers everyone", async () => {
+  const embedded = await openEmbeddedDb();
+  const { session } = embedded;
+  const owner = await session.lease(null);
+  await owner.exec('create table held (k int)');
+  await owner.end();
+
+  // A statement not awaited when its lease ends: the end comes after it, and rolls back what it opened.
+  const careless = await session.lease(null);
+  const begun = careless.query('begin');
+  const inserted = careless.query('insert into held values (1)');
+  await careless.end();
+  await Promise.all([begun, inserted]);
+  const next = await session.lease(null);
+  expect((await next.query<{ n: string }>('select count(*) as n from held')).rows[0]?.n).toBe('0');
+  await expect(careless.query('select 1')).rejects.toThrow(/ended/);
+  await next.end();
+
+  // A role that cannot be set: every statement of that lease is refused, none runs as the previous holder.
+  const unknown = await session.lease('no_such_role');
+  await expect(unknown.query('select current_user')).rejects.toThrow(/no_such_role/);
+  await expect(unknown.query('select current_user')).rejects.toThrow(/no_such_role/);
+  await unknown.end();
+
+  // Closed while one lease holds a transaction and another waits for it: both are answered.
+  const holder = await session.lease(null);
+  await holder.query('begin');
+  const other = await session.lease(null);
+  const waiting = other.query('select 1');
+  await embedded.close();
+  await expect(waiting).rejects.toThrow('the embedded database is closed');
+});
+
 test('2,000 concurrent appends lose nothing, while other callers hold transactions open or leave one open; no session state carries over', async () => {
   const embedded = await openEmbeddedDb();
   const { db } = embedded;
