@@ -3,6 +3,7 @@
 // Whoever can reach Temporal's frontend but not the API's private key cannot act on a project. Pure and
 // deterministic (noble's Ed25519 is plain JavaScript), so workflow code can use it in validators.
 import { ed25519 } from '@noble/curves/ed25519';
+import { bytesToNumberLE, concatBytes } from '@noble/curves/utils';
 import { sha512 } from '@noble/hashes/sha2';
 
 /** The Temporal header that carries the seal. */
@@ -88,19 +89,14 @@ export type SignatureCheck = (sig: Uint8Array, message: Uint8Array, publicKey: U
 
 const { Point } = ed25519;
 type EdPoint = InstanceType<typeof Point>;
-
-const littleEndian = (bytes: Uint8Array): bigint => {
-  let n = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i] as number);
-  return n;
-};
+type KeyPoint = { A: EdPoint; encoded: Uint8Array };
 
 /** Trusted keys as curve points with their multiples precomputed, by key. Only keys of the worker's key
  *  set reach it, so it stays as small as that set; with the seal module loaded once per worker thread
  *  (worker/bundle.ts), each key is prepared once per thread. */
-const keyPoints = new Map<string, { A: EdPoint; encoded: Uint8Array }>();
+const keyPoints = new Map<string, KeyPoint>();
 
-function keyPoint(publicKey: Uint8Array): { A: EdPoint; encoded: Uint8Array } {
+function keyPoint(publicKey: Uint8Array): KeyPoint {
   const id = publicKey.join(',');
   let key = keyPoints.get(id);
   if (!key) {
@@ -121,22 +117,18 @@ function keyPoint(publicKey: Uint8Array): { A: EdPoint; encoded: Uint8Array } {
  */
 export const nobleCheck: SignatureCheck = (sig, message, publicKey) => {
   if (sig.length !== 64 || publicKey.length !== 32) return false;
-  let key: { A: EdPoint; encoded: Uint8Array };
+  let key: KeyPoint;
   let R: EdPoint;
   let SB: EdPoint;
   try {
     key = keyPoint(publicKey);
     R = Point.fromBytes(sig.subarray(0, 32), true);
-    SB = Point.BASE.multiplyUnsafe(littleEndian(sig.subarray(32))); // refuses S ≥ L
+    SB = Point.BASE.multiplyUnsafe(bytesToNumberLE(sig.subarray(32))); // refuses S ≥ L
   } catch {
     return false;
   }
   // Hashed as noble hashes them: R and A as they encode again (ZIP-215 accepts non-canonical encodings).
-  const hashed = new Uint8Array(64 + message.length);
-  hashed.set(R.toBytes(), 0);
-  hashed.set(key.encoded, 32);
-  hashed.set(message, 64);
-  const k = Point.Fn.create(littleEndian(sha512(hashed)));
+  const k = Point.Fn.create(bytesToNumberLE(sha512(concatBytes(R.toBytes(), key.encoded, message))));
   return R.add(key.A.multiplyUnsafe(k)).subtract(SB).clearCofactor().is0();
 };
 
