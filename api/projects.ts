@@ -12,7 +12,7 @@ import { snapshotVersion } from '../domain/record';
 import { projectAudit } from '../db/audit';
 import { cachedCalendar } from '../db/calendar';
 import type { Db } from '../db/connect';
-import { listProjects, projectReports, readProjectRecord } from '../db/record';
+import { listProjects, projectReports, readProjectRecord, untilRecorded } from '../db/record';
 import { readRefusal, readScope } from '../domain/access';
 import {
   agentBody,
@@ -84,18 +84,6 @@ const send = (res: Response, { status, body, version }: Acted) => {
 /** How long a list waits for the record to hold a change its caller made (the worker writes it moments
  *  after the action's answer). */
 const RECORDED_WAIT_MS = 3_000;
-const RECORDED_POLL_MS = 25;
-
-/** Whether the record holds `id` at `version` or later, asked again until it does or `ms` have passed. */
-async function untilRecorded(db: Db, { id, version }: { id: string; version: number }, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const row = await db.selectFrom('projects').select('version').where('id', '=', id).executeTakeFirst();
-    if (row && row.version >= version) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
-  }
-}
 
 export function projectsRouter({ client, taskQueue, principals, policy, db, acceptTimeoutMs = DEFAULT_ACCEPT_TIMEOUT_MS, waiverCatalogue }: ProjectsDeps): Router {
   const router = Router();

@@ -197,6 +197,20 @@ export async function readProjectRecord(db: Db, id: string): Promise<ProjectStat
   return row?.state as unknown as ProjectState | undefined;
 }
 
+const RECORDED_POLL_MS = 25;
+
+/** Whether the record holds `id` at `version` or later, asked again until it does or `ms` have passed
+ *  (a list that shows its caller's own change: GET /api/projects?recorded=). */
+export async function untilRecorded(db: Db, { id, version }: { id: string; version: number }, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const row = await db.selectFrom('projects').select('version').where('id', '=', id).executeTakeFirst();
+    if (row && row.version >= version) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
+  }
+}
+
 export interface ProjectSummary {
   id: string;
   name: string;
